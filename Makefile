@@ -1,0 +1,38 @@
+# Manabi (まなびアシスタント). The two commands a new machine needs:
+#   make run    set everything up and chat with the assistant locally
+#   make test   set everything up and run every test
+# Everything else is a step of those two.
+
+PYTHON := .venv/bin/python
+export TF_CPP_MIN_LOG_LEVEL := 3
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: run serve test setup catalogue train eval bench clean
+
+run: catalogue train
+	$(PYTHON) -m bot run
+
+serve: catalogue train
+	$(PYTHON) -m bot serve
+
+test: catalogue train
+	$(PYTHON) -m pytest
+
+setup:
+	@scripts/setup.sh
+
+catalogue: setup
+	@$(PYTHON) -m bot catalogue build --if-changed
+
+train: catalogue
+	@$(PYTHON) -m bot train
+
+# NLU quality against baselines (docs/nlu-report.md) and the speed benchmark (docs/performance.md).
+eval: catalogue train
+	$(PYTHON) -m bot evaluate
+
+bench: catalogue train
+	$(PYTHON) -m bot benchmark
+
+clean:
+	rm -rf models var .rasa results

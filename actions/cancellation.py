@@ -1,0 +1,136 @@
+"""「申込を取り消したい」: choose which registration (if several), confirm, cancel, promote the waitlist.
+
+    cancel_registration → action_cancellation_start → cancel_registration_form
+        (reg_cancel_target: asked only when the person has several active registrations,
+         reg_cancel_confirm: はい / いいえ) → action_cancellation_submit
+
+Cancelling and promoting the first of the waitlist happen in one transaction
+(:func:`bot.registrations.store.cancel`).
+"""
+from __future__ import annotations
+
+from typing import List, Optional, Text, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.forms import REQUESTED_SLOT
+
+from actions.base import ManabiAction
+from actions.context import latest_text, mentioned, message_entities, send, state_db
+from actions.registration import FormStepAction
+from actions.registration_form import GuardedFormValidation, Slots
+from actions.registration_support import (CANCELLATION_DIGRESSIONS, CANCELLATION_LEAVE, CANCELLATION_SLOTS, HALT,
+                                          confirmation, is_answer, person_id, registrations_of, reset)
+from bot.registrations import store
+from bot.registrations.model import Registration
+from bot.replies import registration as replies
+from bot.replies.registration import CohortView
+
+Active = List[Tuple[CohortView, Registration]]
+
+
+def target_in_message(tracker: Tracker, active: Active) -> Optional[str]:
+    """The active registration the message points at (a cohort button, or a course with exactly one)."""
+    ids = [r.cohort_id for _, r in active]
+    explicit = [c for c in message_entities(tracker, "cohort") if c in ids]
+    if explicit:
+        return explicit[0]
+    course_id = mentioned(tracker, "course")
+    of_course = [r.cohort_id for v, r in active if v[0]["id"] == course_id] if course_id else []
+    return of_course[0] if len(of_course) == 1 else None
+
+
+def chosen(tracker: Tracker) -> Optional[Tuple[CohortView, Registration]]:
+    target = tracker.get_slot("reg_cancel_target")
+    return next(((v, r) for v, r in registrations_of(tracker, active_only=True) if r.cohort_id == target), None)
+
+
+class ActionCancellationStart(FormStepAction):
+    action_name = "action_cancellation_start"
+    failure_halts = True
+
+    async def answer(self, dispatcher, tracker, domain):
+        events = reset(CANCELLATION_SLOTS + (HALT,)) + [SlotSet(REQUESTED_SLOT, None)]
+        active = registrations_of(tracker, active_only=True)
+        if not active:
+            send(dispatcher, replies.nothing_to_cancel())
+            return events + [SlotSet(HALT, "nothing_to_cancel")]
+        target = target_in_message(tracker, active) or (active[0][1].cohort_id if len(active) == 1 else None)
+        return events + ([SlotSet("reg_cancel_target", target)] if target else [])
+
+
+class ValidateCancelRegistrationForm(GuardedFormValidation):
+    def name(self) -> Text:
+        return "validate_cancel_registration_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        return [] if tracker.get_slot(HALT) else ["reg_cancel_target", "reg_cancel_confirm"]
+
+    def _answering(self, tracker: Tracker, slot: str) -> bool:
+        return self.asked(tracker, slot) and is_answer(tracker, CANCELLATION_DIGRESSIONS, CANCELLATION_LEAVE)
+
+    async def extract_reg_cancel_target(self, dispatcher, tracker, domain) -> Slots:
+        if not self._answering(tracker, "reg_cancel_target"):
+            return {}
+        active = registrations_of(tracker, active_only=True)
+        return {"reg_cancel_target": target_in_message(tracker, active) or latest_text(tracker)}
+
+    async def extract_reg_cancel_confirm(self, dispatcher, tracker, domain) -> Slots:
+        if not self._answering(tracker, "reg_cancel_confirm"):
+            return {}
+        return {"reg_cancel_confirm": confirmation(tracker)}
+
+    async def validate_reg_cancel_target(self, value, dispatcher, tracker, domain) -> Slots:
+        if any(r.cohort_id == value for _, r in registrations_of(tracker, active_only=True)):
+            return {"reg_cancel_target": value}
+        send(dispatcher, replies.invalid(replies.not_a_cancel_target()))
+        return {"reg_cancel_target": None}
+
+    async def validate_reg_cancel_confirm(self, value, dispatcher, tracker, domain) -> Slots:
+        if value in ("yes", "no"):
+            return {"reg_cancel_confirm": value}
+        send(dispatcher, replies.invalid(replies.cancel_confirm_expected()))
+        return {"reg_cancel_confirm": None}
+
+
+class ActionAskRegCancelTarget(ManabiAction):
+    action_name = "action_ask_reg_cancel_target"
+
+    async def answer(self, dispatcher, tracker, domain):
+        send(dispatcher, replies.ask_cancel_target(registrations_of(tracker, active_only=True)))
+        return []
+
+
+class ActionAskRegCancelConfirm(ManabiAction):
+    action_name = "action_ask_reg_cancel_confirm"
+
+    async def answer(self, dispatcher, tracker, domain):
+        found = chosen(tracker)
+        if found is None:  # cancelled meanwhile (another device): nothing left to confirm
+            send(dispatcher, replies.nothing_to_cancel())
+            return [SlotSet(HALT, "nothing_to_cancel"), SlotSet(REQUESTED_SLOT, None)]
+        send(dispatcher, replies.confirm_cancel(*found))
+        return []
+
+
+class ActionCancellationSubmit(FormStepAction):
+    """はい: cancel (the waitlist moves up in the same transaction); いいえ: keep it."""
+
+    action_name = "action_cancellation_submit"
+
+    async def answer(self, dispatcher, tracker, domain):
+        if tracker.get_slot(HALT):
+            return reset()
+        if tracker.get_slot("reg_cancel_confirm") != "yes":
+            send(dispatcher, replies.cancel_kept())
+            return reset()
+        found = chosen(tracker)
+        if found is None:
+            send(dispatcher, replies.nothing_to_cancel())
+            return reset()
+        (course, cohort), registration = found
+        result = store.cancel(state_db(), person_id(tracker), registration.cohort_id, cohort["seats"])
+        send(dispatcher, replies.cancelled((course, cohort)) if result.cancelled
+             else replies.already_cancelled((course, cohort)))
+        return reset()
+

@@ -1,0 +1,86 @@
+"""What every action needs: the catalogue, today's date, the state DB and the current topic.
+
+Course and exam names are resolved in this order: an entity in the current message (the NLU's
+catalogue extractor), the same alias matcher run on the message text (so a pipeline without our
+extractor still works), then the slot remembered from earlier turns (「それの勉強法は？」).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from functools import lru_cache
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.catalogue.queries import Catalogue, open_catalogue
+from bot.clock import clock_from_env
+from bot.replies.base import Reply
+from bot.settings import load_settings
+from bot.state import db as state
+
+logger = logging.getLogger(__name__)
+
+
+def catalogue() -> Catalogue:
+    return open_catalogue(str(load_settings().catalogue_db))
+
+
+def today() -> dt.date:
+    return clock_from_env().today()
+
+
+@lru_cache(maxsize=4)
+def _state_connection(path: str) -> sqlite3.Connection:
+    return state.connect(path)
+
+
+def state_db() -> sqlite3.Connection:
+    return _state_connection(str(load_settings().state_db))
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message or {}).get("text") or ""
+
+
+def latest_intent(tracker: Tracker) -> Dict[str, Any]:
+    return (tracker.latest_message or {}).get("intent") or {}
+
+
+def message_entities(tracker: Tracker, kind: str) -> List[str]:
+    """Values of ``kind`` entities in the current message, in order, without repeats."""
+    values: List[str] = []
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == kind and entity.get("value") not in values:
+            values.append(entity.get("value"))
+    return values
+
+
+def mentioned(tracker: Tracker, kind: str) -> Optional[str]:
+    """The ``kind`` named in the current message, by entity or by matching the text."""
+    values = message_entities(tracker, kind)
+    if values:
+        return values[0]
+    text = latest_text(tracker)
+    if text.startswith("/"):  # a button payload: only its explicit entities count
+        return None
+    match = catalogue().matcher.best(text, kind)
+    return match.target if match else None
+
+
+def resolve(tracker: Tracker, kind: str) -> Optional[str]:
+    """Current message first, then the remembered slot of the same name."""
+    return mentioned(tracker, kind) or tracker.get_slot(kind)
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    dispatcher.utter_message(**reply.as_utterance())
+
+
+def office_contact() -> Dict[str, Any]:
+    try:
+        return catalogue().main_contact()
+    except Exception:  # the apology must not fail because the catalogue did
+        return {"name": "デジタル行政戦略課", "extension": "2345"}

@@ -1,0 +1,198 @@
+"""Registering interest in a cohort: starting the form, its questions, storing, stopping, listing.
+
+Conversation (rules in data/rules/registration.yml):
+
+    register_interest → action_registration_start → registration_form (validate_registration_form)
+        … → action_registration_submit      (はい: stored; いいえ / closed / duplicate: nothing stored)
+    stop / goodbye / cancel_registration inside the form → action_registration_stop
+    ask_my_registrations → action_my_registrations
+
+The person is ``tracker.sender_id`` (Teams: the stable aadObjectId). The form's state lives in
+Rasa's tracker store and every registration is committed to the state DB before the reply, so
+restarting either server between two questions or after a registration loses nothing.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+
+from actions.base import ManabiAction, apology
+from actions.context import catalogue, mentioned, message_entities, office_contact, send, state_db, today
+from actions.registration_form import answers
+from actions.registration_support import (ALL_SLOTS, HALT, cohort_in_message, open_views, person_id,
+                                          registrations_of, reset, teams_user_name, view)
+from bot.registrations import cohorts, fields, store
+from bot.registrations.model import Application
+from bot.replies import registration as replies
+from bot.replies.base import Reply
+
+logger = logging.getLogger(__name__)
+
+Events = List[Dict[Text, Any]]
+
+
+class FormStepAction(ManabiAction):
+    """An action around a form: if it fails, the person gets the apology and the form's slots are
+    cleared (and ``failure_halts``: the form that follows ends at once), so no half state remains."""
+
+    failure_halts = False
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
+        try:
+            return await self.answer(dispatcher, tracker, domain) or []
+        except Exception:
+            logger.exception("action %s failed for sender %s", self.name(), tracker.sender_id)
+            dispatcher.utter_message(text=apology())
+            return reset() + ([SlotSet(HALT, "error")] if self.failure_halts else [])
+
+
+class ActionRegistrationStart(FormStepAction):
+    """Clear the last registration's answers and fill in what is already known."""
+
+    action_name = "action_registration_start"
+    failure_halts = True
+
+    async def answer(self, dispatcher, tracker, domain):
+        known: Dict[str, Optional[str]] = {
+            "reg_cohort": cohort_in_message(tracker),
+            "reg_name": teams_user_name(tracker),
+            "reg_department": department_name(mentioned(tracker, "department") or tracker.get_slot("department")),
+            "reg_recommendation": next(iter(message_entities(tracker, "recommendation")), None),
+        }
+        course_id = mentioned(tracker, "course")
+        if course_id and not catalogue().cohorts(course_id):
+            send(dispatcher, replies.not_taken_here(catalogue().course(course_id)))
+            known[HALT] = "not_taken_here"
+        elif known["reg_cohort"] is None and not open_views():
+            send(dispatcher, replies.no_open_cohort(office_contact()))
+            known[HALT] = "no_open_cohort"
+        return reset() + [SlotSet(REQUESTED_SLOT, None)] + [SlotSet(k, v) for k, v in known.items() if v]
+
+
+def department_name(value: Optional[str]) -> Optional[str]:
+    """A catalogue department id as its name; free text as typed."""
+    if not value:
+        return None
+    return catalogue().vocabulary_name("department", value) or value
+
+
+# --- the questions that need more than a fixed text -----------------------------------------
+class ActionAskRegCohort(ManabiAction):
+    action_name = "action_ask_reg_cohort"
+
+    async def answer(self, dispatcher, tracker, domain):
+        options = open_views()
+        send(dispatcher, replies.ask_cohort(options) if options else replies.no_open_cohort(office_contact()))
+        return []
+
+
+class ActionAskRegStaffNumber(ManabiAction):
+    action_name = "action_ask_reg_staff_number"
+
+    async def answer(self, dispatcher, tracker, domain):
+        send(dispatcher, replies.ask_staff_number(fields.staff_number_format()))
+        return []
+
+
+class ActionAskRegMotivation(ManabiAction):
+    action_name = "action_ask_reg_motivation"
+
+    async def answer(self, dispatcher, tracker, domain):
+        send(dispatcher, replies.ask_motivation())
+        return []
+
+
+class ActionAskRegConfirm(ManabiAction):
+    """The summary of everything that will be stored, with はい / いいえ."""
+
+    action_name = "action_ask_reg_confirm"
+
+    async def answer(self, dispatcher, tracker, domain):
+        cohort_view = view(tracker.get_slot("reg_cohort") or "")
+        if cohort_view is None:
+            send(dispatcher, replies.missing_answers(office_contact(), ["研修"]))
+            return [SlotSet(HALT, "error"), SlotSet(REQUESTED_SLOT, None)]
+        send(dispatcher, replies.summary(cohort_view, answers(tracker)))
+        return []
+
+
+# --- the end of the form --------------------------------------------------------------------
+class ActionRegistrationSubmit(FormStepAction):
+    """Store the registration after はい (or say nothing was stored), then clear the answers."""
+
+    action_name = "action_registration_submit"
+
+    async def answer(self, dispatcher, tracker, domain):
+        if tracker.get_slot(HALT):  # the form already said why it ended
+            return reset()
+        if tracker.get_slot("reg_confirm") != "yes":
+            send(dispatcher, replies.not_registered())
+            return reset()
+        send(dispatcher, submit(tracker))
+        return reset()
+
+
+def submit(tracker: Tracker) -> Reply:
+    """Register the form's answers; the reply says what happened."""
+    cohort_id = tracker.get_slot("reg_cohort") or ""
+    given = answers(tracker)
+    missing = [k for k in ("name", "department", "staff_number", "recommendation", "motivation") if not given[k]]
+    cohort_view = view(cohort_id)
+    if cohort_view is None or missing:
+        return replies.missing_answers(office_contact(), missing)
+    course, cohort = cohort_view
+    application = Application(
+        cohort_id=cohort_id, person_id=person_id(tracker), name=given["name"], department=given["department"],
+        department_id=department_id(given["department"]), staff_number=given["staff_number"],
+        recommendation=given["recommendation"], motivation=given["motivation"],
+        manager_name=given["manager_name"] if given["recommendation"] == "manager" else None,
+        channel=tracker.get_latest_input_channel())
+    result = store.register(state_db(), application, cohort["seats"],
+                            gate=cohorts.closed_reason(catalogue(), cohort_id, today()))
+    if result.outcome == store.ALREADY_REGISTERED and result.registration:
+        return replies.already_registered(cohort_view, result.registration)
+    if result.outcome == store.REFUSED:
+        others = [v for v in open_views() if v[1]["id"] != cohort_id]
+        return replies.closed(cohort_view, result.reason or "", office_contact(), others)
+    assert result.registration is not None
+    return replies.registered(cohort_view, result.registration, office_contact())
+
+
+def department_id(name: str) -> Optional[str]:
+    """The catalogue id of a department typed exactly as one of its names, else None."""
+    match = catalogue().matcher.best(name, "department")
+    return match.target if match and match.distance == 0 and match.text == name else None
+
+
+class ActionRegistrationStop(FormStepAction):
+    """「やめる」 inside the registration or cancellation form: nothing stored, answers cleared."""
+
+    action_name = "action_registration_stop"
+
+    async def answer(self, dispatcher, tracker, domain):
+        send(dispatcher, replies.stopped("取り消しの手続き" if last_form(tracker) == "cancel_registration_form"
+                                         else "登録"))
+        return reset(ALL_SLOTS)
+
+
+def last_form(tracker: Tracker) -> Optional[str]:
+    """The form that was active most recently (the stop rules deactivate it first)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name"):
+            return event["name"]
+    return None
+
+
+class ActionMyRegistrations(ManabiAction):
+    """「申込状況を教えて」: the person's registrations with 受付済 / キャンセル待ち n番目 / 取消済."""
+
+    action_name = "action_my_registrations"
+
+    async def answer(self, dispatcher, tracker, domain):
+        send(dispatcher, replies.registration_list(registrations_of(tracker)))
+        return []

@@ -1,0 +1,201 @@
+"""The registration form's validation: which questions remain, reading each answer, checking it.
+
+The form (``registration_form``) asks only for what it does not know. ``action_registration_start``
+resets the slots and fills what the first message and the channel already tell (the cohort from a
+course or cohort mention, the name from Teams, the department, 自薦/所属長推薦); the form then asks:
+
+    reg_cohort → reg_name → reg_department → reg_staff_number → reg_recommendation
+    → reg_manager_name (所属長推薦 only) → reg_motivation → reg_confirm (summary, はい / いいえ)
+
+Every slot has a ``custom`` mapping: the ``extract_*`` methods below read the message, but only
+when it answers the question asked (see :func:`actions.registration_support.is_answer`), so
+「やめる」 or 「来月の研修は？」 never becomes a name. A cohort that is closed, or one the person is
+already registered in, sets ``reg_halt``: the form ends with nothing stored.
+"""
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+
+from actions.base import apology
+from actions.context import catalogue, latest_text, mentioned, message_entities, office_contact, send, state_db
+from actions.registration_support import (HALT, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, cohort_in_message,
+                                          cohort_status, confirmation, is_answer, open_views, person_id)
+from actions.subsidies import DEPARTMENT_NAME
+from bot.registrations import fields, store
+from bot.registrations.model import CONFIRMED
+from bot.replies import registration as replies
+
+logger = logging.getLogger(__name__)
+
+Slots = Dict[Text, Any]
+
+
+class GuardedFormValidation(FormValidationAction, ABC):
+    """A form validation whose unexpected failure becomes an apology and a cleanly ended form."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except Exception:
+            logger.exception("%s failed for sender %s", self.name(), tracker.sender_id)
+            dispatcher.utter_message(text=apology())
+            return [SlotSet(HALT, "error"), SlotSet(REQUESTED_SLOT, None)]
+
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
+        """Always name the next question (None: the form is complete or halted), rather than
+        leaving it to Rasa when the list happens to equal the domain's."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return SlotSet(REQUESTED_SLOT, next((s for s in required if tracker.slots.get(s) is None), None))
+
+    @staticmethod
+    def asked(tracker: Tracker, slot: str) -> bool:
+        return tracker.get_slot(REQUESTED_SLOT) == slot
+
+    @staticmethod
+    def checked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, result: fields.Checked) -> Slots:
+        """The slot's value, or None after telling the person what is expected (nothing is said
+        once the form is ending anyway)."""
+        if result.ok or tracker.get_slot(HALT):
+            return {slot: result.value}
+        send(dispatcher, replies.invalid(result.problem or ""))
+        return {slot: None}
+
+
+class ValidateRegistrationForm(GuardedFormValidation):
+    def name(self) -> Text:
+        return "validate_registration_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: Dict[Text, Any]) -> List[Text]:
+        if tracker.get_slot(HALT):
+            return []
+        slots = ["reg_cohort", "reg_name", "reg_department", "reg_staff_number", "reg_recommendation"]
+        if tracker.get_slot("reg_recommendation") == "manager":
+            slots.append("reg_manager_name")
+        return slots + ["reg_motivation", "reg_confirm"]
+
+    # --- reading the message ----------------------------------------------------------------
+    def _answering(self, tracker: Tracker, slot: str, free_text: bool = True) -> bool:
+        return self.asked(tracker, slot) and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE,
+                                                       free_text)
+
+    def _free_text(self, tracker: Tracker, slot: str) -> Slots:
+        return {slot: latest_text(tracker)} if self._answering(tracker, slot) else {}
+
+    async def extract_reg_cohort(self, dispatcher, tracker, domain) -> Slots:
+        if not self._answering(tracker, "reg_cohort", free_text=False):
+            return {}
+        return {"reg_cohort": cohort_in_message(tracker) or latest_text(tracker)}
+
+    async def extract_reg_name(self, dispatcher, tracker, domain) -> Slots:
+        found = self._free_text(tracker, "reg_name")
+        department = catalogue().matcher.best(found.get("reg_name", ""), "department")
+        if department:  # 「市民課の山田です」: the name is what follows the department
+            found["reg_name"] = found["reg_name"][department.end:].lstrip("の 、")
+        return found
+
+    async def extract_reg_department(self, dispatcher, tracker, domain) -> Slots:
+        asked = self._answering(tracker, "reg_department")
+        volunteered = (tracker.get_slot(REQUESTED_SLOT) is not None and tracker.get_slot("reg_department") is None
+                       and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, free_text=True))
+        if not (asked or volunteered):
+            return {}
+        known = mentioned(tracker, "department")
+        if known:
+            return {"reg_department": catalogue().vocabulary_name("department", known) or known}
+        if not asked:
+            return {}
+        names = DEPARTMENT_NAME.findall(latest_text(tracker))
+        return {"reg_department": names[-1] if names else latest_text(tracker)}
+
+    async def extract_reg_staff_number(self, dispatcher, tracker, domain) -> Slots:
+        return self._free_text(tracker, "reg_staff_number")
+
+    async def extract_reg_recommendation(self, dispatcher, tracker, domain) -> Slots:
+        if self._answering(tracker, "reg_recommendation", free_text=False):
+            return {"reg_recommendation": mentioned(tracker, "recommendation") or latest_text(tracker)}
+        volunteered = message_entities(tracker, "recommendation")
+        if (volunteered and tracker.get_slot(REQUESTED_SLOT) and tracker.get_slot("reg_recommendation") is None
+                and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, free_text=True)):
+            return {"reg_recommendation": volunteered[0]}
+        return {}
+
+    async def extract_reg_manager_name(self, dispatcher, tracker, domain) -> Slots:
+        return self._free_text(tracker, "reg_manager_name")
+
+    async def extract_reg_motivation(self, dispatcher, tracker, domain) -> Slots:
+        return self._free_text(tracker, "reg_motivation")
+
+    async def extract_reg_confirm(self, dispatcher, tracker, domain) -> Slots:
+        if not self._answering(tracker, "reg_confirm", free_text=False):
+            return {}
+        return {"reg_confirm": confirmation(tracker)}
+
+    # --- checking the answers ---------------------------------------------------------------
+    async def validate_reg_cohort(self, value, dispatcher, tracker, domain) -> Slots:
+        status = cohort_status(value) if isinstance(value, str) else None
+        if status is None:
+            send(dispatcher, replies.invalid(replies.not_a_cohort()))
+            return {"reg_cohort": None}
+        cohort_id = status.cohort["id"]
+        view = (catalogue().course(status.cohort["course_id"]), status.effective_cohort)
+        existing = store.get(state_db(), person_id(tracker), cohort_id)
+        if existing and existing.is_active:
+            send(dispatcher, replies.already_registered(view, existing))
+            return {"reg_cohort": cohort_id, HALT: "already_registered"}
+        if not status.is_open:
+            others = [v for v in open_views() if v[1]["id"] != cohort_id]
+            send(dispatcher, replies.closed(view, status.reason, office_contact(), others))
+            return {"reg_cohort": cohort_id, HALT: "closed"}
+        send(dispatcher, replies.cohort_intro(view, store.counts(state_db(), cohort_id)[CONFIRMED]))
+        return {"reg_cohort": cohort_id}
+
+    async def validate_reg_name(self, value, dispatcher, tracker, domain) -> Slots:
+        return self.checked(dispatcher, tracker, "reg_name", fields.check_name(value or ""))
+
+    async def validate_reg_department(self, value, dispatcher, tracker, domain) -> Slots:
+        return self.checked(dispatcher, tracker, "reg_department", fields.check_department(value or ""))
+
+    async def validate_reg_staff_number(self, value, dispatcher, tracker, domain) -> Slots:
+        return self.checked(dispatcher, tracker, "reg_staff_number",
+                            fields.check_staff_number(value or "", fields.staff_number_format()))
+
+    async def validate_reg_recommendation(self, value, dispatcher, tracker, domain) -> Slots:
+        if value not in fields.RECOMMENDATIONS:
+            match = catalogue().matcher.best(value or "", "recommendation")
+            value = match.target if match else None
+        result = self.checked(dispatcher, tracker, "reg_recommendation", fields.check_recommendation(value))
+        if result["reg_recommendation"] == "self":
+            result["reg_manager_name"] = None
+        return result
+
+    async def validate_reg_manager_name(self, value, dispatcher, tracker, domain) -> Slots:
+        return self.checked(dispatcher, tracker, "reg_manager_name", fields.check_name(value or "", what="所属長のお名前"))
+
+    async def validate_reg_motivation(self, value, dispatcher, tracker, domain) -> Slots:
+        return self.checked(dispatcher, tracker, "reg_motivation", fields.check_motivation(value or ""))
+
+    async def validate_reg_confirm(self, value, dispatcher, tracker, domain) -> Slots:
+        if value in ("yes", "no"):
+            return {"reg_confirm": value}
+        send(dispatcher, replies.invalid(replies.confirm_expected()))
+        return {"reg_confirm": None}
+
+
+def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
+    """The form's answers by field name (without the reg_ prefix)."""
+    return {slot[len("reg_"):]: tracker.get_slot(slot) for slot in
+            ("reg_name", "reg_department", "reg_staff_number", "reg_recommendation", "reg_manager_name",
+             "reg_motivation")}

@@ -1,0 +1,143 @@
+"""What the registration and cancellation actions share: slots, the person, cohorts, and telling an
+answer from a digression.
+
+A form's free-text question (name, 所属, 志望動機 …) must not swallow 「やめる」 or a real question.
+:func:`is_answer` decides: a message is an answer unless it leaves (stop / goodbye / cancel), looks
+like a question (「…は？」「…ですか」), or is confidently one of the form's *digression intents* —
+the intents that data/rules/registration.yml answers in the middle of the form before resuming it
+(tests check the two lists agree). A digression makes the form reject the turn, so the rule runs.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.context import catalogue, latest_intent, latest_text, mentioned, message_entities, state_db, today
+from bot.registrations import cohorts, store
+from bot.registrations.fields import looks_like_question, read_confirmation
+from bot.registrations.model import Registration
+from bot.replies.registration import CohortView
+
+logger = logging.getLogger(__name__)
+
+REGISTRATION_SLOTS = ("reg_cohort", "reg_name", "reg_department", "reg_staff_number", "reg_recommendation",
+                      "reg_manager_name", "reg_motivation", "reg_confirm")
+CANCELLATION_SLOTS = ("reg_cancel_target", "reg_cancel_confirm")
+HALT = "reg_halt"  # set when the form must end without asking more (closed cohort, already registered, …)
+ALL_SLOTS = REGISTRATION_SLOTS + CANCELLATION_SLOTS + (HALT,)
+
+ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "nlu_fallback"})
+# Intents answered mid-form by a rule before the form resumes, and intents that leave the form
+# (see data/rules/registration.yml; tests check that the rules and these sets agree).
+REGISTRATION_DIGRESSIONS = frozenset({
+    "list_courses", "ask_schedule", "ask_course_details", "ask_subsidy_amount", "check_subsidy_eligibility",
+    "ask_subsidy_procedure", "ask_study_tips", "ask_contact", "help", "bot_identity", "greet", "thank",
+    "ask_my_registrations", "register_interest", "out_of_scope"})
+REGISTRATION_LEAVE = frozenset({"stop", "goodbye", "cancel_registration"})
+CANCELLATION_DIGRESSIONS = frozenset({
+    "cancel_registration", "register_interest", "ask_my_registrations", "help", "ask_contact", "ask_schedule",
+    "ask_course_details", "greet", "thank", "out_of_scope"})
+CANCELLATION_LEAVE = frozenset({"stop", "goodbye"})
+DIGRESSION_CONFIDENCE = 0.8
+
+
+def is_answer(tracker: Tracker, digressions: FrozenSet[str], leave: FrozenSet[str],
+              free_text: bool = False) -> bool:
+    """Is the latest message an attempt to answer the form's question (see the module docstring)?
+
+    For free-text questions a digression intent predicted with less than DIGRESSION_CONFIDENCE
+    still counts as an answer (a 志望動機 easily resembles 「研修に参加したい」), and so does
+    「…に応募したい」.
+    """
+    text = latest_text(tracker)
+    intent = latest_intent(tracker)
+    name, confidence = intent.get("name"), intent.get("confidence") or 0.0
+    if text.startswith("/"):  # a button: only answer buttons answer
+        return name in ANSWER_INTENTS
+    if name in leave or looks_like_question(text):
+        return False
+    if name is None or name in ANSWER_INTENTS:
+        return True
+    if free_text and (name == "register_interest" or confidence < DIGRESSION_CONFIDENCE):
+        return True
+    return name not in digressions
+
+
+def confirmation(tracker: Tracker) -> Optional[str]:
+    """'yes' / 'no' from はい/いいえ (intent, button or plain words); else the raw text for the
+    validator to explain what is expected."""
+    name = latest_intent(tracker).get("name")
+    if name == "affirm":
+        return "yes"
+    if name == "deny":
+        return "no"
+    text = latest_text(tracker)
+    return read_confirmation(text) or (text if not text.startswith("/") else None)
+
+
+def reset(slots: Iterable[str] = ALL_SLOTS) -> List[Dict[str, Any]]:
+    return [SlotSet(slot, None) for slot in slots]
+
+
+def person_id(tracker: Tracker) -> str:
+    return tracker.sender_id
+
+
+def teams_user_name(tracker: Tracker) -> Optional[str]:
+    """The display name the Teams channel attached to the message, if any."""
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    teams = metadata.get("teams") or {}
+    name = teams.get("user_name")
+    return name.strip() if isinstance(name, str) and name.strip() else None
+
+
+# --- cohorts --------------------------------------------------------------------------------
+def view(cohort_id: str) -> Optional[CohortView]:
+    """(course, cohort with its effective deadline) for a catalogue cohort id."""
+    status = cohort_status(cohort_id)
+    if status is None:
+        return None
+    return catalogue().course(status.cohort["course_id"]), status.effective_cohort
+
+
+def cohort_status(cohort_id: str) -> Optional[cohorts.CohortStatus]:
+    return cohorts.status_of(catalogue(), state_db(), cohort_id, today())
+
+
+def open_views(course_id: Optional[str] = None) -> List[CohortView]:
+    """Open cohorts (of one course, or all), newest first."""
+    cat = catalogue()
+    found = cohorts.open_cohorts(cat, cohorts.overrides(state_db()), today(), course_id)
+    return [(cat.course(s.cohort["course_id"]), s.effective_cohort) for s in found]
+
+
+def cohort_in_message(tracker: Tracker) -> Optional[str]:
+    """A cohort the message names: a cohort button, a course (its open cohort, else its newest),
+    or an open cohort's name (「第7期」)."""
+    explicit = message_entities(tracker, "cohort")
+    if explicit and catalogue().cohort(explicit[0]):
+        return explicit[0]
+    course_id = mentioned(tracker, "course")
+    if course_id:
+        opened = open_views(course_id)
+        if opened:
+            return opened[0][1]["id"]
+        newest = catalogue().cohorts(course_id)
+        return newest[0]["id"] if newest else None
+    text = latest_text(tracker)
+    named = [v for v in open_views() if v[1]["name"] and v[1]["name"] in text]
+    return named[0][1]["id"] if len(named) == 1 else None
+
+
+# --- a person's registrations ---------------------------------------------------------------
+def registrations_of(tracker: Tracker, active_only: bool = False) -> List[Tuple[CohortView, Registration]]:
+    """The person's registrations with their cohorts (cohorts gone from the catalogue are skipped)."""
+    found = []
+    for registration in store.for_person(state_db(), person_id(tracker), active_only=active_only):
+        cohort_view = view(registration.cohort_id)
+        if cohort_view:
+            found.append((cohort_view, registration))
+    return found

@@ -1,0 +1,23 @@
+"""Action answering "how do I study for X" (X from the message or the last exam discussed)."""
+from __future__ import annotations
+
+from rasa_sdk.events import SlotSet
+
+from actions.base import ManabiAction
+from actions.context import catalogue, resolve, send, today
+from bot.replies.study import study_tips
+from bot.replies.subsidies import ask_exam
+
+
+class ActionStudyTips(ManabiAction):
+    action_name = "action_study_tips"
+
+    async def answer(self, dispatcher, tracker, domain):
+        cat = catalogue()
+        exam_id = resolve(tracker, "exam")
+        exam = cat.exam(exam_id) if exam_id else None
+        if exam is None:
+            send(dispatcher, ask_exam(cat, intent="ask_study_tips"))
+            return []
+        send(dispatcher, study_tips(cat, exam, today()))
+        return [SlotSet("exam", exam_id)]

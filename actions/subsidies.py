@@ -1,0 +1,172 @@
+"""Actions about the exam-fee subsidy: amounts, procedure, and the eligibility form.
+
+The eligibility form asks only for the facts the 要綱's rules need for the chosen exam (read from
+the catalogue's rule rows), skips what is already known, and stops asking as soon as one rule
+has decided "not eligible".
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions.base import ManabiAction
+from actions.context import catalogue, latest_text, mentioned, resolve, send
+from bot import rules as rules_engine
+from bot.replies import subsidies as replies
+from bot.replies.base import Reply
+
+FACT_QUESTIONS = {
+    "employment_type": "任用形態を教えてください。",
+    "pass_status": "その試験にはもう合格していますか？",
+}
+# A department name typed as free text: a run of non-particle characters ending like a unit name.
+DEPARTMENT_NAME = re.compile(r"([^\s、。,はがのをにでと]{1,20}(?:課|室|局|部|所|係|センター|委員会))")
+
+
+class ActionSubsidyAmount(ManabiAction):
+    action_name = "action_subsidy_amount"
+
+    async def answer(self, dispatcher, tracker, domain):
+        cat = catalogue()
+        exam_id = resolve(tracker, "exam")
+        exam = cat.exam(exam_id) if exam_id else None
+        if exam is None:
+            send(dispatcher, replies.amounts_for_all(cat))
+            return []
+        send(dispatcher, replies.amount_for_exam(cat, exam))
+        return [SlotSet("exam", exam_id)]
+
+
+class ActionSubsidyProcedure(ManabiAction):
+    action_name = "action_subsidy_procedure"
+
+    async def answer(self, dispatcher, tracker, domain):
+        cat = catalogue()
+        exam_id = mentioned(tracker, "exam")
+        send(dispatcher, replies.procedure(cat, cat.exam(exam_id) if exam_id else None))
+        return [SlotSet("exam", exam_id)] if exam_id else []
+
+
+def known_facts(tracker: Tracker, facts: List[str]) -> Dict[str, Optional[str]]:
+    return {fact: tracker.get_slot(fact) for fact in facts}
+
+
+class ValidateSubsidyForm(FormValidationAction):
+    """Decides which facts to ask for, and checks each answer against the catalogue."""
+
+    def name(self) -> Text:
+        return "validate_subsidy_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        exam_id = tracker.get_slot("exam")
+        if not exam_id:
+            return ["exam"]
+        rules = catalogue().subsidy_rules(exam_id)
+        facts = rules_engine.required_facts(rules)
+        verdict = rules_engine.evaluate(rules, known_facts(tracker, facts))
+        if verdict.eligible is False:
+            return ["exam"]  # already decided: ask nothing more
+        return ["exam"] + facts
+
+    async def validate_exam(self, value, dispatcher, tracker, domain):
+        if value and catalogue().exam(value):
+            return {"exam": value}
+        return self._reject(dispatcher, "exam", replies.ask_exam(catalogue()).text)
+
+    async def validate_employment_type(self, value, dispatcher, tracker, domain):
+        return self._vocabulary(value, "employment_type", dispatcher)
+
+    async def validate_pass_status(self, value, dispatcher, tracker, domain):
+        return self._vocabulary(value, "pass_status", dispatcher)
+
+    async def extract_department(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """A department not in the catalogue list is kept as typed (it simply is not allowed)."""
+        if tracker.get_slot("requested_slot") != "department" or mentioned(tracker, "department"):
+            return {}
+        names = DEPARTMENT_NAME.findall(latest_text(tracker))
+        return {"department": names[-1]} if names else {}
+
+    async def validate_department(self, value, dispatcher, tracker, domain):
+        if value:
+            return {"department": value}
+        return self._reject(dispatcher, "department", replies.ask_department().text)
+
+    def _vocabulary(self, value, fact: str, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        if value and catalogue().vocabulary_name(fact, value):
+            return {fact: value}
+        question = replies.ask_vocabulary(catalogue(), fact, FACT_QUESTIONS[fact])
+        return self._reject(dispatcher, fact, question.text)
+
+    @staticmethod
+    def _reject(dispatcher: CollectingDispatcher, slot: str, question: str) -> Dict[Text, Any]:
+        dispatcher.utter_message(text=f"すみません、うまく読み取れませんでした。{question}")
+        return {slot: None}
+
+
+class ActionAskExam(ManabiAction):
+    action_name = "action_ask_exam"
+
+    async def answer(self, dispatcher, tracker, domain):
+        send(dispatcher, replies.ask_exam(catalogue()))
+        return []
+
+
+class ActionAskEmploymentType(ManabiAction):
+    action_name = "action_ask_employment_type"
+
+    async def answer(self, dispatcher, tracker, domain):
+        send(dispatcher, replies.ask_vocabulary(catalogue(), "employment_type", FACT_QUESTIONS["employment_type"]))
+        return []
+
+
+class ActionAskPassStatus(ManabiAction):
+    action_name = "action_ask_pass_status"
+
+    async def answer(self, dispatcher, tracker, domain):
+        exam = catalogue().exam(tracker.get_slot("exam") or "")
+        subject = f"{exam['name']}に" if exam else "その試験に"
+        send(dispatcher, Reply(f"{subject}はもう合格していますか？", [
+            {"title": "はい（合格済み）", "payload": '/inform{"pass_status":"passed"}'},
+            {"title": "いいえ（受験前・不合格）", "payload": '/inform{"pass_status":"not_passed"}'}]))
+        return []
+
+
+class ActionAskDepartment(ManabiAction):
+    action_name = "action_ask_department"
+
+    async def answer(self, dispatcher, tracker, domain):
+        exam = catalogue().exam(tracker.get_slot("exam") or "")
+        reason = f"{exam['name']}の補助は所属によって条件が異なります。" if exam else ""
+        send(dispatcher, Reply(reason + replies.ask_department().text))
+        return []
+
+
+class ActionSubsidyVerdict(ManabiAction):
+    """After the form: eligible or not, the amount, the deciding rule, and what to do next.
+
+    The pass status is about one exam, so it is forgotten afterwards; the person's employment
+    type and department are kept for later questions.
+    """
+
+    action_name = "action_subsidy_verdict"
+
+    async def answer(self, dispatcher, tracker, domain):
+        cat = catalogue()
+        exam = cat.exam(tracker.get_slot("exam") or "")
+        if exam is None:
+            send(dispatcher, replies.ask_exam(cat))
+            return []
+        rules = cat.subsidy_rules(exam["id"])
+        facts = known_facts(tracker, rules_engine.required_facts(rules))
+        verdict = rules_engine.evaluate(rules, facts)
+        if verdict.eligible is None:  # the form was left early: say what is still unknown
+            missing = "、".join(replies.FACT_LABELS.get(f, f) for f in verdict.missing)
+            send(dispatcher, Reply(f"判定には{missing}の情報が必要です。もう一度「補助の対象になる？」と聞いてください。"))
+            return []
+        send(dispatcher, replies.verdict_reply(cat, exam, verdict, facts))
+        return [SlotSet("pass_status", None)]

@@ -1,0 +1,294 @@
+"""Turn the parsed source files into clean table rows, or explain every problem found.
+
+The output is a plain ``{table name: [row dict, …]}`` mapping that :mod:`bot.catalogue.build` writes
+with sqlite-utils. Nothing here touches the database.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Dict, Iterable, List, Set, Tuple
+
+from bot.catalogue import fields as f
+from bot.catalogue.fields import Field, RowErrors, parse_row
+from bot.catalogue.sources import Row
+from bot.text.normalize import match_key
+
+Tables = Dict[str, List[Dict[str, Any]]]
+
+FACTS = ("employment_type", "pass_status", "department")
+VOCABULARY_KINDS = ("employment_type", "pass_status", "recommendation")
+
+COURSE_FIELDS = [
+    Field("id", f.identifier), Field("name", f.text), Field("aliases", f.text_list, False),
+    Field("category", f.text), Field("summary", f.text), Field("target", f.text),
+    Field("format", f.text), Field("hours", f.text), Field("how_to_apply", f.text),
+    Field("schedule_note", f.text, False), Field("phases", lambda v: v, False),
+]
+PHASE_FIELDS = [Field("name", f.text), Field("months", f.text), Field("hours", f.text), Field("content", f.text)]
+SESSION_FIELDS = [
+    Field("course", f.identifier), Field("date", f.date, False), Field("from", f.date, False),
+    Field("until", f.date, False), Field("start", f.clock_time, False), Field("end", f.clock_time, False),
+    Field("format", f.text), Field("venue", f.text, False), Field("note", f.text, False),
+]
+COHORT_FIELDS = [
+    Field("id", f.identifier), Field("course", f.identifier), Field("name", f.text),
+    Field("fiscal_year", f.positive_int), Field("starts", f.month), Field("ends", f.month),
+    Field("seats", f.positive_int), Field("apply_until", f.date),
+    Field("status", f.choice("open", "closed")), Field("guidance", f.text),
+]
+EXAM_FIELDS = [
+    Field("id", f.identifier), Field("name", f.text), Field("aliases", f.text_list, False),
+    Field("organizer", f.text), Field("fee", f.positive_int), Field("format", f.text),
+    Field("related_course", f.identifier, False), Field("url", f.text, False),
+]
+POLICY_FIELDS = [
+    Field("rate_numerator", f.positive_int), Field("rate_denominator", f.positive_int),
+    Field("rounding", f.choice("floor")), Field("apply_within_months", f.positive_int),
+    Field("apply_via", f.text), Field("documents", f.text_list), Field("contact", f.identifier),
+]
+RULE_FIELDS = [
+    Field("id", f.identifier), Field("title", f.text), Field("kind", f.choice("check", "notice")),
+    Field("fact", f.choice(*FACTS), False), Field("allowed", f.id_list, False),
+    Field("exams", f.id_list, False), Field("ok", f.text, False), Field("ng", f.text, False),
+    Field("text", f.text, False),
+]
+TIP_FIELDS = [
+    Field("exam", f.identifier), Field("hours", f.text), Field("materials", f.text_list),
+    Field("advice", f.text_list), Field("course", f.identifier, False),
+]
+NAMED_FIELDS = [Field("id", f.identifier), Field("name", f.text), Field("aliases", f.text_list, False)]
+CONTACT_FIELDS = [
+    Field("id", f.identifier), Field("name", f.text), Field("extension", f.text),
+    Field("hours", f.text, False), Field("topics", f.text, False),
+]
+
+
+class CatalogueInvalid(Exception):
+    """The source files have problems; ``messages`` lists every one of them."""
+
+    def __init__(self, messages: List[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+def validate(sources: Dict[str, Any]) -> Tables:
+    """Check all sources and return clean table rows; raises :class:`CatalogueInvalid`."""
+    errors = RowErrors()
+    tables: Tables = defaultdict(list)
+    courses = _parse_list(sources["courses.yml"], "courses.yml", COURSE_FIELDS, errors)
+    exams = _parse_list(sources["exams.yml"], "exams.yml", EXAM_FIELDS, errors)
+    departments = _parse_list(sources["departments.yml"], "departments.yml", NAMED_FIELDS, errors)
+    contacts = _parse_list(sources["contacts.yml"], "contacts.yml", CONTACT_FIELDS, errors)
+    vocabulary = _parse_vocabulary(sources["vocabularies.yml"], errors)
+
+    course_ids = _unique_ids(courses, errors)
+    exam_ids = _unique_ids(exams, errors)
+    department_ids = _unique_ids(departments, errors)
+    contact_ids = _unique_ids(contacts, errors)
+    known_values = {kind: {row["id"] for _, row in rows} for kind, rows in vocabulary.items()}
+    known_values["department"] = department_ids
+
+    _add_courses(courses, tables, errors)
+    _add_sessions(sources["sessions.yml"], course_ids, tables, errors)
+    _add_cohorts(sources["cohorts.yml"], course_ids, tables, errors)
+    for source, row in exams:
+        _check_reference(source, row, "related_course", course_ids, "courses.yml", errors)
+        tables["exams"].append({k: v for k, v in row.items() if k != "aliases"})
+    _add_subsidy(sources["subsidy.yml"], exam_ids, contact_ids, known_values, tables, errors)
+    _add_study_tips(sources["study_tips.yml"], exam_ids, course_ids, tables, errors)
+    for kind, rows in vocabulary.items():
+        tables["vocabulary"] += [{"kind": kind, "id": row["id"], "name": row["name"]} for _, row in rows]
+    tables["departments"] = [{"id": row["id"], "name": row["name"]} for _, row in departments]
+    tables["contacts"] = [row for _, row in contacts]
+    named = ([("course", s, r) for s, r in courses] + [("exam", s, r) for s, r in exams]
+             + [("department", s, r) for s, r in departments]
+             + [(kind, s, r) for kind, rows in vocabulary.items() for s, r in rows])
+    tables["aliases"] = _aliases(named, errors)
+
+    if errors:
+        raise CatalogueInvalid(errors.messages)
+    return dict(tables)
+
+
+def _parse_list(data: Any, name: str, fields: List[Field], errors: RowErrors,
+                label_key: str = "id") -> List[Tuple[Row, Dict[str, Any]]]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        errors.add(data if isinstance(data, Row) else None, f"{name} は「- 」で始まる一覧にしてください")
+        return []
+    parsed = []
+    for row in data:
+        clean = parse_row(row, fields, errors, label_key)
+        if clean is not None:
+            parsed.append((row, clean))
+    return parsed
+
+
+def _unique_ids(rows: Iterable[Tuple[Row, Dict[str, Any]]], errors: RowErrors) -> Set[str]:
+    seen: Set[str] = set()
+    for source, row in rows:
+        if row["id"] in seen:
+            errors.add(source, f"id「{row['id']}」が重複しています")
+        seen.add(row["id"])
+    return seen
+
+
+def _check_reference(source: Row, row: Dict[str, Any], key: str, known: Set[str], where: str,
+                     errors: RowErrors) -> bool:
+    value = row.get(key)
+    if value and value not in known:
+        errors.add(source, f"{key}「{value}」は {where} にありません", f.row_label(source, "id") or f.row_label(source, key))
+        return False
+    return True
+
+
+def _add_courses(courses, tables: Tables, errors: RowErrors) -> None:
+    for source, row in courses:
+        phases = row["phases"] or []
+        tables["courses"].append({k: v for k, v in row.items() if k not in ("phases", "aliases")})
+        if not isinstance(phases, list):
+            errors.add(source, "phases は一覧で書いてください", f.row_label(source))
+            continue
+        for seq, phase in enumerate(phases, 1):
+            clean = parse_row(phase, PHASE_FIELDS, errors, "name")
+            if clean:
+                tables["course_phases"].append({"course_id": row["id"], "seq": seq, **clean})
+
+
+def _add_sessions(data, course_ids: Set[str], tables: Tables, errors: RowErrors) -> None:
+    for source, row in _parse_list(data, "sessions.yml", SESSION_FIELDS, errors, "course"):
+        if not _check_reference(source, row, "course", course_ids, "courses.yml", errors):
+            continue
+        label = f.row_label(source, "course")
+        if row["date"] and (row["from"] or row["until"]):
+            errors.add(source, "date と from/until は同時に書けません", label)
+            continue
+        starts_on, ends_on = (row["date"], row["date"]) if row["date"] else (row["from"], row["until"])
+        if not (starts_on and ends_on):
+            errors.add(source, "date（開催日）か、from と until（受講期間）を書いてください", label)
+            continue
+        if starts_on > ends_on:
+            errors.add(source, f"from（{starts_on}）が until（{ends_on}）より後になっています", label)
+            continue
+        if row["start"] and row["end"] and row["start"] >= row["end"]:
+            errors.add(source, f"start（{row['start']}）が end（{row['end']}）より後になっています", label)
+            continue
+        tables["sessions"].append({
+            "id": len(tables["sessions"]) + 1, "course_id": row["course"], "starts_on": starts_on,
+            "ends_on": ends_on, "start_time": row["start"], "end_time": row["end"],
+            "format": row["format"], "venue": row["venue"], "note": row["note"],
+        })
+
+
+def _add_cohorts(data, course_ids: Set[str], tables: Tables, errors: RowErrors) -> None:
+    cohorts = _parse_list(data, "cohorts.yml", COHORT_FIELDS, errors)
+    _unique_ids(cohorts, errors)
+    for source, row in cohorts:
+        if not _check_reference(source, row, "course", course_ids, "courses.yml", errors):
+            continue
+        if row["starts"] > row["ends"]:
+            errors.add(source, f"starts（{row['starts']}）が ends（{row['ends']}）より後になっています", f.row_label(source))
+            continue
+        tables["cohorts"].append({**{k: v for k, v in row.items() if k != "course"}, "course_id": row["course"]})
+
+
+def _add_subsidy(data, exam_ids: Set[str], contact_ids: Set[str], known_values: Dict[str, Set[str]],
+                 tables: Tables, errors: RowErrors) -> None:
+    if not isinstance(data, Row) or not isinstance(data.get("policy"), Row):
+        errors.add(data if isinstance(data, Row) else None, "subsidy.yml には policy と conditions が必要です")
+        return
+    policy = parse_row(data["policy"], POLICY_FIELDS, errors, "contact")
+    if policy:
+        _check_reference(data["policy"], policy, "contact", contact_ids, "contacts.yml", errors)
+        documents = policy.pop("documents")
+        tables["subsidy_policy"].append({"id": 1, **policy})
+        tables["subsidy_documents"] += [{"seq": i, "name": d} for i, d in enumerate(documents, 1)]
+    rules = _parse_list(data.get("conditions"), "subsidy.yml", RULE_FIELDS, errors)
+    if not rules and not errors:
+        errors.add(data, "conditions が1件もありません")
+    _unique_ids(rules, errors)
+    for seq, (source, rule) in enumerate(rules, 1):
+        if not _rule_is_consistent(source, rule, exam_ids, known_values, errors):
+            continue
+        tables["subsidy_rules"].append({
+            "id": rule["id"], "seq": seq, "title": rule["title"], "kind": rule["kind"],
+            "fact": rule["fact"], "ok": rule["ok"], "ng": rule["ng"], "text": rule["text"],
+        })
+        tables["subsidy_rule_values"] += [{"rule_id": rule["id"], "value": v} for v in rule["allowed"]]
+        tables["subsidy_rule_exams"] += [{"rule_id": rule["id"], "exam_id": e} for e in rule["exams"]]
+
+
+def _rule_is_consistent(source: Row, rule: Dict[str, Any], exam_ids: Set[str],
+                        known_values: Dict[str, Set[str]], errors: RowErrors) -> bool:
+    label = f.row_label(source)
+    problems = []
+    if rule["kind"] == "check":
+        if not (rule["fact"] and rule["allowed"] and rule["ok"] and rule["ng"]):
+            problems.append("check の条件には fact・allowed・ok・ng が必要です")
+        else:
+            problems += [f"allowed「{v}」は {rule['fact']} の選択肢にありません"
+                         for v in rule["allowed"] if v not in known_values[rule["fact"]]]
+    elif not rule["text"]:
+        problems.append("notice の条件には text が必要です")
+    problems += [f"exams「{e}」は exams.yml にありません" for e in rule["exams"] if e not in exam_ids]
+    for problem in problems:
+        errors.add(source, problem, label)
+    return not problems
+
+
+def _add_study_tips(data, exam_ids: Set[str], course_ids: Set[str], tables: Tables, errors: RowErrors) -> None:
+    seen: Set[str] = set()
+    for source, row in _parse_list(data, "study_tips.yml", TIP_FIELDS, errors, "exam"):
+        ok = _check_reference(source, row, "exam", exam_ids, "exams.yml", errors)
+        ok = _check_reference(source, row, "course", course_ids, "courses.yml", errors) and ok
+        if row["exam"] in seen:
+            errors.add(source, f"exam「{row['exam']}」の勉強法が重複しています")
+            ok = False
+        seen.add(row["exam"])
+        if not ok:
+            continue
+        tables["study_tips"].append({"exam_id": row["exam"], "hours": row["hours"], "course_id": row["course"]})
+        for kind in ("materials", "advice"):
+            tables["study_tip_items"] += [
+                {"exam_id": row["exam"], "kind": kind, "seq": i, "text": t} for i, t in enumerate(row[kind], 1)
+            ]
+    for exam in sorted(exam_ids - seen):
+        errors.add(None, f"study_tips.yml: 試験「{exam}」の勉強法がありません")
+
+
+def _parse_vocabulary(data: Any, errors: RowErrors) -> Dict[str, List[Tuple[Row, Dict[str, Any]]]]:
+    if not isinstance(data, Row):
+        errors.add(None, "vocabularies.yml は employment_type などの見出しごとに書いてください")
+        return {}
+    vocabulary = {}
+    for kind in VOCABULARY_KINDS:
+        if kind not in data:
+            errors.add(data, f"vocabularies.yml に「{kind}」がありません")
+            continue
+        rows = _parse_list(data[kind], "vocabularies.yml", NAMED_FIELDS, errors)
+        _unique_ids(rows, errors)
+        vocabulary[kind] = rows
+    for unknown in sorted(set(data) - set(VOCABULARY_KINDS)):
+        errors.add(data, f"知らない見出し「{unknown}」があります")
+    return vocabulary
+
+
+def _aliases(named: List[Tuple[str, Row, Dict[str, Any]]], errors: RowErrors) -> List[Dict[str, Any]]:
+    """Every name and alias with its match key; a key naming two different things is an error."""
+    owners: Dict[str, Tuple[str, str, str]] = {}
+    rows: List[Dict[str, Any]] = []
+    for kind, source, item in named:
+        for alias in [item["name"], *(item.get("aliases") or [])]:
+            key = match_key(alias)
+            owner = owners.get(key)
+            if owner and owner[:2] != (kind, item["id"]):
+                errors.add(source, f"別名「{alias}」は {owner[0]}「{owner[1]}」の「{owner[2]}」と重複しています",
+                           f.row_label(source))
+                continue
+            if owner:
+                continue  # the same item lists an equivalent spelling twice: harmless
+            owners[key] = (kind, item["id"], alias)
+            rows.append({"alias": alias, "key": key, "kind": kind, "target": item["id"]})
+    return rows
+

@@ -1,0 +1,224 @@
+"""Validation of the Bearer JWT the Bot Connector service sends with every activity.
+
+Follows Microsoft's "Authenticate requests from the Bot Connector service to your bot":
+keys from the OpenID metadata document's ``jwks_uri``; RS256 only (whatever the token header
+claims); issuer from an allow-list; audience = our app id; exp/nbf with 5 minutes of clock skew;
+the ``serviceurl`` claim equal to the activity's serviceUrl; the signing key's ``endorsements``
+containing the activity's channelId. Any failure is an ``AuthError`` (401, or 403 for a tenant
+that is not allowed) whose ``reason`` is safe to log: it never contains the token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional
+
+import aiohttp
+import jwt
+
+from bot.channels.teams.config import TeamsConfigError, TeamsSettings, check_url
+from bot.channels.teams.http import HttpClient
+
+logger = logging.getLogger(__name__)
+
+ALGORITHM = "RS256"
+CLOCK_SKEW_SECONDS = 300
+_JWT_REASONS: tuple[tuple[type[Exception], str], ...] = (
+    (jwt.ExpiredSignatureError, "token expired"),
+    (jwt.ImmatureSignatureError, "token not yet valid"),
+    (jwt.InvalidAudienceError, "wrong audience"),
+    (jwt.InvalidIssuerError, "issuer not allowed"),
+    (jwt.InvalidSignatureError, "bad signature"),
+    (jwt.MissingRequiredClaimError, "required claim missing"),
+)
+
+
+class AuthError(Exception):
+    """A request that must be rejected; ``status`` is the HTTP status, ``reason`` is loggable."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class KeyFetchError(Exception):
+    """The OpenID metadata or the JWKS could not be fetched or held no usable key."""
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A public key of the Bot Connector and the channel ids it is endorsed for."""
+
+    key: Any
+    endorsements: frozenset[str]
+
+
+class KeyStore:
+    """Caches the connector's signing keys; fetched lazily, refreshed every ``refresh_seconds``.
+
+    A token naming an unknown ``kid`` triggers one refresh (keys rotate), at most once per
+    ``unknown_kid_seconds`` so that forged tokens cannot make us hammer Microsoft. After a failed
+    fetch we wait ``retry_seconds`` before trying again; old keys stay in use meanwhile.
+    """
+
+    def __init__(
+        self,
+        metadata_url: str,
+        http: HttpClient,
+        *,
+        refresh_seconds: float = 24 * 3600,
+        unknown_kid_seconds: float = 300,
+        retry_seconds: float = 10,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._metadata_url = metadata_url
+        self._http = http
+        self._refresh_seconds = refresh_seconds
+        self._unknown_kid_seconds = unknown_kid_seconds
+        self._retry_seconds = retry_seconds
+        self._clock = clock
+        self._keys: dict[str, SigningKey] = {}
+        self._fetched_at = -math.inf
+        self._failed_at = -math.inf
+        self._kid_refresh_at = -math.inf
+        self._lock = asyncio.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        """True once a key set has been fetched."""
+        return bool(self._keys)
+
+    async def get(self, kid: str) -> SigningKey:
+        """Returns the key for ``kid``; raises AuthError(401) if there is none."""
+        async with self._lock:
+            now = self._clock()
+            if now - self._fetched_at >= self._refresh_seconds:
+                await self._refresh("initial" if not self._keys else "scheduled")
+            if not self._keys:
+                raise AuthError(401, "signing keys not available yet")
+            if kid not in self._keys and now - self._kid_refresh_at >= self._unknown_kid_seconds:
+                self._kid_refresh_at = now
+                await self._refresh("unknown kid")
+            if kid not in self._keys:
+                raise AuthError(401, "unknown signing key id")
+            return self._keys[kid]
+
+    async def _refresh(self, why: str) -> None:
+        if self._clock() - self._failed_at < self._retry_seconds:
+            return
+        try:
+            self._keys = await self._fetch()
+            self._fetched_at = self._clock()
+            logger.info("Teams: loaded %d Bot Connector signing keys (%s).", len(self._keys), why)
+        except KeyFetchError as error:
+            self._failed_at = self._clock()
+            logger.warning("Teams: could not load Bot Connector signing keys (%s): %s", why, error)
+
+    async def _fetch(self) -> dict[str, SigningKey]:
+        metadata = await self._get_json(self._metadata_url)
+        jwks_uri = metadata.get("jwks_uri")
+        if not isinstance(jwks_uri, str):
+            raise KeyFetchError("OpenID metadata has no jwks_uri")
+        try:
+            jwks_uri = check_url("jwks_uri", jwks_uri)
+        except TeamsConfigError as error:
+            raise KeyFetchError(str(error)) from None
+        jwks = await self._get_json(jwks_uri)
+        keys = {}
+        for jwk in jwks.get("keys") or []:
+            kid, key = _parse_jwk(jwk)
+            if kid and key:
+                keys[kid] = key
+        if not keys:
+            raise KeyFetchError("the key set holds no usable RSA key")
+        return keys
+
+    async def _get_json(self, url: str) -> Mapping[str, Any]:
+        session = await self._http.session()
+        try:
+            async with session.get(url) as response:
+                if response.status != 200:
+                    raise KeyFetchError(f"GET {url} answered {response.status}")
+                body = await response.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            raise KeyFetchError(f"GET {url} failed: {type(error).__name__}") from None
+        if not isinstance(body, dict):
+            raise KeyFetchError(f"GET {url} did not return a JSON object")
+        return body
+
+
+def _parse_jwk(jwk: Any) -> tuple[Optional[str], Optional[SigningKey]]:
+    """(kid, SigningKey) for a usable RSA JWK, (None, None) for anything else."""
+    if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or not isinstance(jwk.get("kid"), str):
+        return None, None
+    try:
+        key = jwt.PyJWK(jwk, algorithm=ALGORITHM).key
+    except (jwt.PyJWTError, ValueError, TypeError):
+        logger.warning("Teams: skipping an unreadable signing key (kid %s).", jwk.get("kid"))
+        return None, None
+    endorsements = jwk.get("endorsements") or []
+    return jwk["kid"], SigningKey(key, frozenset(e for e in endorsements if isinstance(e, str)))
+
+
+def bearer_token(authorization: Optional[str]) -> str:
+    """The token of an ``Authorization: Bearer …`` header; AuthError(401) if there is none."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError(401, "missing bearer token")
+    return token.strip()
+
+
+class BotFrameworkAuthenticator:
+    """Checks the connector's token against the activity it came with."""
+
+    def __init__(self, settings: TeamsSettings, keys: KeyStore) -> None:
+        self._settings = settings
+        self._keys = keys
+
+    async def authenticate(self, authorization: Optional[str], service_url: str, channel_id: str) -> dict:
+        """Returns the verified claims or raises AuthError(401)."""
+        token = bearer_token(authorization)
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise AuthError(401, "malformed token") from None
+        if header.get("alg") != ALGORITHM:
+            raise AuthError(401, "token algorithm not allowed")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise AuthError(401, "token has no key id")
+        signing_key = await self._keys.get(kid)
+        claims = self._decode(token, signing_key)
+        if str(claims.get("serviceurl", "")).rstrip("/") != service_url.rstrip("/"):
+            raise AuthError(401, "serviceurl claim does not match the activity")
+        if channel_id not in signing_key.endorsements:
+            raise AuthError(401, f"signing key not endorsed for channel {channel_id[:40]!r}")
+        return claims
+
+    def _decode(self, token: str, signing_key: SigningKey) -> dict:
+        try:
+            return jwt.decode(
+                token,
+                signing_key.key,
+                algorithms=[ALGORITHM],
+                audience=self._settings.app_id,
+                issuer=list(self._settings.allowed_issuers),
+                leeway=CLOCK_SKEW_SECONDS,
+                options={"require": ["exp", "iss", "aud"]},
+            )
+        except jwt.PyJWTError as error:
+            reason = next((r for kind, r in _JWT_REASONS if isinstance(error, kind)), "invalid token")
+            raise AuthError(401, reason) from None
+
+
+def check_tenant(settings: TeamsSettings, tenant_id: Optional[str]) -> None:
+    """Raises AuthError(403) if an allow-list of tenants is set and ``tenant_id`` is not on it."""
+    if settings.allowed_tenants and (tenant_id or "").lower() not in {
+        t.lower() for t in settings.allowed_tenants
+    }:
+        raise AuthError(403, f"tenant {(tenant_id or '(none)')[:64]!r} not allowed")

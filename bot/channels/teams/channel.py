@@ -1,0 +1,225 @@
+"""``TeamsInput``: the Rasa input channel for Microsoft Teams (Bot Framework protocol).
+
+``POST /webhooks/teams/webhook`` checks the request (token, tenant, serviceUrl, fields), answers
+at once (202, or 200 for activities that need no answer and for duplicates) and handles the
+turn in a background task: a ``typing`` activity first, then Rasa, whose messages are sent back
+through the connector. The Bot Framework gives up after 10–15 s, so Rasa must not run inline.
+Rejections are 400/401/403/413/503 with a generic body and a WARNING log line stating why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.teams.activities import (
+    ActivityError,
+    InboundActivity,
+    auth_fields,
+    parse_activity,
+    parse_body,
+    tenant_of,
+)
+from bot.channels.teams.auth import AuthError, BotFrameworkAuthenticator, KeyStore, bearer_token, check_tenant
+from bot.channels.teams.config import TeamsSettings
+from bot.channels.teams.connector import ConnectorClient, Sleep, is_allowed_service_url
+from bot.channels.teams.http import HttpClient
+from bot.channels.teams.output import ConversationRef, TeamsOutput
+from bot.channels.teams.state import TtlCache
+from bot.channels.teams.tokens import TokenProvider
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+MAX_BODY_BYTES = 512 * 1024
+_PUBLIC_MESSAGES = {
+    400: "bad request",
+    401: "unauthorized",
+    403: "forbidden",
+    413: "payload too large",
+    503: "teams channel not configured",
+}
+
+
+class Rejection(Exception):
+    """A request we refuse; ``reason`` goes to the log, the caller only sees the status."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class TeamsInput(InputChannel):
+    """Receives Teams activities, checks them as Microsoft requires and replies asynchronously."""
+
+    @classmethod
+    def name(cls) -> Text:
+        """Also the URL prefix: /webhooks/teams/…"""
+        return "teams"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TeamsInput":
+        """Builds the channel from its credentials.yml block (``${ENV}`` values allowed)."""
+        return cls(TeamsSettings.from_credentials(credentials))
+
+    def __init__(self, settings: TeamsSettings, sleep: Sleep = asyncio.sleep) -> None:
+        # No I/O here: keys and tokens are fetched on first use, so the server starts offline.
+        self.settings = settings
+        self.http = HttpClient(settings.http_timeout)
+        self.keys = KeyStore(
+            settings.openid_metadata_url,
+            self.http,
+            refresh_seconds=settings.key_refresh_seconds,
+            unknown_kid_seconds=settings.unknown_kid_refresh_seconds,
+            retry_seconds=settings.key_retry_seconds,
+        )
+        self.authenticator = BotFrameworkAuthenticator(settings, self.keys)
+        self.tokens = TokenProvider(settings, self.http)
+        self.connector = ConnectorClient(settings, self.http, self.tokens, sleep=sleep)
+        self._seen: TtlCache[bool] = TtlCache(ttl_seconds=3600, max_items=20_000)
+        self._welcomed: TtlCache[bool] = TtlCache(ttl_seconds=600, max_items=10_000)
+        self._suggestions: TtlCache[Dict[str, str]] = TtlCache(ttl_seconds=86_400, max_items=10_000)
+        self._tasks: Set[asyncio.Task] = set()
+        if not settings.configured:
+            logger.warning("Teams channel has no app id configured: every request will get 503.")
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        """Routes: GET / (health) and POST /webhook; drains turns and closes HTTP on server stop."""
+        teams = Blueprint("teams_webhook")
+
+        async def health(_: Request) -> HTTPResponse:
+            return response.json(
+                {"status": "ok", "configured": self.settings.configured, "signing_keys_loaded": self.keys.loaded}
+            )
+
+        async def receive(request: Request) -> HTTPResponse:
+            return await self.handle(request, on_new_message)
+
+        teams.add_route(health, "/", methods=["GET"])
+        teams.add_route(receive, "/webhook", methods=["POST"])
+        teams.listener("before_server_stop")(self._drain)
+        teams.listener("after_server_stop")(self._close)
+        return teams
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        """The metadata attached to the UserMessage (see InboundActivity.metadata)."""
+        try:
+            return parse_activity(parse_body(request.body)).metadata()
+        except ActivityError:
+            return None
+
+    async def handle(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        """Checks one webhook request and schedules its turn; never raises, never answers 500."""
+        try:
+            activity = await self._admit(request)
+        except Rejection as rejection:
+            logger.warning("Teams: rejected request from %s with %d: %s",
+                           request.remote_addr or request.ip, rejection.status, rejection.reason)
+            public = _PUBLIC_MESSAGES.get(rejection.status, "rejected")
+            return response.json({"error": public}, status=rejection.status)
+        except Exception:  # a bug must not become a 500 with a stack trace for the caller
+            logger.exception("Teams: unexpected error while checking a request.")
+            return response.json({"error": _PUBLIC_MESSAGES[400]}, status=400)
+        if not self._seen.add_if_absent(activity.dedupe_key, True):
+            logger.info("Teams: ignoring duplicate activity %s.", activity.id)
+            return response.json({"status": "duplicate"}, status=200)
+        if not self._wants_answer(activity):
+            return response.json({"status": "ignored"}, status=200)
+        task = asyncio.create_task(self._run_turn(activity, on_new_message))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return response.json({"status": "accepted"}, status=202)
+
+    async def _admit(self, request: Request) -> InboundActivity:
+        if not self.settings.configured:
+            raise Rejection(503, "channel not configured (no app id)")
+        if len(request.body or b"") > MAX_BODY_BYTES:
+            raise Rejection(413, "body too large")
+        authorization = request.headers.get("Authorization")
+        try:
+            bearer_token(authorization)  # cheap check before reading the body
+            data = parse_body(request.body or b"")
+            service_url, channel_id = auth_fields(data)
+            await self.authenticator.authenticate(authorization, service_url, channel_id)
+            check_tenant(self.settings, tenant_of(data))
+            if not is_allowed_service_url(service_url, self.settings.allowed_service_hosts):
+                raise Rejection(403, "serviceUrl host not on the allow-list")
+            return parse_activity(data)
+        except AuthError as error:
+            raise Rejection(error.status, error.reason) from None
+        except ActivityError as error:
+            raise Rejection(400, error.reason) from None
+
+    def _wants_answer(self, activity: InboundActivity) -> bool:
+        if activity.is_welcome:
+            # An install arrives as installationUpdate and conversationUpdate: welcome once.
+            return self._welcomed.add_if_absent(activity.conversation_id, True)
+        return bool(activity.text)
+
+    def _text_for_rasa(self, activity: InboundActivity) -> str:
+        if activity.is_welcome:
+            return self.settings.welcome_payload
+        offered = self._suggestions.get(activity.conversation_id) if activity.is_personal else None
+        if offered and activity.text in offered:
+            self._suggestions.pop(activity.conversation_id)
+            return offered[activity.text]  # a suggested action was clicked: use its payload
+        return activity.text
+
+    def output_for(self, activity: InboundActivity) -> TeamsOutput:
+        """The output channel replying to ``activity``."""
+        ref = ConversationRef(
+            service_url=activity.service_url,
+            conversation_id=activity.conversation_id,
+            reply_to_id=activity.id,
+            bot_account=activity.bot_account,
+            user_account=activity.user_account,
+            personal=activity.is_personal,
+        )
+        return TeamsOutput(
+            self.connector, ref, self._suggestions, self.settings.personal_buttons == "suggested"
+        )
+
+    async def _run_turn(self, activity: InboundActivity, on_new_message: OnNewMessage) -> None:
+        try:
+            output = self.output_for(activity)
+            await output.send_typing()
+            message = UserMessage(
+                self._text_for_rasa(activity),
+                output,
+                activity.sender_id,
+                input_channel=self.name(),
+                message_id=activity.id,
+                metadata=activity.metadata(),
+            )
+            await on_new_message(message)
+        except asyncio.CancelledError:
+            logger.warning("Teams: turn for activity %s cancelled at shutdown.", activity.id)
+            raise
+        except Exception:
+            logger.exception("Teams: handling activity %s failed.", activity.id)
+
+    async def wait_idle(self, timeout: float = 10) -> None:
+        """Waits for running turns (tests; server stop). Turns still running after ``timeout`` are cancelled."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        for task in pending:
+            task.cancel()
+
+    async def aclose(self) -> None:
+        """Finishes running turns and closes the HTTP session."""
+        await self.wait_idle()
+        await self.http.close()
+
+    async def _drain(self, *_: Any) -> None:
+        await self.wait_idle()
+
+    async def _close(self, *_: Any) -> None:
+        await self.http.close()

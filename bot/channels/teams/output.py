@@ -1,0 +1,111 @@
+"""The Rasa OutputChannel of one Teams turn: renders each bot message and replies through the connector.
+
+Delivery failures are logged and counted, never raised: an exception here would abort Rasa's
+processing of the turn and lose the conversation state.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Text
+
+from rasa.core.channels.channel import OutputChannel
+
+from bot.channels.teams.cards import Rendered, render_message
+from bot.channels.teams.connector import ConnectorClient, ConnectorError
+from bot.channels.teams.state import TtlCache
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    """Where the replies of a turn go."""
+
+    service_url: str
+    conversation_id: str
+    reply_to_id: str
+    bot_account: Mapping[str, Any]
+    user_account: Mapping[str, Any]
+    personal: bool
+
+
+class TeamsOutput(OutputChannel):
+    """Sends every bot message of a turn as a reply to the user's activity."""
+
+    def __init__(
+        self,
+        connector: ConnectorClient,
+        ref: ConversationRef,
+        suggestions: TtlCache[Dict[str, str]],
+        suggested_actions: bool = False,
+    ) -> None:
+        self._connector = connector
+        self._ref = ref
+        self._suggestions = suggestions
+        self._suggested_actions = suggested_actions and ref.personal
+        self.messages: List[Dict[str, Any]] = []  # activities delivered (tests, debugging)
+        self.failures = 0
+
+    @classmethod
+    def name(cls) -> Text:
+        """The channel name Rasa records on bot events."""
+        return "teams"
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """Renders the whole message at once, so a card replaces its text instead of following it."""
+        for rendered in render_message(message, suggested_actions=self._suggested_actions):
+            await self._deliver(rendered)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        """Sends text as Teams markdown."""
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        """Sends text with buttons (Adaptive Card, or suggested actions in personal chat)."""
+        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        """Sends ``{"card": …}`` as an Adaptive Card; other custom payloads are not shown."""
+        await self.send_response(recipient_id, {"custom": json_message})
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        """Sends an image (https) in a card, anything else as text."""
+        await self.send_response(recipient_id, {"image": image})
+
+    async def send_attachment(self, recipient_id: Text, attachment: Text, **kwargs: Any) -> None:
+        """Sends an attachment description as text."""
+        await self.send_response(recipient_id, {"attachment": attachment})
+
+    async def send_typing(self) -> None:
+        """Shows the typing indicator while Rasa works on the turn."""
+        await self._deliver(Rendered({"type": "typing"}))
+
+    async def _deliver(self, rendered: Rendered) -> None:
+        ref = self._ref
+        activity = {
+            **rendered.activity,
+            "from": dict(ref.bot_account),
+            "recipient": dict(ref.user_account),
+            "conversation": {"id": ref.conversation_id},
+            "replyToId": ref.reply_to_id,
+        }
+        try:
+            await self._connector.send(ref.service_url, ref.conversation_id, activity, ref.reply_to_id)
+        except ConnectorError as error:
+            self.failures += 1
+            logger.warning(
+                "Teams: could not deliver a %s activity to conversation %s: %s",
+                activity["type"], ref.conversation_id, error,
+            )
+            return
+        self.messages.append(activity)
+        if activity["type"] == "message":
+            # Teams only offers the suggestions of the latest message.
+            if rendered.suggestions:
+                self._suggestions.put(ref.conversation_id, rendered.suggestions)
+            else:
+                self._suggestions.pop(ref.conversation_id)

@@ -1,0 +1,48 @@
+"""``python -m bot …``: the project's command line.
+
+Each capability registers its own subcommands (``register(subparsers)``); this module only wires
+them together, so the CLI stays small as the project grows.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional
+
+from bot.commands import catalogue as catalogue_commands
+from bot.commands import chat as chat_commands
+from bot.commands import servers as server_commands
+from bot.commands import teams as teams_commands
+
+COMMAND_MODULES = [catalogue_commands, server_commands, chat_commands, teams_commands]
+
+
+def _optional_modules() -> list:
+    """Command groups that live with their capability (registration office commands)."""
+    try:
+        from bot.registrations import cli as registration_commands
+    except ImportError:
+        return []
+    return [registration_commands]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Manabi (まなびアシスタント) tools")
+    subparsers = parser.add_subparsers(dest="command", metavar="command")
+    subparsers.required = True
+    for module in COMMAND_MODULES + _optional_modules():
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""Sentence-level character n-gram features over the whole message, ignoring token boundaries.
+
+Japanese has no spaces, and the same phrase is split differently when typed in kanji or in
+hiragana (申込 / もう・しこみ), so n-grams limited to one token (``char_wb``) miss most of the
+overlap. This featurizer joins the tokens back together and counts character n-grams of either
+
+* ``source: surface`` — the normalised text as typed, or
+* ``source: reading`` — the katakana reading our tokenizer stores as each token's lemma, so
+  「申込を取り消したい」 and 「もうしこみをとりけしたい」 give the same string, モウシコミヲトリケシタイ.
+
+It emits sentence features only (one row per message); DIET combines them with the
+token-level features of the other featurizers.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text, Type
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+VOCABULARY_FILE = "char_vocabulary.json"
+
+
+def message_string(message: Message, source: str) -> str:
+    """The message's tokens joined without spaces, as surface or as reading."""
+    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+    return "".join(token.lemma if source == "reading" else token.text for token in tokens).lower()
+
+
+def char_ngrams(text: str, low: int, high: int) -> List[str]:
+    """All n-grams of ``text`` for low <= n <= high, with ^ and $ marking the ends."""
+    padded = f"^{text}$"
+    return [padded[i:i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class SentenceCharFeaturizer(SparseFeaturizer, GraphComponent):
+    """Counts character n-grams of the whole message (see module docstring)."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**SparseFeaturizer.get_default_config(), "source": "reading", "min_ngram": 2,
+                "max_ngram": 4, "min_count": 1}
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if config["source"] not in ("surface", "reading"):
+            raise ValueError(f"source must be 'surface' or 'reading', not {config['source']!r}")
+        if not 1 <= config["min_ngram"] <= config["max_ngram"]:
+            raise ValueError("need 1 <= min_ngram <= max_ngram")
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 execution_context: ExecutionContext, vocabulary: Optional[Dict[str, int]] = None) -> None:
+        super().__init__(execution_context.node_name, config)
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vocabulary: Dict[str, int] = vocabulary or {}
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "SentenceCharFeaturizer":
+        return cls(config, model_storage, resource, execution_context)
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "SentenceCharFeaturizer":
+        try:
+            with model_storage.read_from(resource) as directory:
+                vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        except ValueError:  # never trained (no NLU data): behaves as an empty featurizer
+            vocabulary = {}
+        return cls(config, model_storage, resource, execution_context, vocabulary)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        counts: Dict[str, int] = {}
+        for example in training_data.training_examples:
+            if example.get(TEXT):
+                for gram in set(self._ngrams(example)):
+                    counts[gram] = counts.get(gram, 0) + 1
+        kept = sorted(gram for gram, count in counts.items() if count >= self._config["min_count"])
+        self._vocabulary = {gram: index for index, gram in enumerate(kept)}
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(json.dumps(self._vocabulary, ensure_ascii=False),
+                                                      encoding="utf-8")
+        return self._resource
+
+    def _ngrams(self, message: Message) -> List[str]:
+        return char_ngrams(message_string(message, self._config["source"]),
+                           self._config["min_ngram"], self._config["max_ngram"])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if message.get(TEXT) and self._vocabulary:
+                self.add_features_to_message(None, self._features(message), TEXT, message)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    def _features(self, message: Message) -> scipy.sparse.coo_matrix:
+        counts: Dict[int, float] = {}
+        for gram in self._ngrams(message):
+            index = self._vocabulary.get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0.0) + 1.0
+        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        return scipy.sparse.coo_matrix((values, (np.zeros_like(columns), columns)),
+                                       shape=(1, len(self._vocabulary)))

@@ -1,0 +1,71 @@
+"""Rasa entity extractor that finds catalogue names (courses, exams, departments, …) in messages.
+
+The names and aliases come from the built catalogue database at load time, so when the programme
+office adds an alias and the catalogue is rebuilt, the next server start knows it without
+retraining. Entity values are catalogue ids (``itpass``), matched with
+:class:`bot.text.fuzzy.AliasMatcher` (width/kana-insensitive, small typos tolerated).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.catalogue.queries import open_catalogue
+from bot.settings import load_settings
+from bot.text.fuzzy import AliasMatcher
+
+logger = logging.getLogger(__name__)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds an entity for every catalogue name found in the message text."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # Path of catalogue.sqlite; default: MANABI_CATALOGUE_DB or var/catalogue.sqlite
+            "catalogue_db": None,
+            # Entity types to extract (alias kinds); None extracts every kind in the catalogue
+            "kinds": None,
+        }
+
+    def __init__(self, config: Dict[Text, Any], matcher: AliasMatcher) -> None:
+        self._kinds: Optional[List[str]] = config.get("kinds")
+        self._matcher = matcher
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "CatalogueEntityExtractor":
+        db_path = config.get("catalogue_db") or str(load_settings().catalogue_db)
+        catalogue = open_catalogue(db_path)
+        logger.debug("CatalogueEntityExtractor: %d aliases from %s", len(catalogue.matcher), db_path)
+        return cls(config, catalogue.matcher)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            found = [
+                {
+                    "entity": match.kind,
+                    "value": match.target,
+                    "start": match.start,
+                    "end": match.end,
+                    "confidence_entity": match.confidence,
+                }
+                for match in self._matcher.find(text, self._kinds)
+            ]
+            if found:
+                entities = message.get(ENTITIES, []) + self.add_extractor_name(found)
+                message.set(ENTITIES, entities, add_to_output=True)
+        return messages

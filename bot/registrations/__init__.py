@@ -1,0 +1,11 @@
+"""Registrations of interest in training cohorts, kept in the state database (``var/manabi.sqlite``).
+
+| module | one job |
+| --- | --- |
+| ``model``   | the shapes: an application, a stored registration, its status label (受付済 / キャンセル待ち n番目 / 取消済) |
+| ``fields``  | reading and checking the form's answers (name, 所属, 職員番号, 志望動機 …) |
+| ``store``   | every registration SQL statement: register, cancel + waitlist promotion, lists, deletion, audit |
+| ``cohorts`` | whether a cohort takes registrations: catalogue status + deadline + the office's overrides |
+| ``export``  | CSV (Japanese Excel) and JSON exports and the office summary |
+| ``cli``     | ``python -m bot registrations …`` and ``python -m bot unanswered export`` |
+"""

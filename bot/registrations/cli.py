@@ -1,0 +1,292 @@
+"""Office commands: ``python -m bot registrations …`` and ``python -m bot unanswered export``.
+
+    registrations cohorts                          every cohort: status, seats, counts
+    registrations list COHORT [--status S]         a cohort's registrations
+    registrations export COHORT [--format csv|json] [--out PATH]   (stdout without --out)
+    registrations summary COHORT [--json]          seats, registered, waitlisted, by department
+    registrations close COHORT [--note TEXT]       stop registrations now
+    registrations reopen COHORT [--until DATE]     take registrations again
+    registrations audit [COHORT]                   the audit trail
+    registrations delete-person (PERSON_ID | --staff-number N) --yes
+    registrations delete-cohort COHORT --yes       only a closed cohort
+    unanswered export [--format csv|json] [--out PATH] [--since DATE]
+
+An error (unknown cohort, unwritable path, …) is one line on stderr and exit status 1.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import getpass
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from bot.catalogue.queries import Catalogue, CatalogueMissing
+from bot.clock import clock_from_env
+from bot.registrations import cohorts, export, store
+from bot.registrations.conversations import delete_conversation, tracker_db_path
+from bot.registrations.model import ACTIVE_STATUSES, CANCELLED, CONFIRMED, WAITLISTED
+from bot.settings import load_settings
+from bot.state import db as state
+from bot.state.unanswered import list_questions
+
+STATUS_CHOICES = {"all": (CONFIRMED, WAITLISTED, CANCELLED), "active": ACTIVE_STATUSES,
+                  CONFIRMED: (CONFIRMED,), WAITLISTED: (WAITLISTED,), CANCELLED: (CANCELLED,)}
+REASON_LABELS = {cohorts.OPEN: "受付中", cohorts.CATALOGUE_CLOSED: "募集停止", cohorts.DEADLINE_PASSED: "締切済",
+                 cohorts.OFFICE_CLOSED: "受付停止（事務局）"}
+
+
+class CommandError(RuntimeError):
+    """A problem to report to the office in one line."""
+
+
+def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn expected failures into one line on stderr and exit status 1."""
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except (CommandError, cohorts.CohortError, store.RegistrationRefused, CatalogueMissing) as error:
+            message = str(error)
+        except OSError as error:
+            message = f"書き込み・読み込みができません: {error.filename or ''}（{error.strerror or error}）"
+        except sqlite3.Error as error:
+            message = f"状態データベースを開けません: {error}"
+        print(f"エラー: {message}", file=sys.stderr)
+        return 1
+    return run
+
+
+# --- wiring ---------------------------------------------------------------------------------
+def register(subparsers: Any) -> None:
+    settings = load_settings()
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=settings.state_db, help="state database (registrations)")
+    common.add_argument("--catalogue", type=Path, default=settings.catalogue_db, help="built catalogue database")
+
+    group = subparsers.add_parser("registrations", help="cohort registrations: list, export, close, delete")
+    actions = group.add_subparsers(dest="registrations_command", metavar="action")
+    actions.required = True
+
+    def add(name: str, handler: Callable, help_text: str, cohort: bool = True) -> argparse.ArgumentParser:
+        parser = actions.add_parser(name, parents=[common], help=help_text)
+        if cohort:
+            parser.add_argument("cohort", help="cohort id, e.g. leader-7")
+        parser.set_defaults(handler=guarded(handler))
+        return parser
+
+    add("cohorts", run_cohorts, "every cohort with its status and counts", cohort=False)
+    add("list", run_list, "a cohort's registrations").add_argument(
+        "--status", choices=sorted(STATUS_CHOICES), default="all")
+    export_parser = add("export", run_export, "export a cohort's registrations (CSV for Excel, or JSON)")
+    _add_output_options(export_parser)
+    add("summary", run_summary, "seats, registered, waitlisted, by department").add_argument(
+        "--json", action="store_true")
+    add("close", run_close, "stop registrations for a cohort now").add_argument("--note")
+    reopen_parser = add("reopen", run_reopen, "take registrations for a cohort again")
+    reopen_parser.add_argument("--until", type=_date, help="new deadline YYYY-MM-DD (needed after the deadline)")
+    reopen_parser.add_argument("--note")
+    audit_parser = add("audit", run_audit, "the audit trail of changes", cohort=False)
+    audit_parser.add_argument("cohort", nargs="?")
+    person = add("delete-person", run_delete_person, "delete everything stored about a person", cohort=False)
+    who = person.add_mutually_exclusive_group(required=True)
+    who.add_argument("person_id", nargs="?", help="the person id (Teams aadObjectId)")
+    who.add_argument("--staff-number", help="find the person by 職員番号")
+    person.add_argument("--trackers", type=Path, default=tracker_db_path(), help="Rasa tracker store (conversations)")
+    person.add_argument("--yes", action="store_true", help="really delete")
+    add("delete-cohort", run_delete_cohort, "delete a closed cohort's registrations").add_argument(
+        "--yes", action="store_true", help="really delete")
+
+    unanswered = subparsers.add_parser("unanswered", help="the log of questions Manabi could not answer")
+    unanswered_actions = unanswered.add_subparsers(dest="unanswered_command", metavar="action")
+    unanswered_actions.required = True
+    unanswered_export = unanswered_actions.add_parser("export", parents=[common], help="export the log")
+    _add_output_options(unanswered_export)
+    unanswered_export.add_argument("--since", type=_date, help="only questions asked on or after YYYY-MM-DD")
+    unanswered_export.set_defaults(handler=guarded(run_unanswered_export))
+
+
+def _add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument("--out", "-o", type=Path, help="output file (default: standard output)")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD で指定してください: {value}") from None
+
+
+# --- shared steps ---------------------------------------------------------------------------
+def _open(args: argparse.Namespace) -> Tuple[Catalogue, sqlite3.Connection]:
+    return Catalogue(args.catalogue), state.connect(args.db)
+
+
+def _cohort(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str) -> Dict[str, Any]:
+    """The catalogue row; a cohort removed from the catalogue but with stored data still works."""
+    row = catalogue.cohort(cohort_id)
+    if row:
+        return row
+    if cohort_id in store.cohort_ids(conn):
+        return {"id": cohort_id, "course_id": None, "name": cohort_id, "seats": None, "apply_until": None}
+    raise CommandError(f"期 '{cohort_id}' はありません（カタログにも登録データにもありません）")
+
+
+def _actor() -> str:
+    return f"office:{getpass.getuser()}"
+
+
+def _today() -> dt.date:
+    return clock_from_env().today()
+
+
+def _emit(data: bytes, out: Optional[Path], what: str) -> None:
+    if out is None or str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        export.write_atomically(out, data)
+    except OSError as error:
+        raise CommandError(f"書き出せません: {out}（{error.strerror or error}）") from None
+    print(f"{what}を書き出しました: {out}", file=sys.stderr)
+
+
+def _title(catalogue: Catalogue, cohort: Dict[str, Any]) -> str:
+    course = catalogue.course(cohort["course_id"]) if cohort.get("course_id") else None
+    return f"{course['name']} {cohort['name']}（{cohort['id']}）" if course else cohort["id"]
+
+
+# --- handlers -------------------------------------------------------------------------------
+def run_cohorts(args: argparse.Namespace) -> int:
+    catalogue, conn = _open(args)
+    for status in cohorts.statuses(catalogue, cohorts.overrides(conn), _today()):
+        c, n = status.cohort, store.counts(conn, status.cohort["id"])
+        print(f"{c['id']}\t{_title(catalogue, c)}\t{REASON_LABELS[status.reason]}（締切 {status.deadline:%Y/%m/%d}）"
+              f"\t定員 {c['seats']}\t受付済 {n[CONFIRMED]}\tキャンセル待ち {n[WAITLISTED]}")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    catalogue, conn = _open(args)
+    cohort = _cohort(catalogue, conn, args.cohort)
+    rows = store.for_cohort(conn, cohort["id"], STATUS_CHOICES[args.status])
+    print(_title(catalogue, cohort))
+    for r in rows:
+        print(f"{r.receipt_number}\t{r.status_label}\t{r.name}\t{r.department}\t{r.staff_number}"
+              f"\t{r.recommendation_label}\t{export.excel_date(r.registered_at)}")
+    print(f"（{len(rows)}件）")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    catalogue, conn = _open(args)
+    cohort = _cohort(catalogue, conn, args.cohort)
+    rows = store.for_cohort(conn, cohort["id"])
+    data = export.registrations_csv(rows) if args.format == "csv" else export.registrations_json(cohort, rows)
+    _emit(data, args.out, f"{cohort['id']} の登録 {len(rows)} 件")
+    return 0
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    catalogue, conn = _open(args)
+    cohort = _cohort(catalogue, conn, args.cohort)
+    data = export.summary(cohort, store.for_cohort(conn, cohort["id"]))
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(export.summary_text(data, _title(catalogue, cohort)))
+    return 0
+
+
+def run_close(args: argparse.Namespace) -> int:
+    catalogue, conn = _open(args)
+    cohorts.close(catalogue, conn, args.cohort, actor=_actor(), note=args.note)
+    print(f"{args.cohort} の受付を停止しました。")
+    return 0
+
+
+def run_reopen(args: argparse.Namespace) -> int:
+    catalogue, conn = _open(args)
+    status = cohorts.reopen(catalogue, conn, args.cohort, _today(), actor=_actor(), until=args.until, note=args.note)
+    print(f"{args.cohort} の受付を再開しました（締切 {status.deadline:%Y/%m/%d}）。")
+    return 0
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    _, conn = _open(args)
+    for row in store.audit_trail(conn, cohort_id=args.cohort):
+        change = f"{row['old_status'] or '-'} → {row['new_status'] or '-'}"
+        print(f"{row['at']}\t{row['cohort_id']}\t{row['event']}\t{change}\t#{row['registration_id'] or '-'}"
+              f"\t{row['actor']}\t{row['detail'] or ''}")
+    return 0
+
+
+def run_delete_person(args: argparse.Namespace) -> int:
+    catalogue, conn = _open(args)
+    people = _people(conn, args)
+    found = [r for person in people for r in store.for_person(conn, person)]
+    if not args.yes:
+        print(f"削除対象: {len(people)}人、登録 {len(found)}件"
+              + "".join(f"\n  {r.receipt_number} {r.status_label} {r.name}" for r in found))
+        print("削除するには --yes を付けて再実行してください。", file=sys.stderr)
+        return 1
+    for person in people:
+        result = store.delete_person(conn, person, _seats_of(catalogue), actor=_actor())
+        events = delete_conversation(args.trackers, person)
+        conversation = "会話ログなし" if events is None else f"会話ログ {events}件"
+        print(f"削除しました: 登録 {result.registrations}件、未回答ログ {result.unanswered_questions}件、{conversation}、"
+              f"監査記録の匿名化 {result.audit_rows_anonymised}件、繰り上げ {len(result.promoted)}件")
+    return 0
+
+
+def _people(conn: sqlite3.Connection, args: argparse.Namespace) -> List[str]:
+    if args.person_id:
+        return [args.person_id]
+    people = store.people_with_staff_number(conn, args.staff_number)
+    if not people:
+        raise CommandError(f"職員番号 {args.staff_number} の登録はありません")
+    return people
+
+
+def _seats_of(catalogue: Catalogue) -> Callable[[str], Optional[int]]:
+    def seats(cohort_id: str) -> Optional[int]:
+        row = catalogue.cohort(cohort_id)
+        return row["seats"] if row else None
+    return seats
+
+
+def run_delete_cohort(args: argparse.Namespace) -> int:
+    catalogue, conn = _open(args)
+    cohort = _cohort(catalogue, conn, args.cohort)
+    if not args.yes:
+        print(f"{cohort['id']} の登録 {sum(store.counts(conn, cohort['id']).values())}件を削除します。", file=sys.stderr)
+        print("削除するには --yes を付けて再実行してください。", file=sys.stderr)
+        return 1
+    deleted = store.delete_cohort(conn, cohort["id"], actor=_actor(), gate=_must_be_closed(catalogue, cohort["id"]))
+    print(f"{cohort['id']} の登録 {deleted}件を削除しました。")
+    return 0
+
+
+def _must_be_closed(catalogue: Catalogue, cohort_id: str) -> store.Gate:
+    today = _today()
+
+    def gate(conn: sqlite3.Connection) -> Optional[str]:
+        status = cohorts.status_of(catalogue, conn, cohort_id, today)
+        if status and status.is_open:
+            return f"{cohort_id} はまだ受付中です。先に `registrations close {cohort_id}` で受付を停止してください"
+        return None
+    return gate
+
+
+def run_unanswered_export(args: argparse.Namespace) -> int:
+    conn = state.connect(args.db)
+    questions = list_questions(conn, since=args.since)
+    data = export.unanswered_csv(questions) if args.format == "csv" else export.unanswered_json(questions)
+    _emit(data, args.out, f"未回答の質問 {len(questions)} 件")
+    return 0

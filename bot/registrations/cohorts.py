@@ -1,0 +1,180 @@
+"""Whether a cohort takes registrations today: the catalogue's status and deadline, and the office's say.
+
+The catalogue (``data/catalogue/cohorts.yml``) gives each cohort a status and a deadline
+(``apply_until``, inclusive). The programme office can override both from the command line
+without editing the catalogue: ``close`` stops registrations at once, ``reopen`` takes them again
+(with a new deadline when the old one has passed). Overrides live in the state database, so they
+survive catalogue rebuilds. The effective status is:
+
+1. closed by the office → closed;
+2. otherwise open when (the office reopened it, or the catalogue says open) and today ≤ deadline,
+   where the deadline is the office's new one if it set one, else the catalogue's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional
+
+from bot.catalogue.queries import Catalogue
+from bot.registrations.store import Gate, record_audit, timestamp
+from bot.state.db import transaction
+
+Row = Dict[str, Any]
+
+OPEN, CATALOGUE_CLOSED, DEADLINE_PASSED, OFFICE_CLOSED = "open", "catalogue_closed", "deadline_passed", "office_closed"
+
+
+class CohortError(ValueError):
+    """An office request about a cohort that cannot be carried out (message is for the office)."""
+
+
+@dataclass(frozen=True)
+class Override:
+    """The office's decision about one cohort."""
+
+    cohort_id: str
+    status: str  # "open" or "closed"
+    apply_until: Optional[dt.date]
+    set_at: str
+    set_by: str
+    note: Optional[str] = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "Override":
+        until = dt.date.fromisoformat(row["apply_until"]) if row["apply_until"] else None
+        return cls(row["cohort_id"], row["status"], until, row["set_at"], row["set_by"], row["note"])
+
+
+@dataclass(frozen=True)
+class CohortStatus:
+    """A cohort with its effective status on a given day."""
+
+    cohort: Row
+    reason: str  # OPEN, CATALOGUE_CLOSED, DEADLINE_PASSED or OFFICE_CLOSED
+    deadline: dt.date
+    override: Optional[Override] = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.reason == OPEN
+
+    @property
+    def effective_cohort(self) -> Row:
+        """The catalogue row with the deadline the office may have moved."""
+        return {**self.cohort, "apply_until": self.deadline.isoformat()}
+
+
+def effective_status(cohort: Row, today: dt.date, override: Optional[Override] = None) -> CohortStatus:
+    """The cohort's status on ``today`` (see the module docstring for the rules)."""
+    deadline = dt.date.fromisoformat(cohort["apply_until"])
+    if override and override.apply_until:
+        deadline = override.apply_until
+    if override and override.status == "closed":
+        reason = OFFICE_CLOSED
+    elif not (override and override.status == "open") and cohort["status"] != "open":
+        reason = CATALOGUE_CLOSED
+    elif today > deadline:
+        reason = DEADLINE_PASSED
+    else:
+        reason = OPEN
+    return CohortStatus(cohort, reason, deadline, override)
+
+
+# --- overrides in the state DB --------------------------------------------------------------
+def overrides(conn: sqlite3.Connection) -> Dict[str, Override]:
+    return {row["cohort_id"]: Override.from_row(row) for row in conn.execute("SELECT * FROM cohort_overrides")}
+
+
+def read_overrides(state_db: Path) -> Dict[str, Override]:
+    """The overrides, read-only, for answers that only display cohorts. A missing or not yet
+    migrated state DB simply has none (nothing is created by reading)."""
+    path = Path(state_db)
+    if not path.exists():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn.row_factory = sqlite3.Row
+        try:
+            return overrides(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+
+
+def status_of(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, today: dt.date) -> Optional[CohortStatus]:
+    """The effective status of a catalogue cohort; None for an unknown id."""
+    cohort = catalogue.cohort(cohort_id)
+    if cohort is None:
+        return None
+    row = conn.execute("SELECT * FROM cohort_overrides WHERE cohort_id = ?", (cohort_id,)).fetchone()
+    return effective_status(cohort, today, Override.from_row(row) if row else None)
+
+
+def statuses(catalogue: Catalogue, known_overrides: Mapping[str, Override], today: dt.date,
+             course_id: Optional[str] = None) -> List[CohortStatus]:
+    """Every cohort (of one course, or all), newest fiscal year first."""
+    return [effective_status(c, today, known_overrides.get(c["id"])) for c in catalogue.cohorts(course_id)]
+
+
+def open_cohorts(catalogue: Catalogue, known_overrides: Mapping[str, Override], today: dt.date,
+                 course_id: Optional[str] = None) -> List[CohortStatus]:
+    return [s for s in statuses(catalogue, known_overrides, today, course_id) if s.is_open]
+
+
+def closed_reason(catalogue: Catalogue, cohort_id: str, today: dt.date) -> Gate:
+    """A gate for :func:`bot.registrations.store.register`: why the cohort is closed, else None.
+    It reads the override inside the registering transaction, so an office ``close`` and a
+    registration never cross."""
+    def gate(conn: sqlite3.Connection) -> Optional[str]:
+        status = status_of(catalogue, conn, cohort_id, today)
+        if status is None:
+            return CATALOGUE_CLOSED
+        return None if status.is_open else status.reason
+    return gate
+
+
+# --- office commands --------------------------------------------------------------------------
+def close(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, *, actor: str,
+          note: Optional[str] = None) -> None:
+    """Stop registrations for the cohort now."""
+    _require(catalogue, cohort_id)
+    _set_override(conn, cohort_id, "closed", None, actor, note, "cohort_closed")
+
+
+def reopen(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, today: dt.date, *, actor: str,
+           until: Optional[dt.date] = None, note: Optional[str] = None) -> CohortStatus:
+    """Take registrations again, until ``until`` (needed when the deadline has passed)."""
+    cohort = _require(catalogue, cohort_id)
+    deadline = until or dt.date.fromisoformat(cohort["apply_until"])
+    if deadline < today:
+        raise CohortError(f"{cohort_id} の締切（{deadline.isoformat()}）は過ぎています。"
+                          "--until YYYY-MM-DD で新しい締切を指定してください")
+    _set_override(conn, cohort_id, "open", until, actor, note, "cohort_reopened")
+    status = status_of(catalogue, conn, cohort_id, today)
+    assert status is not None
+    return status
+
+
+def _require(catalogue: Catalogue, cohort_id: str) -> Row:
+    cohort = catalogue.cohort(cohort_id)
+    if cohort is None:
+        raise CohortError(f"期 '{cohort_id}' はカタログにありません")
+    return cohort
+
+
+def _set_override(conn: sqlite3.Connection, cohort_id: str, status: str, until: Optional[dt.date], actor: str,
+                  note: Optional[str], event: str) -> None:
+    stamp = timestamp()
+    with transaction(conn):
+        conn.execute(
+            """INSERT INTO cohort_overrides (cohort_id, status, apply_until, set_at, set_by, note)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (cohort_id) DO UPDATE SET status = excluded.status, apply_until = excluded.apply_until,
+                   set_at = excluded.set_at, set_by = excluded.set_by, note = excluded.note""",
+            (cohort_id, status, until.isoformat() if until else None, stamp, actor, note))
+        record_audit(conn, cohort_id, event, actor=actor, at=stamp,
+                     detail=f"until {until.isoformat()}" if until else note)

@@ -1,0 +1,1 @@
+"""Japanese answers built from catalogue rows: pure functions, no Rasa, easy to test."""

@@ -1,0 +1,111 @@
+"""Answers about the exam-fee subsidy: amounts, procedure, and eligibility verdicts."""
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from bot.catalogue.queries import Catalogue
+from bot.replies.base import Reply, bullet_list, button, contact_line, yen
+from bot.rules import Verdict, subsidy_amount
+
+Row = Dict[str, Any]
+
+FACT_LABELS = {"employment_type": "任用形態", "pass_status": "合否", "department": "所属"}
+
+
+def rate_label(policy: Row) -> str:
+    numerator, denominator = policy["rate_numerator"], policy["rate_denominator"]
+    return "半額" if (numerator, denominator) == (1, 2) else f"{numerator}/{denominator}"
+
+
+def amount_for_exam(catalogue: Catalogue, exam: Row) -> Reply:
+    policy = catalogue.subsidy_policy()
+    amount = subsidy_amount(exam["fee"], policy)
+    text = (f"**{exam['name']}**の受験料は{yen(exam['fee'])}で、補助額はその{rate_label(policy)}の"
+            f"**{yen(amount)}**です（1円未満切り捨て）。\n"
+            "補助は合格した場合に限られるなど条件があります。対象になるか確認するには"
+            "「補助の対象になる？」と聞いてください。")
+    buttons = [button("対象か確認する", "check_subsidy_eligibility", exam=exam["id"]),
+               button("勉強法を見る", "ask_study_tips", exam=exam["id"])]
+    card = {"title": f"{exam['name']}の受験料補助", "facts": [
+        ["受験料", yen(exam["fee"])], ["補助額", f"{yen(amount)}（{rate_label(policy)}）"]]}
+    return Reply(text, buttons, card)
+
+
+def amounts_for_all(catalogue: Catalogue) -> Reply:
+    policy = catalogue.subsidy_policy()
+    rows = [(e["name"], e["fee"], subsidy_amount(e["fee"], policy)) for e in catalogue.exams()]
+    items = [f"{name}：受験料{yen(fee)} → 補助{yen(amount)}" for name, fee, amount in rows]
+    text = (f"受験料の{rate_label(policy)}（1円未満切り捨て）を補助しています。\n{bullet_list(items)}\n"
+            "合格した場合に限るなど条件があります。")
+    card = {"title": "受験料補助の一覧", "facts": [[name, f"{yen(fee)} → {yen(amount)}"] for name, fee, amount in rows]}
+    return Reply(text, card=card)
+
+
+def procedure(catalogue: Catalogue, exam: Optional[Row] = None) -> Reply:
+    policy = catalogue.subsidy_policy()
+    notices = [r["text"] for r in catalogue.subsidy_rules(exam["id"] if exam else "") if r["kind"] == "notice"]
+    subject = f"{exam['name']}の" if exam else ""
+    lines = [f"{subject}受験料補助の申請方法です。",
+             f"**申請先**：{policy['apply_via']}",
+             f"**必要書類**\n{bullet_list(policy['documents'])}",
+             f"**注意**\n{bullet_list(notices)}",
+             f"ご不明な点は{contact_line(policy['contact'])}へお問い合わせください。"]
+    card = {"title": f"{subject}受験料補助の申請", "facts": [["申請先", policy["apply_via"]]],
+            "sections": [{"heading": "必要書類", "items": policy["documents"]},
+                         {"heading": "注意", "items": notices}],
+            "note": f"問い合わせ：{contact_line(policy['contact'])}"}
+    return Reply("\n".join(lines), card=card)
+
+
+def verdict_reply(catalogue: Catalogue, exam: Row, verdict: Verdict, facts: Dict[str, str]) -> Reply:
+    """Eligible or not, the amount, which rule decided, and what to do next."""
+    policy = catalogue.subsidy_policy()
+    amount = subsidy_amount(exam["fee"], policy)
+    given = [f"{FACT_LABELS.get(fact, fact)}：{_fact_name(catalogue, fact, value)}"
+             for fact, value in facts.items() if value is not None]
+    if verdict.eligible:
+        reasons = [rule["ok"] for rule in verdict.satisfied]
+        notices = [rule["text"] for rule in verdict.notices]
+        lines = [f"**補助の対象です。** {exam['name']}の補助額は**{yen(amount)}**です（受験料{yen(exam['fee'])}の{rate_label(policy)}）。",
+                 f"判定の根拠\n{bullet_list(reasons)}",
+                 f"**申請先**：{policy['apply_via']}",
+                 f"**必要書類**\n{bullet_list(policy['documents'])}",
+                 f"**注意**\n{bullet_list(notices)}"]
+        sections = [{"heading": "判定の根拠", "items": reasons},
+                    {"heading": "必要書類", "items": policy["documents"]},
+                    {"heading": "注意", "items": notices}]
+        facts_rows = [["判定", "補助の対象"], ["補助額", yen(amount)], ["申請先", policy["apply_via"]]]
+    else:
+        rule = verdict.decided_by
+        lines = [f"**申し訳ありませんが、補助の対象外です。**（{rule['title']}）",
+                 rule["ng"],
+                 f"ご事情がある場合は{contact_line(policy['contact'])}へご相談ください。"]
+        sections = [{"heading": "判定の根拠", "items": [f"{rule['title']}：{rule['ng']}"]}]
+        facts_rows = [["判定", "補助の対象外"], ["理由", rule["title"]]]
+    lines.append(f"（確認した内容：{exam['name']}、{'、'.join(given)}）")
+    card = {"title": f"{exam['name']}の受験料補助", "facts": facts_rows, "sections": sections,
+            "note": f"問い合わせ：{contact_line(policy['contact'])}"}
+    return Reply("\n".join(lines), [button("勉強法を見る", "ask_study_tips", exam=exam["id"])], card)
+
+
+def _fact_name(catalogue: Catalogue, fact: str, value: str) -> str:
+    return catalogue.vocabulary_name(fact, value) or value
+
+
+def ask_exam(catalogue: Catalogue, intent: str = "inform") -> Reply:
+    """Ask which exam; each button answers with ``intent`` and the exam id."""
+    exams = catalogue.exams()
+    names = "、".join(e["name"] for e in exams)
+    return Reply(f"どの試験についてですか？（{names}）",
+                 [button(e["name"], intent, exam=e["id"]) for e in exams])
+
+
+def ask_vocabulary(catalogue: Catalogue, fact: str, question: str) -> Reply:
+    options = catalogue.vocabulary(fact)
+    return Reply(f"{question}（{'、'.join(o['name'] for o in options)}）",
+                 [button(o["name"], "inform", **{fact: o["id"]}) for o in options])
+
+
+def ask_department() -> Reply:
+    return Reply("所属している課を教えてください（例：デジタル行政戦略課、市民課）。")
+

@@ -1,0 +1,64 @@
+"""Every configurable path, port and clock value, read once from the environment.
+
+Defaults give the embedded local set-up (SQLite files under ``var/``, servers on 127.0.0.1);
+``make``/``.ci/run`` and the tests override them through environment variables.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    catalogue_dir: Path
+    catalogue_db: Path
+    state_db: Path
+    today: Optional[str]
+    host: str
+    rasa_port: int
+    action_port: int
+    log_dir: Path
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}/webhook"
+
+
+def _path(env: Mapping[str, str], name: str, default: str) -> Path:
+    value = Path(env.get(name) or default)
+    return value if value.is_absolute() else PROJECT_ROOT / value
+
+
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name) or str(default)
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a port number, got {raw!r}") from None
+    if not 0 < port < 65536:
+        raise ValueError(f"{name} must be between 1 and 65535, got {port}")
+    return port
+
+
+def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
+    """Settings from ``env`` (default: ``os.environ``)."""
+    env = os.environ if env is None else env
+    return Settings(
+        catalogue_dir=_path(env, "MANABI_CATALOGUE_DIR", "data/catalogue"),
+        catalogue_db=_path(env, "MANABI_CATALOGUE_DB", "var/catalogue.sqlite"),
+        state_db=_path(env, "MANABI_STATE_DB", "var/manabi.sqlite"),
+        today=env.get("MANABI_TODAY") or None,
+        host=env.get("MANABI_HOST") or "127.0.0.1",
+        rasa_port=_port(env, "MANABI_RASA_PORT", 5005),
+        action_port=_port(env, "MANABI_ACTION_PORT", 5055),
+        log_dir=_path(env, "MANABI_LOG_DIR", "var/log"),
+    )

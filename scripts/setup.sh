@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Create .venv with Python 3.10 and install the locked requirements. Safe to re-run: it does
+# nothing when the environment already matches requirements*.txt and constraints.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_python310() {
+  local candidate
+  for candidate in "${MANABI_PYTHON:-}" python3.10 $(ls -d "$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")"/versions/3.10.*/bin/python3.10 2>/dev/null | sort -V -r); do
+    [ -n "$candidate" ] || continue
+    if "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1; then
+      command -v "$candidate" 2>/dev/null || echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+wanted=$(cat requirements.txt requirements-test.txt constraints.txt | sha256sum | cut -c1-16)
+stamp=.venv/.manabi-installed
+if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
+  exit 0
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  if ! python=$(find_python310); then
+    echo "Rasa 3.6 needs Python 3.10, and none was found (looked at \$MANABI_PYTHON, python3.10 on PATH," >&2
+    echo "and \$(pyenv root)/versions/3.10.*). Install one, e.g. 'pyenv install 3.10', and re-run." >&2
+    exit 1
+  fi
+  echo "Creating .venv with $python"
+  "$python" -m venv .venv
+fi
+
+echo "Installing the locked requirements into .venv (first time: a few minutes)…"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.0" wheel
+.venv/bin/python -m pip install --quiet --disable-pip-version-check \
+  -r requirements.txt -r requirements-test.txt -c constraints.txt
+echo "$wanted" > "$stamp"

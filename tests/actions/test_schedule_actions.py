@@ -1,0 +1,74 @@
+"""Schedule, course list and course detail actions with today pinned to 2026-11-24."""
+from actions.schedules import ActionAnswerSchedule, ActionCourseDetails, ActionListCourses
+from tests.actions.conftest import run, slot_events, texts, tracker
+
+
+def test_next_session_of_a_named_course(manabi_env, domain):
+    events, messages = run(ActionAnswerSchedule(), tracker("RPA研修はいつ？", "ask_schedule", [("course", "rpa")]), domain)
+    assert "2026年12月16日（水） 10:00〜11:30" in texts(messages)
+    assert "ハンズオン" in texts(messages)
+    assert slot_events(events) == {"course": "rpa"}
+
+
+def test_course_resolved_from_text_without_an_entity(manabi_env, domain):
+    _, messages = run(ActionAnswerSchedule(), tracker("ｴｸｾﾙ講座の日程", "ask_schedule"), domain)
+    assert "2027年1月15日（金） 13:30〜16:30" in texts(messages)
+    assert "2027年2月19日（金）" in texts(messages)
+
+
+def test_next_month(manabi_env, domain):
+    _, messages = run(ActionAnswerSchedule(), tracker("来月の研修は？", "ask_schedule"), domain)
+    reply = texts(messages)
+    assert reply.startswith("2026年12月の研修は2件です。")
+    assert "12月9日（水） 15:00〜17:00 AI勉強会" in reply and "12月16日（水） 10:00〜11:30 RPA活用研修" in reply
+    assert "全職員向けデジタル基礎研修" in reply          # the e-learning runs all month
+    assert messages[0]["custom"]["card"]["title"] == "2026年12月の研修"
+
+
+def test_a_named_month(manabi_env, domain):
+    reply = texts(run(ActionAnswerSchedule(), tracker("1月の研修", "ask_schedule"), domain)[1])
+    for expected in ["1月13日（水）", "1月15日（金）", "1月20日（水）", "1月21日（木）", "1月28日（木）"]:
+        assert expected in reply
+
+
+def test_a_month_without_training(manabi_env, domain):
+    reply = texts(run(ActionAnswerSchedule(), tracker("2027年8月の研修", "ask_schedule"), domain)[1])
+    assert "2027年8月に予定されている研修はありません" in reply
+
+
+def test_remembered_course_answers_a_bare_when(manabi_env, domain):
+    reply = texts(run(ActionAnswerSchedule(), tracker("次はいつ？", "ask_schedule", slots={"course": "ai_study"}), domain)[1])
+    assert "2026年12月9日（水） 15:00〜17:00" in reply
+
+
+def test_cohort_course_gives_the_cohort_period(manabi_env, domain):
+    _, messages = run(ActionAnswerSchedule(), tracker("リーダー研修はいつ？", "ask_schedule", [("course", "leader")]), domain)
+    reply = texts(messages)
+    assert "第7期（令和9年度）は2027年5月〜2027年11月" in reply
+    assert "2027年3月31日（水）まで" in reply
+    assert any(b["payload"].startswith("/register_interest") for b in messages[0]["buttons"])
+
+
+def test_exam_date_points_to_the_organiser_and_the_course(manabi_env, domain):
+    reply = texts(run(ActionAnswerSchedule(), tracker("G検定はいつ？", "ask_schedule", [("exam", "g_kentei")]), domain)[1])
+    assert "JDLA" in reply and "AI勉強会" in reply and "2026年12月9日（水）" in reply
+
+
+def test_no_course_asks_which(manabi_env, domain):
+    events, messages = run(ActionAnswerSchedule(), tracker("日程を教えて", "ask_schedule"), domain)
+    assert "どの研修" in texts(messages) and len(messages[0]["buttons"]) == 9
+    assert events == []
+
+
+def test_course_details_of_the_leader_programme(manabi_env, domain):
+    _, messages = run(ActionCourseDetails(), tracker("リーダー研修の内容は？", "ask_course_details", [("course", "leader")]), domain)
+    reply = texts(messages)
+    for expected in ["約200時間", "定員：20名", "概ね30代", "自薦", "所属長推薦", "Power Apps", "kintone",
+                     "9月〜10月（80〜100時間）課題解決プロジェクト", "11月（20時間）政策提案", "2027年3月31日（水）"]:
+        assert expected in reply, expected
+
+
+def test_course_list(manabi_env, domain):
+    _, messages = run(ActionListCourses(), tracker("どんな研修がある？", "list_courses"), domain)
+    reply = texts(messages)
+    assert reply.count("研修") >= 9 and "リーダー育成" in reply and "次回 12月9日（水）" in reply

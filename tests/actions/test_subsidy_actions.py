@@ -1,0 +1,99 @@
+"""Subsidy amount, procedure, the eligibility form and its verdict."""
+import asyncio
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.subsidies import (ActionAskPassStatus, ActionSubsidyAmount, ActionSubsidyProcedure,
+                               ActionSubsidyVerdict, ValidateSubsidyForm)
+from tests.actions.conftest import run, saved_tracker, slot_events, texts, tracker
+
+
+def test_amount_for_an_exam(manabi_env, domain):
+    events, messages = run(ActionSubsidyAmount(), tracker("iパスの補助いくら", "ask_subsidy_amount", [("exam", "itpass")]), domain)
+    assert "受験料は7,500円で、補助額はその半額の**3,750円**" in texts(messages)
+    assert slot_events(events) == {"exam": "itpass"}
+
+
+def test_amount_for_g_kentei_from_text(manabi_env, domain):
+    _, messages = run(ActionSubsidyAmount(), tracker("Ｇ検の補助は？", "ask_subsidy_amount"), domain)
+    assert "13,200円" in texts(messages) and "6,600円" in texts(messages)
+
+
+def test_amount_for_all_exams(manabi_env, domain):
+    reply = texts(run(ActionSubsidyAmount(), tracker("補助はいくら？", "ask_subsidy_amount"), domain)[1])
+    assert reply.count("3,750円") == 4 and "6,600円" in reply
+
+
+def test_procedure(manabi_env, domain):
+    reply = texts(run(ActionSubsidyProcedure(), tracker("補助の申請方法は？", "ask_subsidy_procedure"), domain)[1])
+    for expected in ["受験票の写し", "合格証書（合格通知）の写し", "領収書", "電子申請", "3か月以内", "1人1回", "内線 2345"]:
+        assert expected in reply
+
+
+def required(validator, some_tracker, domain):
+    return asyncio.run(validator.required_slots(validator.domain_slots(domain), CollectingDispatcher(),
+                                                some_tracker, domain))
+
+
+def test_form_asks_only_what_the_rules_need(manabi_env, domain):
+    validator = ValidateSubsidyForm()
+    assert required(validator, tracker(slots={}), domain) == ["exam"]
+    assert required(validator, tracker(slots={"exam": "itpass"}), domain) == ["exam", "employment_type", "pass_status"]
+    assert required(validator, tracker(slots={"exam": "db"}), domain) == ["exam", "employment_type", "pass_status", "department"]
+
+
+def test_form_stops_asking_once_refused(manabi_env, domain):
+    refused = tracker(slots={"exam": "db", "employment_type": "fiscal_year"})
+    assert required(ValidateSubsidyForm(), refused, domain) == ["exam"]
+
+
+def test_free_text_department(manabi_env, domain):
+    validator = ValidateSubsidyForm()
+    answered = tracker("所属は環境保全課です", slots={"exam": "db", "requested_slot": "department"})
+    assert asyncio.run(validator.extract_department(CollectingDispatcher(), answered, domain)) == {"department": "環境保全課"}
+    unclear = tracker("えーと", slots={"exam": "db", "requested_slot": "department"})
+    assert asyncio.run(validator.extract_department(CollectingDispatcher(), unclear, domain)) == {}
+
+
+def test_invalid_value_is_re_asked(manabi_env, domain):
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateSubsidyForm().validate_employment_type("contractor", dispatcher, tracker(), domain))
+    assert result == {"employment_type": None}
+    assert "正規職員、再任用職員、会計年度任用職員" in dispatcher.messages[0]["text"]
+
+
+def test_verdict_eligible(manabi_env, domain):
+    state = tracker(slots={"exam": "itpass", "employment_type": "regular", "pass_status": "passed"})
+    events, messages = run(ActionSubsidyVerdict(), state, domain)
+    reply = texts(messages)
+    assert "補助の対象です" in reply and "3,750円" in reply
+    assert "正規職員・再任用職員は補助の対象です" in reply        # which rules decided
+    assert "受験票の写し" in reply and "3か月以内" in reply and "電子申請" in reply
+    assert slot_events(events) == {"pass_status": None}
+
+
+def test_verdict_not_eligible_names_the_rule(manabi_env, domain):
+    state = tracker(slots={"exam": "g_kentei", "employment_type": "fiscal_year"})
+    reply = texts(run(ActionSubsidyVerdict(), state, domain)[1])
+    assert "補助の対象外" in reply and "任用形態" in reply and "会計年度任用職員は補助の対象外" in reply
+    assert "内線 2345" in reply
+
+
+def test_db_specialist_outside_the_information_department(manabi_env, domain):
+    state = tracker(slots={"exam": "db", "employment_type": "regular", "pass_status": "passed", "department": "shimin"})
+    reply = texts(run(ActionSubsidyVerdict(), state, domain)[1])
+    assert "補助の対象外" in reply and "情報部門" in reply
+
+
+def test_saved_tracker_mid_form(manabi_env, domain):
+    """A tracker as the Rasa server sends it, saved from a real conversation."""
+    state = saved_tracker("subsidy_form_db_department")
+    events, messages = run(ActionSubsidyVerdict(), state, domain)
+    assert "補助の対象です" in texts(messages) and "3,750円" in texts(messages)
+
+
+def test_ask_pass_status_names_the_exam(manabi_env, domain):
+    _, messages = run(ActionAskPassStatus(), tracker(slots={"exam": "fe"}), domain)
+    assert messages[0]["text"] == "基本情報技術者試験にはもう合格していますか？"
+    assert [b["payload"] for b in messages[0]["buttons"]] == ['/inform{"pass_status":"passed"}',
+                                                              '/inform{"pass_status":"not_passed"}']

@@ -1,0 +1,42 @@
+"""Fixtures of the Teams channel tests: the fake Bot Framework service and a served channel."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import pytest_asyncio
+
+# The helpers next to this file are imported as top-level modules whatever the import mode.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fake_botframework import FakeBotFramework, fake_botframework  # noqa: E402,F401  (fixture)
+from teams_harness import ChannelServer, ServeChannel  # noqa: E402
+
+from bot.channels.teams import TeamsInput  # noqa: E402
+from bot.channels.teams.http import HttpClient  # noqa: E402
+
+
+@pytest_asyncio.fixture
+async def http() -> AsyncIterator[HttpClient]:
+    """The channel's shared HTTP client, closed after the test."""
+    client = HttpClient()
+    yield client
+    await client.close()
+
+
+@pytest_asyncio.fixture
+async def serve_channel(fake_botframework: FakeBotFramework) -> AsyncIterator[ServeChannel]:
+    """``await serve_channel(on_new_message=None, **credential_overrides)`` → a running ChannelServer."""
+    servers: list[ChannelServer] = []
+
+    async def start(on_new_message: Any = None, **overrides: Any) -> ChannelServer:
+        channel = TeamsInput.from_credentials(fake_botframework.credentials(**overrides))
+        server = await ChannelServer(channel, on_new_message).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        await server.stop()

@@ -1,0 +1,57 @@
+"""Japanese dates, fiscal years and the periods named in questions (today pinned)."""
+import datetime as dt
+
+import pytest
+
+from bot.clock import FixedClock, SystemClock, clock_from_env
+from bot.dates import fiscal_year, find_period, format_date, format_year_month, reiwa_fiscal_year_label
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def test_format_date():
+    assert format_date(dt.date(2026, 12, 16)) == "2026年12月16日（水）"
+    assert format_date(dt.date(2027, 3, 31)) == "2027年3月31日（水）"
+    assert format_year_month("2027-05") == "2027年5月"
+
+
+@pytest.mark.parametrize("day, year, label", [
+    (dt.date(2026, 11, 24), 2026, "令和8年度"),
+    (dt.date(2027, 3, 31), 2026, "令和8年度"),   # March belongs to the previous fiscal year
+    (dt.date(2027, 4, 1), 2027, "令和9年度"),
+    (dt.date(2019, 5, 1), 2019, "令和元年度"),
+])
+def test_fiscal_year(day, year, label):
+    assert fiscal_year(day) == year
+    assert reiwa_fiscal_year_label(year) == label
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("来月の研修は？", "2026-12-01", "2026-12-31"),
+    ("今月", "2026-11-01", "2026-11-30"),
+    ("再来月", "2027-01-01", "2027-01-31"),
+    ("1月の研修", "2027-01-01", "2027-01-31"),        # a bare month is its next occurrence
+    ("１２月", "2026-12-01", "2026-12-31"),
+    ("十二月の予定", "2026-12-01", "2026-12-31"),
+    ("11月", "2026-11-01", "2026-11-30"),
+    ("2027年2月", "2027-02-01", "2027-02-28"),
+    ("令和9年1月", "2027-01-01", "2027-01-31"),
+    ("来年1月", "2027-01-01", "2027-01-31"),
+    ("来週の研修", "2026-11-30", "2026-12-06"),
+])
+def test_find_period(text, start, end):
+    period = find_period(text, TODAY)
+    assert (period.start.isoformat(), period.end.isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["研修一覧", "13月の研修", "RPA研修はいつ？", "3か月以内"])
+def test_no_period(text):
+    assert find_period(text, TODAY) is None
+
+
+def test_clock_from_env():
+    assert clock_from_env({"MANABI_TODAY": "2026-11-24"}).today() == TODAY
+    assert isinstance(clock_from_env({}), SystemClock)
+    assert FixedClock(TODAY).today() == TODAY
+    with pytest.raises(ValueError, match="MANABI_TODAY"):
+        clock_from_env({"MANABI_TODAY": "24/11/2026"})
