@@ -17,10 +17,9 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.base import ManabiAction
 from actions.context import latest_text, mentioned, message_entities, send, state_db
-from actions.registration import FormStepAction
-from actions.registration_form import GuardedFormValidation, Slots
 from actions.registration_support import (CANCELLATION_DIGRESSIONS, CANCELLATION_LEAVE, CANCELLATION_SLOTS, HALT,
-                                          confirmation, is_answer, person_id, registrations_of, reset)
+                                          FormStepAction, GuardedFormValidation, Slots, confirmation, is_answer,
+                                          person_id, registrations_of, reset)
 from bot.registrations import store
 from bot.registrations.model import Registration
 from bot.replies import registration as replies

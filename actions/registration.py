@@ -13,42 +13,21 @@ restarting either server between two questions or after a registration loses not
 """
 from __future__ import annotations
 
-import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Dict, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.base import ManabiAction, apology
+from actions.base import ManabiAction
 from actions.context import catalogue, mentioned, message_entities, office_contact, send, state_db, today
 from actions.registration_form import answers
-from actions.registration_support import (ALL_SLOTS, HALT, cohort_in_message, open_views, person_id,
-                                          registrations_of, reset, teams_user_name, view)
+from actions.registration_support import (ALL_SLOTS, HALT, FormStepAction, cohort_in_message, open_views,
+                                          person_id, registrations_of, reset, teams_user_name, view)
 from bot.registrations import cohorts, fields, store
 from bot.registrations.model import Application
 from bot.replies import registration as replies
 from bot.replies.base import Reply
-
-logger = logging.getLogger(__name__)
-
-Events = List[Dict[Text, Any]]
-
-
-class FormStepAction(ManabiAction):
-    """An action around a form: if it fails, the person gets the apology and the form's slots are
-    cleared (and ``failure_halts``: the form that follows ends at once), so no half state remains."""
-
-    failure_halts = False
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
-        try:
-            return await self.answer(dispatcher, tracker, domain) or []
-        except Exception:
-            logger.exception("action %s failed for sender %s", self.name(), tracker.sender_id)
-            dispatcher.utter_message(text=apology())
-            return reset() + ([SlotSet(HALT, "error")] if self.failure_halts else [])
 
 
 class ActionRegistrationStart(FormStepAction):

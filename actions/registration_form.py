@@ -14,66 +14,26 @@ already registered in, sets ``reg_halt``: the form ends with nothing stored.
 """
 from __future__ import annotations
 
-import logging
-from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+import re
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.base import apology
 from actions.context import catalogue, latest_text, mentioned, message_entities, office_contact, send, state_db
-from actions.registration_support import (HALT, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, cohort_in_message,
-                                          cohort_status, confirmation, is_answer, open_views, person_id)
+from actions.registration_support import (HALT, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, GuardedFormValidation,
+                                          Slots, cohort_in_message, cohort_status, confirmation, is_answer,
+                                          open_views, person_id)
 from actions.subsidies import DEPARTMENT_NAME
 from bot.registrations import fields, store
 from bot.registrations.model import CONFIRMED
 from bot.replies import registration as replies
 
-logger = logging.getLogger(__name__)
-
-Slots = Dict[Text, Any]
-
-
-class GuardedFormValidation(FormValidationAction, ABC):
-    """A form validation whose unexpected failure becomes an apology and a cleanly ended form."""
-
-    @abstractmethod
-    def name(self) -> Text:
-        ...
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        try:
-            return await super().run(dispatcher, tracker, domain)
-        except Exception:
-            logger.exception("%s failed for sender %s", self.name(), tracker.sender_id)
-            dispatcher.utter_message(text=apology())
-            return [SlotSet(HALT, "error"), SlotSet(REQUESTED_SLOT, None)]
-
-    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
-        """Always name the next question (None: the form is complete or halted), rather than
-        leaving it to Rasa when the list happens to equal the domain's."""
-        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
-        return SlotSet(REQUESTED_SLOT, next((s for s in required if tracker.slots.get(s) is None), None))
-
-    @staticmethod
-    def asked(tracker: Tracker, slot: str) -> bool:
-        return tracker.get_slot(REQUESTED_SLOT) == slot
-
-    @staticmethod
-    def checked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, result: fields.Checked) -> Slots:
-        """The slot's value, or None after telling the person what is expected (nothing is said
-        once the form is ending anyway)."""
-        if result.ok or tracker.get_slot(HALT):
-            return {slot: result.value}
-        send(dispatcher, replies.invalid(result.problem or ""))
-        return {slot: None}
-
 
 class ValidateRegistrationForm(GuardedFormValidation):
+    """Asks what is unknown, reads answers (never a digression), checks them (see the module docstring)."""
+
     def name(self) -> Text:
         return "validate_registration_form"
 
@@ -100,11 +60,14 @@ class ValidateRegistrationForm(GuardedFormValidation):
         return {"reg_cohort": cohort_in_message(tracker) or latest_text(tracker)}
 
     async def extract_reg_name(self, dispatcher, tracker, domain) -> Slots:
+        """「市民課の山田です」 answers the department too."""
         found = self._free_text(tracker, "reg_name")
-        department = catalogue().matcher.best(found.get("reg_name", ""), "department")
-        if department:  # 「市民課の山田です」: the name is what follows the department
-            found["reg_name"] = found["reg_name"][department.end:].lstrip("の 、")
-        return found
+        if not found:
+            return {}
+        department, name = split_department(found["reg_name"])
+        if department and tracker.get_slot("reg_department") is None:
+            return {"reg_name": name, "reg_department": department}
+        return {"reg_name": name}
 
     async def extract_reg_department(self, dispatcher, tracker, domain) -> Slots:
         asked = self._answering(tracker, "reg_department")
@@ -192,6 +155,19 @@ class ValidateRegistrationForm(GuardedFormValidation):
             return {"reg_confirm": value}
         send(dispatcher, replies.invalid(replies.confirm_expected()))
         return {"reg_confirm": None}
+
+
+_LEADING_DEPARTMENT = re.compile(rf"\s*(?P<department>{DEPARTMENT_NAME.pattern})の\s*(?P<rest>.+)")
+
+
+def split_department(text: str) -> Tuple[Optional[str], str]:
+    """「市民課の山田です」 → (市民課, 山田です); a text not opening with a department → (None, text)."""
+    known = catalogue().matcher.best(text, "department")
+    if known and known.start == 0:
+        rest = text[known.end:].lstrip("の 、")
+        return (catalogue().vocabulary_name("department", known.target), rest) if rest else (None, text)
+    match = _LEADING_DEPARTMENT.match(text)
+    return (match.group("department"), match.group("rest")) if match else (None, text)
 
 
 def answers(tracker: Tracker) -> Dict[str, Optional[str]]:

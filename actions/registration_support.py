@@ -10,18 +10,26 @@ the intents that data/rules/registration.yml answers in the middle of the form b
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
+from abc import ABC, abstractmethod
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from actions.context import catalogue, latest_intent, latest_text, mentioned, message_entities, state_db, today
-from bot.registrations import cohorts, store
+from actions.base import ManabiAction, apology
+from actions.context import catalogue, latest_intent, latest_text, mentioned, message_entities, send, state_db, today
+from bot.registrations import cohorts, fields, store
 from bot.registrations.fields import looks_like_question, read_confirmation
 from bot.registrations.model import Registration
+from bot.replies import registration as replies
 from bot.replies.registration import CohortView
 
 logger = logging.getLogger(__name__)
+
+Slots = Dict[Text, Any]
+Events = List[Dict[Text, Any]]
 
 REGISTRATION_SLOTS = ("reg_cohort", "reg_name", "reg_department", "reg_staff_number", "reg_recommendation",
                       "reg_manager_name", "reg_motivation", "reg_confirm")
@@ -141,3 +149,55 @@ def registrations_of(tracker: Tracker, active_only: bool = False) -> List[Tuple[
         if cohort_view:
             found.append((cohort_view, registration))
     return found
+
+
+# --- base classes -----------------------------------------------------------------------------
+class FormStepAction(ManabiAction):
+    """An action around a form: if it fails, the person gets the apology and the form's slots are
+    cleared (and ``failure_halts``: the form that follows ends at once), so no half state remains."""
+
+    failure_halts = False
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
+        try:
+            return await self.answer(dispatcher, tracker, domain) or []
+        except Exception:
+            logger.exception("action %s failed for sender %s", self.name(), tracker.sender_id)
+            dispatcher.utter_message(text=apology())
+            return reset() + ([SlotSet(HALT, "error")] if self.failure_halts else [])
+
+
+class GuardedFormValidation(FormValidationAction, ABC):
+    """A form validation whose unexpected failure becomes an apology and a cleanly ended form."""
+
+    @abstractmethod
+    def name(self) -> Text:
+        ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except Exception:
+            logger.exception("%s failed for sender %s", self.name(), tracker.sender_id)
+            dispatcher.utter_message(text=apology())
+            return [SlotSet(HALT, "error"), SlotSet(REQUESTED_SLOT, None)]
+
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
+        """Always name the next question (None: the form is complete or halted), rather than
+        leaving it to Rasa when the list happens to equal the domain's."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return SlotSet(REQUESTED_SLOT, next((s for s in required if tracker.slots.get(s) is None), None))
+
+    @staticmethod
+    def asked(tracker: Tracker, slot: str) -> bool:
+        return tracker.get_slot(REQUESTED_SLOT) == slot
+
+    @staticmethod
+    def checked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, result: fields.Checked) -> Slots:
+        """The slot's value, or None after telling the person what is expected (nothing is said
+        once the form is ending anyway)."""
+        if result.ok or tracker.get_slot(HALT):
+            return {slot: result.value}
+        send(dispatcher, replies.invalid(result.problem or ""))
+        return {slot: None}

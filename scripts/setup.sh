@@ -32,8 +32,14 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
+# pip's notes about this machine's optional package mirrors are noise, not problems.
+quiet_pip() {
+  .venv/bin/python -m pip --disable-pip-version-check --quiet "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+}
+
 echo "Installing the locked requirements into .venv (first time: a few minutes)…"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.0" wheel
-.venv/bin/python -m pip install --quiet --disable-pip-version-check \
-  -r requirements.txt -r requirements-test.txt -c constraints.txt
+quiet_pip install "pip==24.0"
+quiet_pip install -r requirements.txt -r requirements-test.txt -c constraints.txt
+.venv/bin/python -m pip check --disable-pip-version-check >/dev/null || {
+  .venv/bin/python -m pip check; echo "The installed packages conflict (see above)." >&2; exit 1; }
 echo "$wanted" > "$stamp"

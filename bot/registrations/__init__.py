@@ -7,5 +7,6 @@
 | ``store``   | every registration SQL statement: register, cancel + waitlist promotion, lists, deletion, audit |
 | ``cohorts`` | whether a cohort takes registrations: catalogue status + deadline + the office's overrides |
 | ``export``  | CSV (Japanese Excel) and JSON exports and the office summary |
+| ``conversations`` | deleting a person's conversation from Rasa's tracker store (data deletion) |
 | ``cli``     | ``python -m bot registrations …`` and ``python -m bot unanswered export`` |
 """

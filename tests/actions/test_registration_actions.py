@@ -172,9 +172,11 @@ async def test_name():
     assert slots["reg_name"] is None and "お名前を教えてください" in texts(messages)
 
 
-async def test_a_name_with_the_department_fills_both():
-    slots, _ = await validate("市民課の佐藤です", "reg_name", entities=[("department", "shimin")])
-    assert (slots["reg_name"], slots["reg_department"]) == ("佐藤", "市民課")
+@pytest.mark.parametrize("text, entities, department", [
+    ("市民課の佐藤です", [("department", "shimin")], "市民課"), ("総務部総務課の佐藤です", [], "総務部総務課")])
+async def test_a_name_with_the_department_fills_both(text, entities, department):
+    slots, _ = await validate(text, "reg_name", entities=entities)
+    assert (slots["reg_name"], slots["reg_department"]) == ("佐藤", department)
     assert slots["requested_slot"] == "reg_staff_number"
 
 

@@ -85,11 +85,16 @@ def test_db_specialist_outside_the_information_department(manabi_env, domain):
     assert "補助の対象外" in reply and "情報部門" in reply
 
 
-def test_saved_tracker_mid_form(manabi_env, domain):
-    """A tracker as the Rasa server sends it, saved from a real conversation."""
+def test_saved_tracker_waiting_for_the_department(manabi_env, domain):
+    """A tracker saved from a real conversation (DBスペシャリスト, 正規職員, はい): the form still
+    needs the department, and with デジタル行政戦略課 the verdict is positive."""
     state = saved_tracker("subsidy_form_db_department")
+    assert state.get_slot("requested_slot") == "department"
+    assert required(ValidateSubsidyForm(), state, domain) == ["exam", "employment_type", "pass_status", "department"]
+    state.slots["department"] = "digital_strategy"
     events, messages = run(ActionSubsidyVerdict(), state, domain)
     assert "補助の対象です" in texts(messages) and "3,750円" in texts(messages)
+    assert "データベーススペシャリスト試験は情報部門（デジタル行政戦略課）の職員が対象です" in texts(messages)
 
 
 def test_ask_pass_status_names_the_exam(manabi_env, domain):

@@ -1,0 +1,26 @@
+"""The fixed conversation every simulated user has, turn by turn.
+
+A municipal employee checks next month's training, the IT Passport subsidy and how to study for
+it (「それの勉強法は？」 relies on the remembered exam), goes through the eligibility form, asks
+something out of scope and says thanks: schedule, subsidy amount, study tips with context, the
+eligibility form (three answers), out-of-scope and small talk, 10 turns.
+"""
+from __future__ import annotations
+
+from typing import List, Tuple
+
+# (text the user sends, what the turn exercises)
+SCRIPT: List[Tuple[str, str]] = [
+    ("こんにちは", "greet (response template)"),
+    ("来月の研修は？", "schedule for a month (catalogue query, date from the pinned clock)"),
+    ("ITパスポートの補助はいくら？", "subsidy amount (exam entity, card)"),
+    ("それの勉強法は？", "study tips for the remembered exam (slot context)"),
+    ("補助の対象になりますか？", "eligibility form starts (form + validation action + question)"),
+    ("正規職員です", "form: employment type"),
+    ("合格しました", "form: pass status"),
+    ("市民課です", "form: department, then the verdict"),
+    ("今日の天気は？", "out of scope (logged to the state DB)"),
+    ("ありがとうございました", "thanks"),
+]
+
+TURNS = len(SCRIPT)
