@@ -78,6 +78,14 @@ class ActionAskRegStaffNumber(ManabiAction):
         return []
 
 
+class ActionAskRegRecommendation(ManabiAction):
+    action_name = "action_ask_reg_recommendation"
+
+    async def answer(self, dispatcher, tracker, domain):
+        send(dispatcher, replies.ask_recommendation())
+        return []
+
+
 class ActionAskRegMotivation(ManabiAction):
     action_name = "action_ask_reg_motivation"
 

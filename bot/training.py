@@ -60,11 +60,14 @@ def train(models_dir: Path, env: Dict[str, str], log_path: Path, name: str = MOD
     command = [sys.executable, "-m", "rasa", "train", "--data", "data/nlu", "data/rules", "data/stories",
                "--domain", "domain.yml", "--config", config, "--out", str(models_dir),
                "--fixed-model-name", name] + (["--force"] if force else [])
+    # Fingerprint what training reads *before* it starts: an edit made during training must
+    # leave the model stale, not be recorded as trained.
+    inputs = fingerprint(config=config)
     started = time.monotonic()
     with open(log_path, "ab") as log:
         result = subprocess.run(command, stdout=log, stderr=subprocess.STDOUT, cwd=str(PROJECT_ROOT),
                                 env={**os.environ, **env})
     if result.returncode != 0:
         raise RuntimeError(f"training failed (exit {result.returncode}); see {log_path}")
-    (models_dir / f"{name}.fingerprint").write_text(fingerprint(config=config))
+    (models_dir / f"{name}.fingerprint").write_text(inputs)
     return time.monotonic() - started

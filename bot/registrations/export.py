@@ -106,9 +106,10 @@ def summary(cohort: Dict[str, Any], registrations: List[Registration]) -> Dict[s
 
 def summary_text(data: Dict[str, Any], title: str) -> str:
     """The summary as lines for the terminal."""
-    lines = [title,
-             f"定員 {data['seats']}名 / 受付済 {data['registered']}名 / キャンセル待ち {data['waitlisted']}名"
-             f" / 取消 {data['cancelled']}名 / 残り {data['remaining']}席"]
+    seats = "定員 -（カタログにない期）" if data["seats"] is None else f"定員 {data['seats']}名"
+    remaining = "" if data["remaining"] is None else f" / 残り {data['remaining']}席"
+    lines = [title, f"{seats} / 受付済 {data['registered']}名 / キャンセル待ち {data['waitlisted']}名"
+                    f" / 取消 {data['cancelled']}名{remaining}"]
     if data["by_department"]:
         lines.append("所属別（受付済 / キャンセル待ち）:")
         lines += [f"  {row['department']}: {row['registered']} / {row['waitlisted']}" for row in data["by_department"]]

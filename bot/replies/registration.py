@@ -97,6 +97,11 @@ def ask_staff_number(fmt: StaffNumberFormat) -> Reply:
     return Reply(f"職員番号を教えてください（{fmt.hint}）。")
 
 
+def ask_recommendation() -> Reply:
+    return Reply("推薦区分を教えてください。ご自身での応募（自薦）ですか、所属長の推薦ですか？",
+                 [button(label, "inform", recommendation=value) for value, label in RECOMMENDATION_LABELS.items()])
+
+
 def ask_motivation() -> Reply:
     return Reply(f"志望動機を{MOTIVATION_MIN_CHARS}〜{MOTIVATION_MAX_CHARS}文字で教えてください"
                  "（例：窓口の手続きをオンライン化して、待ち時間を減らしたい）。")

@@ -200,6 +200,12 @@ async def test_staff_number_question_names_the_format():
     assert "6桁の数字、例：204518" in texts(messages)
 
 
+async def test_recommendation_question_offers_both_as_buttons():
+    _, messages = await run(registration.ActionAskRegRecommendation(), tracker())
+    assert [b["payload"] for b in messages[0]["buttons"]] == ['/inform{"recommendation":"self"}',
+                                                             '/inform{"recommendation":"manager"}']
+
+
 async def test_recommendation_self_skips_the_manager():
     slots, _ = await validate("自薦です", "reg_recommendation", entities=[("recommendation", "self")])
     assert slots["reg_recommendation"] == "self" and slots["requested_slot"] == "reg_motivation"

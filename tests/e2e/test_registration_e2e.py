@@ -3,7 +3,8 @@
 Conversations go through Rasa's REST channel (tests/support/servers.py). The concurrency test
 drives the action server's /webhook directly with 200 simultaneous requests (the submit action
 each conversation ends with): going through Rasa would take 200 × 8 turns on two cores, and what
-is under test is the store behind the action server, not the dialogue.
+is under test is the store behind the action server, not the dialogue. The action server runs
+two worker processes here, so those requests really do write the state DB from two processes.
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ FORM_STEPS: List[Tuple[str, str]] = [
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[ManabiServers]:
     model = Path(os.environ.get("MANABI_TEST_MODEL") or MODEL)  # a model trained elsewhere, for development
-    with ManabiServers(tmp_path_factory.mktemp("registration-e2e"), model=model) as running:
+    with ManabiServers(tmp_path_factory.mktemp("registration-e2e"), model=model,
+                       extra_env={"ACTION_SERVER_SANIC_WORKERS": "2"}) as running:
         yield running
 
 
@@ -120,8 +122,7 @@ def test_invalid_answers_are_asked_again_and_no_stores_nothing(servers, db):
 
 
 def test_restarting_both_servers_mid_form_and_after_registering_loses_nothing(servers, db):
-    restarts = {1: [servers.restart_rasa], 2: [servers.restart_actions],
-                3: [servers.restart_rasa, servers.restart_actions]}
+    restarts = {1: [servers.restart_actions], 3: [servers.restart_rasa, servers.restart_actions]}
     for step, (text, expected) in enumerate(FORM_STEPS):
         say(servers, "aad-e", text, [expected])
         for restart in restarts.get(step, []):  # between two questions
@@ -200,3 +201,11 @@ def test_200_people_registering_at_once_fill_exactly_20_seats(servers, db):
     again = asyncio.run(post_all(servers.action_url, people))  # everyone clicks はい twice
     assert all("すでに登録されています" in reply_texts(r) for r in again)
     assert store.counts(db, COHORT) == {"confirmed": 20, "waitlisted": 180, "cancelled": 0}
+
+
+def test_the_servers_logged_no_errors(servers):
+    """Last: nothing above made either server log an error (e.g. a response template or an action)."""
+    for server in (servers.actions, servers.rasa):
+        errors = [line for line in server.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+                  if " ERROR " in line or "Traceback" in line]
+        assert errors == [], f"{server.name}: {errors[:3]}"

@@ -127,3 +127,12 @@ def test_unanswered_export(env, capsys, tmp_path):
     assert run(capsys, "unanswered", "export", "--since", "2099-01-01", "--format", "json", "--out",
                str(tmp_path / "u.json"))[0] == 0
     assert json.loads((tmp_path / "u.json").read_text(encoding="utf-8")) == []
+
+
+def test_a_cohort_gone_from_the_catalogue_can_still_be_exported_and_deleted(env, capsys):
+    store.register(env, Application("leader-5", "aad-9", "職員9", "市民課", "204519", "self", "業務改善に取り組みたいです"),
+                   seats=20)
+    code, out, _ = run(capsys, "registrations", "summary", "leader-5")
+    assert code == 0 and "定員 -" in out and "受付済 1名" in out
+    code, out, _ = run(capsys, "registrations", "delete-cohort", "leader-5", "--yes")
+    assert code == 0 and store.for_cohort(env, "leader-5") == []
