@@ -31,7 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeats", type=int, default=None, help="measurement repeats (default 3; quick 1)")
     parser.add_argument("--conversations", type=int, default=None,
                         help="conversations per level and repeat (default 20/40/96 for 1/8/32; quick 3/8/32)")
-    parser.add_argument("--no-train", action="store_true", help="never train; use the models as they are")
+    parser.add_argument("--think-ms", type=float, default=1000,
+                        help="also measure --paced-concurrency users who pause about this long before each "
+                             "message (0: skip that measurement)")
+    parser.add_argument("--paced-concurrency", type=int, default=8)
+    parser.add_argument("--paced-conversations", type=int, default=None,
+                        help="conversations for the paced measurement (default 16; quick 8)")
+    parser.add_argument("--no-train", nargs="?", const="ours,stock", default="", metavar="SYSTEMS",
+                        help="do not train (all systems, or the comma-separated ones given); use the models as they are")
     parser.add_argument("--retrain", action="store_true", help="full training even in quick mode")
     parser.add_argument("--write", action="store_true", help="quick mode: still write docs/")
     parser.add_argument("--no-write", action="store_true", help="do not write docs/ (results go to var/benchmarks/)")
@@ -40,7 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-busy", type=float, default=0.35,
                         help="before each measurement, wait until fewer than this many CPUs are busy")
     parser.add_argument("--quiet-timeout", type=float, default=900,
-                        help="give up waiting for a quiet machine after this many seconds (measured anyway, noted)")
+                        help="before starting and before each training: give up waiting for a quiet machine after "
+                             "this many seconds (measured anyway, noted in the report)")
+    parser.add_argument("--block-quiet-timeout", type=float, default=90,
+                        help="the same before each measurement block")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -67,6 +77,11 @@ def run(args: argparse.Namespace) -> int:
     repeats = args.repeats or (1 if args.quick else 3)
     plan = QUICK_CONVERSATIONS if args.quick else FULL_CONVERSATIONS
     conversations = {c: max(c, args.conversations or plan.get(c, 3 * c)) for c in levels}
+    paced = None
+    if args.think_ms > 0:
+        paced = {"concurrency": args.paced_concurrency, "think_ms": args.think_ms,
+                 "conversations": max(args.paced_concurrency,
+                                      args.paced_conversations or (8 if args.quick else 16))}
     write_docs = (not args.quick or args.write) and not args.no_write
 
     results: Dict[str, Any] = {
@@ -76,25 +91,28 @@ def run(args: argparse.Namespace) -> int:
         "git": _git(),
         "machine": machine.machine_facts(),
         "plan": {"systems": [s.key for s in systems], "channels": channels, "concurrency": levels,
-                 "repeats": repeats, "conversations": conversations},
+                 "repeats": repeats, "conversations": conversations, "paced": paced,
+                 "quiet": {"max_load": args.max_load, "max_busy": args.max_busy,
+                           "timeout_s": args.quiet_timeout, "block_timeout_s": args.block_quiet_timeout}},
         "quiet": [],
     }
     log(f"Manabi benchmark ({results['mode']}): systems {[s.key for s in systems]}, channels {channels}, "
         f"concurrency {levels}, {repeats} repeat(s)")
 
-    def quiet(label: str, check_load: bool = False) -> None:
+    def quiet(label: str, check_load: bool = False, timeout: Optional[float] = None) -> None:
         """Waits for a quiet machine; the load average only counts before our own servers run."""
-        seen = machine.wait_for_quiet(args.max_load if check_load else 0, args.max_busy, args.quiet_timeout,
-                                      log=log)
+        seen = machine.wait_for_quiet(args.max_load if check_load else 0, args.max_busy,
+                                      args.quiet_timeout if timeout is None else timeout, log=log)
         results["quiet"].append({"before": label, **seen})
 
     quiet("start", check_load=True)
 
     # 1. training ------------------------------------------------------------------------------
     results["training"] = {}
+    untrained = set(_csv(args.no_train))
     for system in systems:
-        force = not args.no_train and (args.retrain or not args.quick)
-        if args.no_train:
+        force = system.key not in untrained and (args.retrain or not args.quick)
+        if system.key in untrained:
             results["training"][system.key] = {"trained": False, "seconds": None, "model": str(system.model)}
             continue
         if force:
@@ -102,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
         results["training"][system.key] = train(system, force=force, log=log)
 
     # 2. serving and load ----------------------------------------------------------------------
-    asyncio.run(_serve_and_load(systems, channels, levels, repeats, conversations, results, quiet))
+    asyncio.run(_serve_and_load(systems, channels, levels, repeats, conversations, paced, results, quiet,
+                                args.block_quiet_timeout))
     results["finished"] = datetime_now()
     report.summarise(results)
 
@@ -131,7 +150,8 @@ def datetime_now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-async def _serve_and_load(systems, channels, levels, repeats, conversations, results, quiet) -> None:
+async def _serve_and_load(systems, channels, levels, repeats, conversations, paced, results, quiet,
+                          block_timeout: float) -> None:
     import aiohttp
 
     from benchmarks import load
@@ -168,21 +188,27 @@ async def _serve_and_load(systems, channels, levels, repeats, conversations, res
                         await load.run_load(driver, 8, 8)
                         drivers[(system.key, channel)] = driver
                 log(f"  warmed up; replies per turn: {results['replies_per_turn']}")
+                blocks = [(level, conversations[level], 0.0) for level in levels]
+                if paced:
+                    blocks.append((paced["concurrency"], paced["conversations"], paced["think_ms"]))
                 for repeat in range(repeats):
                     order = systems if repeat % 2 == 0 else list(reversed(systems))
                     for channel in channels:
-                        for level in levels:
+                        for level, count, think_ms in blocks:
                             for system in order:
-                                label = f"{system.key} {channel} c={level} #{repeat + 1}"
-                                quiet(label)
-                                result = await load.run_load(drivers[(system.key, channel)], level,
-                                                             conversations[level],
-                                                             cpu_probe=running[system.key].cpu_seconds)
+                                label = (f"{system.key} {channel} c={level}"
+                                         + (f" think {think_ms:.0f} ms" if think_ms else "") + f" #{repeat + 1}")
+                                quiet(label, timeout=block_timeout)
+                                result = await load.run_load(drivers[(system.key, channel)], level, count,
+                                                             cpu_probe=running[system.key].cpu_seconds,
+                                                             think_ms=think_ms, seed=repeat)
                                 summary = {"system": system.key, "repeat": repeat + 1, **result.summary()}
                                 results["runs"].append(summary)
                                 log(f"  {label}: p50 {summary['p50_ms']:.1f} ms, p95 {summary['p95_ms']:.1f} ms, "
                                     f"p99 {summary['p99_ms']:.1f} ms, {summary['msgs_per_s']:.1f} msg/s, "
-                                    f"server CPU {summary['server_cpu_ms_per_msg']:.1f} ms/msg"
+                                    f"CPU ms/msg: Rasa {summary.get('rasa_cpu_ms_per_msg', 0):.1f}, "
+                                    f"actions {summary.get('actions_cpu_ms_per_msg', 0):.1f}, "
+                                    f"client {summary['client_cpu_ms_per_msg']:.1f}"
                                     + (f", {summary['errors']} ERRORS: {summary['error_samples']}"
                                        if summary["errors"] else ""))
             except Exception:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import math
+import random
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -41,16 +42,21 @@ def percentile(values: Sequence[float], q: float) -> float:
 class LoadResult:
     channel: str
     concurrency: int
+    think_ms: float = 0.0
     latencies_ms: List[float] = field(default_factory=list)
     errors: List[str] = field(default_factory=list)
     wall_s: float = 0.0
-    server_cpu_s: float = 0.0
+    cpu_s: Dict[str, float] = field(default_factory=dict)  # per server: rasa, actions
+    client_cpu_s: float = 0.0
 
     def summary(self) -> Dict[str, Any]:
         n = len(self.latencies_ms)
+        per_msg = {f"{name}_cpu_ms_per_msg": round(1000 * seconds / n, 2) if n else math.nan
+                   for name, seconds in self.cpu_s.items()}
         return {
             "channel": self.channel,
             "concurrency": self.concurrency,
+            "think_ms": self.think_ms,
             "messages": n,
             "errors": len(self.errors),
             "error_samples": self.errors[:3],
@@ -61,7 +67,9 @@ class LoadResult:
             "mean_ms": round(sum(self.latencies_ms) / n, 2) if n else math.nan,
             "max_ms": round(max(self.latencies_ms), 2) if n else math.nan,
             "msgs_per_s": round(n / self.wall_s, 2) if self.wall_s else math.nan,
-            "server_cpu_ms_per_msg": round(1000 * self.server_cpu_s / n, 2) if n else math.nan,
+            "server_cpu_ms_per_msg": round(1000 * sum(self.cpu_s.values()) / n, 2) if n else math.nan,
+            **per_msg,
+            "client_cpu_ms_per_msg": round(1000 * self.client_cpu_s / n, 2) if n else math.nan,
         }
 
 
@@ -203,24 +211,35 @@ async def learn_replies(driver: TeamsDriver) -> List[int]:
     return list(conversation["replies"])
 
 
-async def run_load(driver: Any, concurrency: int, conversations: int, cpu_probe=None) -> LoadResult:
-    """``conversations`` scripted conversations spread over ``concurrency`` simultaneous users."""
-    result = LoadResult(driver.channel, concurrency)
+async def run_load(driver: Any, concurrency: int, conversations: int, cpu_probe=None,
+                   think_ms: float = 0.0, seed: int = 5) -> LoadResult:
+    """``conversations`` scripted conversations spread over ``concurrency`` simultaneous users.
+
+    ``think_ms`` > 0: each user pauses before each message (uniformly 0.5–1.5 × ``think_ms``, from a
+    seeded generator), as a person reads the answer and types; 0: the next message goes at once.
+    """
+    result = LoadResult(driver.channel, concurrency, think_ms)
     remaining = itertools.count()
+    rng = random.Random(seed)
 
     async def user() -> None:
         while next(remaining) < conversations:
             conversation = driver.new_conversation()
             for index, (text, _) in enumerate(SCRIPT):
+                if think_ms:
+                    await asyncio.sleep(think_ms * rng.uniform(0.5, 1.5) / 1000)
                 try:
                     result.latencies_ms.append(1000 * await driver.turn(conversation, index, text))
                 except Exception as error:  # record and go on with a new conversation
                     result.errors.append(str(error) or type(error).__name__)
                     break
 
-    cpu_before = cpu_probe() if cpu_probe else 0.0
+    cpu_before = cpu_probe() if cpu_probe else {}
+    client_before = time.process_time()
     started = time.perf_counter()
     await asyncio.gather(*(user() for _ in range(concurrency)))
     result.wall_s = time.perf_counter() - started
-    result.server_cpu_s = (cpu_probe() - cpu_before) if cpu_probe else 0.0
+    result.client_cpu_s = time.process_time() - client_before
+    if cpu_probe:
+        result.cpu_s = {name: seconds - cpu_before.get(name, 0.0) for name, seconds in cpu_probe().items()}
     return result

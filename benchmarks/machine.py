@@ -27,6 +27,7 @@ def machine_facts() -> Dict[str, object]:
         "memory_total_gib": round(meminfo.get("MemTotal", 0) / KIB / KIB, 1),
         "memory_available_gib": round(meminfo.get("MemAvailable", 0) / KIB / KIB, 1),
         "kernel": platform.release(),
+        "virtual_machine": any(line.startswith("flags") and " hypervisor" in line for line in cpuinfo.splitlines()),
         "python": sys.version.split()[0],
     }
     facts.update(library_versions())

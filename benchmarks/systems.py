@@ -99,15 +99,10 @@ class RunningSystem:
             self.memory[name] = PeakMemory(server.process.pid).start()
         return self
 
-    def pids(self):
-        pids = []
-        for server in (self.servers.actions, self.servers.rasa):
-            if server.running():
-                pids += process_tree(server.process.pid)
-        return pids
-
-    def cpu_seconds(self) -> float:
-        return cpu_seconds(self.pids())
+    def cpu_seconds(self) -> Dict[str, float]:
+        """CPU time used so far by each server's process tree."""
+        return {name: cpu_seconds(process_tree(server.process.pid)) if server.running() else 0.0
+                for name, server in (("rasa", self.servers.rasa), ("actions", self.servers.actions))}
 
     def stop(self) -> Dict[str, object]:
         memory = {name: watch.stop() for name, watch in self.memory.items()}

@@ -12,10 +12,12 @@ from typing import List, Optional
 from bot.commands import benchmark as benchmark_commands
 from bot.commands import catalogue as catalogue_commands
 from bot.commands import chat as chat_commands
+from bot.commands import evaluate as evaluate_commands
 from bot.commands import servers as server_commands
 from bot.commands import teams as teams_commands
 
-COMMAND_MODULES = [catalogue_commands, server_commands, chat_commands, teams_commands, benchmark_commands]
+COMMAND_MODULES = [catalogue_commands, server_commands, chat_commands, teams_commands, benchmark_commands,
+                   evaluate_commands]
 
 
 def _optional_modules() -> list:

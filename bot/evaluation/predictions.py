@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, FrozenSet, Optional
+from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 from bot.evaluation.examples import EntityPair
 
@@ -14,20 +14,24 @@ NO_ENTITIES: FrozenSet[EntityPair] = frozenset()
 class Prediction:
     intent: str  # what the assistant acts on; may be nlu_fallback (then always wrong)
     intent_without_fallback: str  # the top intent other than nlu_fallback
-    confidence: float
+    confidence: float  # the classifier's confidence in intent_without_fallback
     entities: Optional[FrozenSet[EntityPair]]  # None: the system does not extract entities
     seconds: Optional[float] = None  # time to parse this one message, if measured
+    runner_up: Tuple[str, float] = ("", 0.0)  # the second intent and its confidence
 
 
 def from_rasa_parse(result: Dict[str, Any], seconds: Optional[float] = None) -> Prediction:
     """A Prediction from the dict ``Agent.parse_message`` returns."""
     intent = (result.get("intent") or {}).get("name") or FALLBACK_INTENT
-    ranking = [entry for entry in result.get("intent_ranking") or [] if entry.get("name") != FALLBACK_INTENT]
-    without_fallback = ranking[0]["name"] if ranking else intent
+    ranking = [(entry["name"], float(entry.get("confidence") or 0.0))
+               for entry in result.get("intent_ranking") or [] if entry.get("name") != FALLBACK_INTENT]
+    if not ranking:
+        ranking = [(intent, float((result.get("intent") or {}).get("confidence") or 0.0))]
     return Prediction(
         intent=intent,
-        intent_without_fallback=without_fallback,
-        confidence=float((result.get("intent") or {}).get("confidence") or 0.0),
+        intent_without_fallback=ranking[0][0],
+        confidence=ranking[0][1],
         entities=frozenset((entity["entity"], str(entity["value"])) for entity in result.get("entities") or []),
         seconds=seconds,
+        runner_up=ranking[1] if len(ranking) > 1 else ("", 0.0),
     )

@@ -4,7 +4,9 @@ Japanese has no spaces, and the same phrase is split differently when typed in k
 hiragana (申込 / もう・しこみ), so n-grams limited to one token (``char_wb``) miss most of the
 overlap. This featurizer joins the tokens back together and counts character n-grams of either
 
-* ``source: surface`` — the normalised text as typed, or
+* ``source: surface`` — the normalised text as typed,
+* ``source: folded`` — the same with katakana folded to hiragana (ｷｬﾝｾﾙ, キャンセル and きゃんせる
+  are one string; kanji stay as typed), or
 * ``source: reading`` — the katakana reading our tokenizer stores as each token's lemma, so
   「申込を取り消したい」 and 「もうしこみをとりけしたい」 give the same string, モウシコミヲトリケシタイ.
 
@@ -33,9 +35,14 @@ VOCABULARY_FILE = "char_vocabulary.json"
 
 
 def message_string(message: Message, source: str) -> str:
-    """The message's tokens joined without spaces, as surface or as reading."""
+    """The message's tokens joined without spaces, as surface, kana-folded surface or reading."""
     tokens = message.get(TOKENS_NAMES[TEXT]) or []
-    return "".join(token.lemma if source == "reading" else token.text for token in tokens).lower()
+    text = "".join(token.lemma if source == "reading" else token.text for token in tokens).lower()
+    return text.translate(_KATAKANA_TO_HIRAGANA) if source == "folded" else text
+
+
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+SOURCES = ("surface", "folded", "reading")
 
 
 def char_ngrams(text: str, low: int, high: int) -> List[str]:
@@ -59,8 +66,8 @@ class SentenceCharFeaturizer(SparseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        if config["source"] not in ("surface", "reading"):
-            raise ValueError(f"source must be 'surface' or 'reading', not {config['source']!r}")
+        if config["source"] not in SOURCES:
+            raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {config['source']!r}")
         if not 1 <= config["min_ngram"] <= config["max_ngram"]:
             raise ValueError("need 1 <= min_ngram <= max_ngram")
 

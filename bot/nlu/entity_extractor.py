@@ -3,7 +3,11 @@
 The names and aliases come from the built catalogue database at load time, so when the programme
 office adds an alias and the catalogue is rebuilt, the next server start knows it without
 retraining. Entity values are catalogue ids (``itpass``), matched with
-:class:`bot.text.fuzzy.AliasMatcher` (width/kana-insensitive, small typos tolerated).
+:class:`bot.text.fuzzy.AliasMatcher` (width/kana-insensitive, small typos tolerated), then, in the
+text no name was found in, by reading with :class:`bot.text.reading_match.ReadingMatcher` (names
+typed in kana or mis-converted: 「りーだーけんしゅう」, 「応用上方」), using the readings our tokenizer
+stores as each token's ``lemma``. The mentions are shared with the CatalogueMentionFeaturizer
+(:mod:`bot.nlu.mentions`), so the matching runs once per message.
 """
 from __future__ import annotations
 
@@ -18,9 +22,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.catalogue.queries import open_catalogue
-from bot.settings import load_settings
-from bot.text.fuzzy import AliasMatcher
+from bot.nlu.mentions import MentionFinder, catalogue_path, mention_finder
 
 logger = logging.getLogger(__name__)
 
@@ -36,24 +38,24 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
             "catalogue_db": None,
             # Entity types to extract (alias kinds); None extracts every kind in the catalogue
             "kinds": None,
+            # Also match names by their reading (needs bot.nlu.tokenizer.JapaneseTokenizer before)
+            "match_readings": True,
         }
 
-    def __init__(self, config: Dict[Text, Any], matcher: AliasMatcher) -> None:
+    def __init__(self, config: Dict[Text, Any], finder: MentionFinder) -> None:
         self._kinds: Optional[List[str]] = config.get("kinds")
-        self._matcher = matcher
+        self._finder = finder
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "CatalogueEntityExtractor":
-        db_path = config.get("catalogue_db") or str(load_settings().catalogue_db)
-        catalogue = open_catalogue(db_path)
-        logger.debug("CatalogueEntityExtractor: %d aliases from %s", len(catalogue.matcher), db_path)
-        return cls(config, catalogue.matcher)
+        db_path = catalogue_path(config.get("catalogue_db"))
+        logger.debug("CatalogueEntityExtractor: catalogue %s", db_path)
+        return cls(config, mention_finder(db_path, bool(config.get("match_readings", True))))
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            text = message.get(TEXT)
-            if not text:
+            if not message.get(TEXT):
                 continue
             found = [
                 {
@@ -63,7 +65,7 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
                     "end": match.end,
                     "confidence_entity": match.confidence,
                 }
-                for match in self._matcher.find(text, self._kinds)
+                for match in self._finder.find(message, self._kinds)
             ]
             if found:
                 entities = message.get(ENTITIES, []) + self.add_extractor_name(found)

@@ -4,13 +4,17 @@
   use, applied identically to training examples and to live messages. Tokens carry the normalised
   surface as their text, while ``start``/``end`` stay offsets into the text the user typed.
 * Each token's ``lemma`` is set to its katakana **reading** (補助 → ホジョ, ほじょ → ホジョ). A
-  CountVectorsFeaturizer with ``use_lemma: true`` then sees kanji and all-hiragana spellings alike;
-  featurizers with ``use_lemma: false`` see the surface. No other Rasa component reads ``lemma``.
+  CountVectorsFeaturizer with ``use_lemma: true`` (or our SentenceCharFeaturizer with ``source: reading``)
+  then sees kanji and all-hiragana spellings alike; featurizers with ``use_lemma: false`` see the
+  surface. The CatalogueEntityExtractor also reads ``lemma``, to find names typed in kana or
+  mis-converted by the IME (:mod:`bot.text.reading_match`); :func:`reading_tokens` gives it the
+  readings of the catalogue's names, made the same way.
 * Only spaCy's tokenizer is loaded (``spacy.blank("ja")``), not a full model pipeline: it costs well
   under a millisecond per message and little memory.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext
@@ -21,6 +25,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.text.normalize import normalize_with_offsets
+from bot.text.reading_match import ReadingToken
 
 _HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
 
@@ -50,9 +55,7 @@ class JapaneseTokenizer(Tokenizer):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         super().__init__(config)
-        import spacy  # imported here so `import bot.nlu` stays cheap
-
-        self._nlp = spacy.blank("ja", config={"nlp": {"tokenizer": {"split_mode": config["split_mode"]}}})
+        self._nlp = _spacy_tokenizer(config["split_mode"])
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -60,14 +63,33 @@ class JapaneseTokenizer(Tokenizer):
         return cls(config)
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        mapped = normalize_with_offsets(message.get(attribute) or "")
-        tokens = []
-        for word in self._nlp.tokenizer(mapped.text):
-            if word.is_space:
-                continue
-            start, end = mapped.original_span(word.idx, word.idx + len(word.text))
-            tokens.append(Token(word.text, start, end, lemma=_reading(word)))
+        tokens = [Token(text, start, end, lemma=reading)
+                  for text, reading, start, end in _split(self._nlp, message.get(attribute) or "")]
         return self._apply_token_pattern(tokens)
+
+
+@lru_cache(maxsize=None)
+def _spacy_tokenizer(split_mode: str) -> Any:
+    import spacy  # imported here so `import bot.nlu` stays cheap
+
+    return spacy.blank("ja", config={"nlp": {"tokenizer": {"split_mode": split_mode}}})
+
+
+def _split(nlp: Any, text: str) -> List[tuple]:
+    """(normalised surface, reading, start, end) per token; offsets index ``text``."""
+    mapped = normalize_with_offsets(text)
+    tokens = []
+    for word in nlp.tokenizer(mapped.text):
+        if word.is_space:
+            continue
+        start, end = mapped.original_span(word.idx, word.idx + len(word.text))
+        tokens.append((word.text, _reading(word), start, end))
+    return tokens
+
+
+def reading_tokens(text: str, split_mode: str = "A") -> List[ReadingToken]:
+    """The tokens of ``text`` with their readings, as this tokenizer makes them (for alias readings)."""
+    return [ReadingToken(reading, start, end) for _, reading, start, end in _split(_spacy_tokenizer(split_mode), text)]
 
 
 def _reading(word: Any) -> str:

@@ -3,7 +3,8 @@
 Matching runs on :func:`bot.text.normalize.match_key` forms, so ｱｲﾊﾟｽ, あいぱす and アイパス are the
 same key. Exact occurrences win (longest first); then, in the text not yet covered, aliases of four
 or more characters may match with a bounded edit distance (ITパスポード → ITパスポート). Short ASCII
-keys (FE, AP) match only as whole words and never fuzzily, so "apps" is not 応用情報.
+keys (FE, AP) match only as whole words and never fuzzily, so "apps" is not 応用情報. A fuzzy match
+may not begin or end inside a katakana or Latin word, so 「ITスキル」 is not a mistyped ITパス.
 """
 from __future__ import annotations
 
@@ -105,7 +106,7 @@ class AliasMatcher:
         「ITパスポード」 is read as one mistyped ITパスポート rather than an exact ITパス plus noise.
         """
         mapped = match_key_with_offsets(text)
-        candidates = self._exact_candidates(mapped.text, kinds) + self._fuzzy_candidates(mapped.text, kinds)
+        candidates = self._exact_candidates(mapped.text, kinds) + self._fuzzy_candidates(mapped, text, kinds)
         candidates.sort(key=lambda c: (-(c[2] - c[1] - 2 * c[3]), c[3], c[1]))
         taken = [False] * len(mapped.text)
         found: List[Match] = []
@@ -125,7 +126,9 @@ class AliasMatcher:
             if _on_word_boundary(key_text, key, start, start + len(key))
         ]
 
-    def _fuzzy_candidates(self, key_text: str, kinds: Optional[Sequence[str]]) -> List[Candidate]:
+    def _fuzzy_candidates(self, mapped: MappedText, original: str,
+                          kinds: Optional[Sequence[str]]) -> List[Candidate]:
+        key_text = mapped.text
         text_bigrams = _bigrams(key_text)
         candidates = []
         for key, alias, key_bigrams in self._fuzzy:
@@ -136,7 +139,8 @@ class AliasMatcher:
             if len(key_bigrams & text_bigrams) < len(key_bigrams) - 2 * allowed:
                 continue
             distance, start, end = _best_substring_alignment(key, key_text)
-            if 0 < distance <= allowed and end - start >= FUZZY_MIN_LENGTH - 1:
+            if 0 < distance <= allowed and end - start >= FUZZY_MIN_LENGTH - 1 \
+                    and not _cuts_a_word(original, *mapped.original_span(start, end)):
                 candidates.append((alias, start, end, distance))
         return candidates
 
@@ -159,6 +163,25 @@ def _on_word_boundary(text: str, key: str, start: int, end: int) -> bool:
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def _word_script(char: str) -> Optional[str]:
+    """'katakana' or 'latin' for characters that build words with their neighbours, else None."""
+    if "ァ" <= char <= "ヺ" or char == "ー" or "ｦ" <= char <= "ﾟ":
+        return "katakana"
+    if char.isascii() and char.isalnum() or "Ａ" <= char <= "ｚ" or "０" <= char <= "９":
+        return "latin"
+    return None
+
+
+def _cuts_a_word(text: str, start: int, end: int) -> bool:
+    """True if text[start:end] begins or ends inside a katakana or Latin word of ``text``."""
+    def joined(left: int, right: int) -> bool:
+        if left < 0 or right >= len(text):
+            return False
+        script = _word_script(text[left])
+        return script is not None and script == _word_script(text[right])
+    return joined(start - 1, start) or joined(end - 1, end)
 
 
 def _match(alias: Alias, mapped: MappedText, text: str, start: int, end: int, distance: int) -> Match:

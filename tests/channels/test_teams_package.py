@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fake_botframework import APP_ID
 
-from bot.channels.teams.package import DEFAULT_OUT, TEAMS_DIR, build_manifest, build_package, main, png_size
+from bot.channels.teams.package import DEFAULT_OUT, TEAMS_DIR, build_manifest, build_package, png_size
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,16 +78,17 @@ def test_manifest_without_domain_keeps_template_domains() -> None:
     assert build_manifest(APP_ID)["validDomains"] == []
 
 
-def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    assert main(["--app-id", APP_ID, "--out", str(tmp_path / "cli.zip")]) == 0
+def test_command_line(tmp_path: Path) -> None:
+    """`python -m bot teams-package` builds the zip, refuses a bad id, and never loads Rasa."""
+    code = ("import sys; from bot.cli import main; rc = main(['teams-package'] + sys.argv[1:]); "
+            "assert 'rasa.core' not in sys.modules, 'packaging must not import rasa'; sys.exit(rc)")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=60)
+
+    ok = run("--app-id", APP_ID, "--out", str(tmp_path / "cli.zip"))
+    assert ok.returncode == 0, ok.stderr
     assert (tmp_path / "cli.zip").exists()
-    assert main(["--app-id", "nope", "--out", str(tmp_path / "bad.zip")]) == 1
-    assert "GUID" in capsys.readouterr().err
-
-
-def test_module_runs_without_importing_rasa_channels(tmp_path: Path) -> None:
-    code = ("import sys; from bot.channels.teams.package import main; rc = main(sys.argv[1:]); "
-            "assert 'rasa.core' not in sys.modules; sys.exit(rc)")
-    result = subprocess.run([sys.executable, "-c", code, "--app-id", APP_ID, "--out", str(tmp_path / "m.zip")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    bad = run("--app-id", "nope", "--out", str(tmp_path / "bad.zip"))
+    assert bad.returncode == 1 and "GUID" in bad.stderr

@@ -32,6 +32,8 @@ def matcher():
     ("cafeで勉強", []),
     ("基本情報とG検定", [("exam", "fe", "基本情報"), ("exam", "g_kentei", "G検定")]),
     ("助かりました", []),                                           # no fuzzy matching for answers
+    ("ITスキルを上げたい", []),                                     # a fuzzy match may not cut a word
+    ("ITパスポードを受けます", [("exam", "itpass", "ITパスポード")]),
 ])
 def test_find(matcher, text, expected):
     assert [(m.kind, m.target, m.text) for m in matcher.find(text)] == expected

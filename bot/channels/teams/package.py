@@ -7,15 +7,12 @@ The CLI calls ``build_package`` (``python -m bot teams-package --app-id … [--o
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import re
 import struct
-import sys
 import zipfile
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Optional
 
 from bot.channels.teams.config import is_guid
 
@@ -66,25 +63,3 @@ def build_package(app_id: str, out_path: Optional[Path] = None, bot_domain: Opti
             archive.writestr(zipfile.ZipInfo(name, date_time=_ZIP_TIME), data)
     return out
 
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Command line: ``python -m bot.channels.teams.package --app-id GUID [--out PATH] [--bot-domain HOST]``."""
-    parser = argparse.ArgumentParser(description="Build the Teams app package (zip) for Manabi.")
-    parser.add_argument("--app-id", default=os.environ.get("MANABI_TEAMS_APP_ID"),
-                        help="the bot's Microsoft App ID (default: $MANABI_TEAMS_APP_ID)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"zip to write (default: {DEFAULT_OUT})")
-    parser.add_argument("--bot-domain", help="host name of the bot's HTTPS endpoint, added to validDomains")
-    args = parser.parse_args(argv)
-    if not args.app_id:
-        parser.error("--app-id is required (or set MANABI_TEAMS_APP_ID)")
-    try:
-        path = build_package(args.app_id, args.out, args.bot_domain)
-    except (ValueError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"wrote {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

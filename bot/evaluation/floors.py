@@ -1,0 +1,24 @@
+"""The NLU quality floors ``tests/nlu/test_nlu_quality.py`` enforces on the held-out set.
+
+How they were chosen: a little below the figures ``python -m bot evaluate`` measured (docs/nlu-report.md),
+so that a harmless change (a few training examples more) does not fail CI while a real regression
+does, and never below an issue 5 target once that target is reached. Our intent classifier is
+deterministic (logistic regression, no random initialisation), so the same data gives the same
+figure; the headroom is for data changes. Raise a floor when the measured figure improves; never
+lower one to make a change pass.
+"""
+
+# Intent macro-F1 on tests/nlu/heldout.yml, nlu_fallback counted as wrong. Measured 0.951 (2026-11-23),
+# then 0.9497 after training examples for gibberish and too-short motivations were added (the
+# e2e conversations needed them). Issue 5's target is 0.95: we are at it, without headroom. The floor
+# sits half a point below, so a few examples more or less do not fail CI while a real regression does.
+INTENT_MACRO_F1 = 0.945
+
+# Micro F1 of (entity type, catalogue id) pairs on tests/nlu/heldout.yml. Measured 0.982.
+ENTITY_F1 = 0.95
+
+# Our macro-F1 minus baseline 1's (char TF-IDF + logistic regression, trained in the test) on the same
+# split. Measured 6.5, then 6.8 points; issue 5's target of 10 points is NOT reached yet, so this floor only
+# guards the measured margin against regressions. Raise it to 0.10 once the target is met.
+MARGIN_OVER_TFIDF = 0.05
+ISSUE_TARGETS = {"intent_macro_f1": 0.95, "margin_over_tfidf": 0.10}

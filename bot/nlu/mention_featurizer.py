@@ -1,0 +1,146 @@
+"""Sentence features about *which kinds* of catalogue names a message mentions, and their context.
+
+「ＡＰ対策どうすればいい」, 「応用情報の勉強法」 and 「おうようじょうほうのべんきょう」 name the same exam
+in three spellings that share no characters. For the intent classifier what matters is that an
+*exam* is named and what is said around it. This featurizer finds the mentions (shared with the
+entity extractor, :mod:`bot.nlu.mentions`), replaces each by a placeholder for its kind in the
+message (「Ⓔ対策どうすればいい」) and emits
+
+* ``kind:<kind>`` — the message names something of this kind (exam, course, department, …);
+* character n-grams of the delexicalised message that contain a placeholder (「^Ⓔ$」 for a bare exam
+  name, 「Ⓔ対策」, 「Ⓒの事務」), with katakana folded to hiragana and Latin lower-cased.
+
+The n-grams without a placeholder are left to the other featurizers. Because the features name
+kinds, not aliases, an alias the office adds later yields the same features without retraining.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text, Type
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.char_featurizer import char_ngrams
+from bot.nlu.mentions import MentionFinder, catalogue_path, mention_finder
+from bot.text.fuzzy import Match
+
+VOCABULARY_FILE = "mention_vocabulary.json"
+PLACEHOLDERS = {"course": "Ⓒ", "exam": "Ⓔ", "department": "Ⓓ", "employment_type": "Ⓦ",
+                "pass_status": "Ⓟ", "recommendation": "Ⓡ"}
+OTHER_PLACEHOLDER = "Ⓧ"
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+
+
+def delexicalised(message: Message, mentions: List[Match]) -> str:
+    """The message's normalised tokens joined, each mention replaced by its kind's placeholder."""
+    pieces: List[str] = []
+    mention_index = 0
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for token in message.get(TOKENS_NAMES[TEXT]) or []:
+        while mention_index < len(ordered) and ordered[mention_index].end <= token.start:
+            mention_index += 1
+        if mention_index < len(ordered) and ordered[mention_index].start < token.end:
+            placeholder = PLACEHOLDERS.get(ordered[mention_index].kind, OTHER_PLACEHOLDER)
+            if not pieces or pieces[-1] != placeholder:
+                pieces.append(placeholder)
+            continue
+        pieces.append(token.text.lower().translate(_KATAKANA_TO_HIRAGANA))
+    return "".join(pieces)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
+class CatalogueMentionFeaturizer(SparseFeaturizer, GraphComponent):
+    """Sentence features for the kinds of catalogue names mentioned (see module docstring)."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Tokenizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**SparseFeaturizer.get_default_config(), "catalogue_db": None, "match_readings": True,
+                "min_ngram": 2, "max_ngram": 4}
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if not 1 <= config["min_ngram"] <= config["max_ngram"]:
+            raise ValueError("need 1 <= min_ngram <= max_ngram")
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 execution_context: ExecutionContext, vocabulary: Optional[Dict[str, int]] = None) -> None:
+        super().__init__(execution_context.node_name, config)
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vocabulary: Dict[str, int] = vocabulary or {}
+        self._finder: MentionFinder = mention_finder(catalogue_path(config.get("catalogue_db")),
+                                                     bool(config.get("match_readings", True)))
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> "CatalogueMentionFeaturizer":
+        return cls(config, model_storage, resource, execution_context)
+
+    @classmethod
+    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "CatalogueMentionFeaturizer":
+        try:
+            with model_storage.read_from(resource) as directory:
+                vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        except ValueError:  # never trained (no NLU data): behaves as an empty featurizer
+            vocabulary = {}
+        return cls(config, model_storage, resource, execution_context, vocabulary)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        features = set()
+        for example in training_data.training_examples:
+            if example.get(TEXT):
+                features.update(self._feature_names(example, remember=False))
+        self._vocabulary = {name: index for index, name in enumerate(sorted(features))}
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(json.dumps(self._vocabulary, ensure_ascii=False),
+                                                      encoding="utf-8")
+        return self._resource
+
+    def _feature_names(self, message: Message, remember: bool) -> List[str]:
+        mentions = self._finder.find(message, remember=remember)
+        if not mentions:
+            return []
+        names = [f"kind:{kind}" for kind in sorted({m.kind for m in mentions})]
+        placeholders = set(PLACEHOLDERS.values()) | {OTHER_PLACEHOLDER}
+        grams = char_ngrams(delexicalised(message, mentions), self._config["min_ngram"], self._config["max_ngram"])
+        return names + [f"gram:{gram}" for gram in grams if placeholders & set(gram)]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        self._add_features(messages, remember=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self._add_features(training_data.training_examples, remember=False)
+        return training_data
+
+    def _add_features(self, messages: List[Message], remember: bool) -> None:
+        if not self._vocabulary:
+            return
+        for message in messages:
+            if message.get(TEXT):
+                self.add_features_to_message(None, self._features(message, remember), TEXT, message)
+
+    def _features(self, message: Message, remember: bool) -> scipy.sparse.coo_matrix:
+        counts: Dict[int, float] = {}
+        for name in self._feature_names(message, remember):
+            index = self._vocabulary.get(name)
+            if index is not None:
+                counts[index] = counts.get(index, 0.0) + 1.0
+        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        return scipy.sparse.coo_matrix((values, (np.zeros_like(columns), columns)),
+                                       shape=(1, len(self._vocabulary)))

@@ -1,0 +1,27 @@
+"""Tiny Rasa graph components for testing graph runners (tests/unit/test_rasa_server_patches.py)."""
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+
+
+class Add(GraphComponent):
+    """Adds its two inputs."""
+
+    @classmethod
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "Add":
+        return cls()
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+
+class Fail(Add):
+    """Raises instead of adding."""
+
+    def add(self, a: Any, b: Any) -> Any:
+        raise ValueError("this node always fails")
