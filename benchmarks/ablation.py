@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from benchmarks.systems import BENCH_DIR, SYSTEMS
-from bot.rasa_server import FIXES
 from bot.settings import PROJECT_ROOT
+from bot.speedups import FIXES
 
 Variant = Tuple[str, str, str]  # label, fixes off, tracker store
 

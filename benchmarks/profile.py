@@ -36,9 +36,9 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--sort", default="tottime,cumulative")
     parser.add_argument("--dump", default=None, help="write the raw pstats here")
-    parser.add_argument("--no-patches", action="store_true", help="do not apply bot.rasa_server's patches")
+    parser.add_argument("--no-patches", action="store_true", help="do not apply bot.speedups' patches")
     parser.add_argument("--no-profile", action="store_true", help="only the unprofiled timing and phases")
-    parser.add_argument("--fixes-off", default="", help="comma-separated bot.rasa_server.FIXES to leave out")
+    parser.add_argument("--fixes-off", default="", help="comma-separated bot.speedups.FIXES to leave out")
     parser.add_argument("--tracker-store", default="manabi", choices=["manabi", "manabi-nocache", "previous"],
                         help="bot.tracker_store as it is, without its event cache, or as it was before issue 5 "
                              "(Rasa's SQLTrackerStore with pooled WAL connections)")
@@ -73,7 +73,7 @@ async def _profile(args, settings, workdir: Path, action_pid: int) -> None:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.rasa_server import apply_patches
+    from bot.speedups import apply_patches
 
     # as `rasa run --quiet` configures logging (debug log calls are filtered, not rendered)
     configure_logging_and_warnings(logging.WARNING, warn_only_once=True, filter_repeated_logs=True)

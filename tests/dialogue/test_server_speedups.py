@@ -1,6 +1,6 @@
-"""The trained model parses the same with bot.rasa_server's fixes as with Rasa's own code paths.
+"""The trained model parses the same with bot.speedups' fixes as with Rasa's own code paths.
 
-(The fixes that need no model are compared in tests/unit/test_rasa_server_patches.py; the served
+(The fixes that need no model are compared in tests/unit/test_speedups.py; the served
 assistant end to end in tests/e2e.)
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.utils.tensorflow.models import RasaModel
 
-from bot import rasa_server
+from bot import speedups
 from bot.settings import PROJECT_ROOT
 from bot.training import model_path
 
@@ -30,7 +30,7 @@ def agent(catalogue_db):
     from rasa.core.agent import Agent
 
     os.environ["MANABI_CATALOGUE_DB"] = str(catalogue_db)
-    assert rasa_server.apply_patches()
+    assert speedups.apply_patches()
     return Agent.load(str(MODEL))
 
 
@@ -43,8 +43,8 @@ def parse_all(agent) -> list:
 
 def test_parses_match_rasas_own_runner_and_tensorflow_call(agent, monkeypatch) -> None:
     patched = parse_all(agent)
-    monkeypatch.setattr(DaskGraphRunner, "run", rasa_server.original(DaskGraphRunner, "run"))
-    monkeypatch.setattr(RasaModel, "_rasa_predict", rasa_server.original(RasaModel, "_rasa_predict"))
+    monkeypatch.setattr(DaskGraphRunner, "run", speedups.original(DaskGraphRunner, "run"))
+    monkeypatch.setattr(RasaModel, "_rasa_predict", speedups.original(RasaModel, "_rasa_predict"))
     stock = parse_all(agent)
     for ours, theirs in zip(patched, stock):
         assert ours["intent"]["name"] == theirs["intent"]["name"], ours["text"]

@@ -1,5 +1,6 @@
-"""The incremental state history (bot.rasa_server fix 7) gives Rasa's states for every conversation
-our rules and stories describe, prefix by prefix, with and without the options the policies use."""
+"""The incremental state history (bot.speedups.state_history, fix 7) gives Rasa's states for every
+conversation our rules and stories describe, prefix by prefix, with and without the options the
+policies use."""
 from __future__ import annotations
 
 import random
@@ -12,7 +13,7 @@ from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from bot import rasa_server
+from bot import speedups
 from bot.settings import PROJECT_ROOT
 
 OPTIONS = [
@@ -26,7 +27,7 @@ OPTIONS = [
 
 @pytest.fixture(scope="module")
 def conversations():
-    assert rasa_server.apply_patches()
+    assert speedups.apply_patches()
     importer = TrainingDataImporter.load_from_dict(
         domain_path=str(PROJECT_ROOT / "domain.yml"),
         training_data_paths=[str(PROJECT_ROOT / p) for p in ("data/rules", "data/stories", "tests/stories")])
@@ -38,7 +39,7 @@ def conversations():
 
 
 def rasas(domain: Domain, tracker: DialogueStateTracker, **options):
-    return rasa_server.original(Domain, "states_for_tracker_history")(domain, tracker, **options)
+    return speedups.original(Domain, "states_for_tracker_history")(domain, tracker, **options)
 
 
 def test_every_prefix_of_every_conversation(conversations) -> None:

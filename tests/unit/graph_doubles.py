@@ -1,4 +1,4 @@
-"""Tiny Rasa graph components for testing graph runners (tests/unit/test_rasa_server_patches.py)."""
+"""Tiny Rasa graph components for testing graph runners (tests/unit/test_speedups.py)."""
 from __future__ import annotations
 
 from typing import Any, Dict

@@ -1,4 +1,4 @@
-"""bot.rasa_server's speed fixes give exactly Rasa's results (the model-based ones: tests/dialogue)."""
+"""bot.speedups' speed fixes give exactly Rasa's results (the model-based ones: tests/dialogue)."""
 from __future__ import annotations
 
 import copy
@@ -15,14 +15,15 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
-from bot import rasa_server
+from bot import speedups
+from bot.speedups import graph_runner
 
-assert rasa_server.apply_patches(), "these tests are for the pinned Rasa version"
+assert speedups.apply_patches(), "these tests are for the pinned Rasa version"
 
 
 # ---- event classes -------------------------------------------------------------------------
 def test_event_types_resolve_to_rasas_classes() -> None:
-    rasa_resolve = rasa_server.original(Event, "resolve_by_type").__func__
+    rasa_resolve = speedups.original(Event, "resolve_by_type").__func__
     names = {cls.type_name for cls in all_subclasses(Event)}
     assert len(names) > 20
     for name in names:
@@ -141,7 +142,7 @@ def test_rule_matching_keeps_the_same_rules() -> None:
         rules.append(json.dumps(rule, sort_keys=True))
     lookup = {key: f"action_{i}" for i, key in enumerate(rules)}
     policy = object.__new__(RulePolicy)
-    rasa_keys = rasa_server.original(RulePolicy, "_get_possible_keys")
+    rasa_keys = speedups.original(RulePolicy, "_get_possible_keys")
     compared = 0
     for _ in range(400):
         states = [_state(rng, True) for _ in range(rng.randint(0, 8))]
@@ -192,7 +193,7 @@ def test_execution_plan_orders_dependencies_first() -> None:
         "a": node({"a": "__input__", "b": "__input__"}),
         "unused": node({"a": "a", "b": "a"}),
     })
-    plan = rasa_server._execution_plan(schema, ["d"])
+    plan = graph_runner._execution_plan(schema, ["d"])
     names = [name for name, _ in plan]
     assert names.index("a") < names.index("b") < names.index("d")
     assert names.index("a") < names.index("c") < names.index("d")
@@ -218,7 +219,7 @@ def test_graph_runs_give_dasks_results(tmp_path) -> None:
         "broken": node({"a": "__x__", "b": "__y__"}, uses=Fail),
     })
     runner = DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "test"))
-    dask_run = rasa_server.original(DaskGraphRunner, "run")
+    dask_run = speedups.original(DaskGraphRunner, "run")
     for x, y in itertools.product([0, 1, 5], [2, -3]):
         inputs = {"__x__": x, "__y__": y}
         assert runner.run(inputs, ["total"]) == dask_run(runner, inputs, ["total"]) == {"total": 2 * x + 3 * y}
