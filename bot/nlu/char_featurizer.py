@@ -15,10 +15,8 @@ token-level features of the other featurizers.
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional, Text, Type
 
-import numpy as np
 import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,6 +29,9 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.vocabulary import Vocabulary, build_vocabulary, count_vector, load_vocabulary, save_vocabulary
+from bot.text.normalize import fold_katakana
+
 VOCABULARY_FILE = "char_vocabulary.json"
 
 
@@ -38,10 +39,9 @@ def message_string(message: Message, source: str) -> str:
     """The message's tokens joined without spaces, as surface, kana-folded surface or reading."""
     tokens = message.get(TOKENS_NAMES[TEXT]) or []
     text = "".join(token.lemma if source == "reading" else token.text for token in tokens).lower()
-    return text.translate(_KATAKANA_TO_HIRAGANA) if source == "folded" else text
+    return fold_katakana(text) if source == "folded" else text
 
 
-_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
 SOURCES = ("surface", "folded", "reading")
 
 
@@ -72,11 +72,11 @@ class SentenceCharFeaturizer(SparseFeaturizer, GraphComponent):
             raise ValueError("need 1 <= min_ngram <= max_ngram")
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 execution_context: ExecutionContext, vocabulary: Optional[Dict[str, int]] = None) -> None:
+                 execution_context: ExecutionContext, vocabulary: Optional[Vocabulary] = None) -> None:
         super().__init__(execution_context.node_name, config)
         self._model_storage = model_storage
         self._resource = resource
-        self._vocabulary: Dict[str, int] = vocabulary or {}
+        self._vocabulary: Vocabulary = vocabulary or {}
 
     @classmethod
     def create(cls, config, model_storage, resource, execution_context) -> "SentenceCharFeaturizer":
@@ -84,11 +84,7 @@ class SentenceCharFeaturizer(SparseFeaturizer, GraphComponent):
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "SentenceCharFeaturizer":
-        try:
-            with model_storage.read_from(resource) as directory:
-                vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        except ValueError:  # never trained (no NLU data): behaves as an empty featurizer
-            vocabulary = {}
+        vocabulary = load_vocabulary(model_storage, resource, VOCABULARY_FILE)
         return cls(config, model_storage, resource, execution_context, vocabulary)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -97,11 +93,8 @@ class SentenceCharFeaturizer(SparseFeaturizer, GraphComponent):
             if example.get(TEXT):
                 for gram in set(self._ngrams(example)):
                     counts[gram] = counts.get(gram, 0) + 1
-        kept = sorted(gram for gram, count in counts.items() if count >= self._config["min_count"])
-        self._vocabulary = {gram: index for index, gram in enumerate(kept)}
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(json.dumps(self._vocabulary, ensure_ascii=False),
-                                                      encoding="utf-8")
+        self._vocabulary = build_vocabulary(gram for gram, count in counts.items() if count >= self._config["min_count"])
+        save_vocabulary(self._model_storage, self._resource, VOCABULARY_FILE, self._vocabulary)
         return self._resource
 
     def _ngrams(self, message: Message) -> List[str]:
@@ -119,12 +112,4 @@ class SentenceCharFeaturizer(SparseFeaturizer, GraphComponent):
         return training_data
 
     def _features(self, message: Message) -> scipy.sparse.coo_matrix:
-        counts: Dict[int, float] = {}
-        for gram in self._ngrams(message):
-            index = self._vocabulary.get(gram)
-            if index is not None:
-                counts[index] = counts.get(index, 0.0) + 1.0
-        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        return scipy.sparse.coo_matrix((values, (np.zeros_like(columns), columns)),
-                                       shape=(1, len(self._vocabulary)))
+        return count_vector(self._ngrams(message), self._vocabulary)

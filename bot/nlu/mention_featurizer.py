@@ -15,10 +15,8 @@ kinds, not aliases, an alias the office adds later yields the same features with
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional, Text, Type
 
-import numpy as np
 import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,13 +31,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.char_featurizer import char_ngrams
 from bot.nlu.mentions import MentionFinder, catalogue_path, mention_finder
+from bot.nlu.vocabulary import Vocabulary, build_vocabulary, count_vector, load_vocabulary, save_vocabulary
 from bot.text.fuzzy import Match
+from bot.text.normalize import fold_katakana
 
 VOCABULARY_FILE = "mention_vocabulary.json"
 PLACEHOLDERS = {"course": "Ⓒ", "exam": "Ⓔ", "department": "Ⓓ", "employment_type": "Ⓦ",
                 "pass_status": "Ⓟ", "recommendation": "Ⓡ"}
 OTHER_PLACEHOLDER = "Ⓧ"
-_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
 
 
 def delexicalised(message: Message, mentions: List[Match]) -> str:
@@ -55,7 +54,7 @@ def delexicalised(message: Message, mentions: List[Match]) -> str:
             if not pieces or pieces[-1] != placeholder:
                 pieces.append(placeholder)
             continue
-        pieces.append(token.text.lower().translate(_KATAKANA_TO_HIRAGANA))
+        pieces.append(fold_katakana(token.text.lower()))
     return "".join(pieces)
 
 
@@ -78,11 +77,11 @@ class CatalogueMentionFeaturizer(SparseFeaturizer, GraphComponent):
             raise ValueError("need 1 <= min_ngram <= max_ngram")
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 execution_context: ExecutionContext, vocabulary: Optional[Dict[str, int]] = None) -> None:
+                 execution_context: ExecutionContext, vocabulary: Optional[Vocabulary] = None) -> None:
         super().__init__(execution_context.node_name, config)
         self._model_storage = model_storage
         self._resource = resource
-        self._vocabulary: Dict[str, int] = vocabulary or {}
+        self._vocabulary: Vocabulary = vocabulary or {}
         self._finder: MentionFinder = mention_finder(catalogue_path(config.get("catalogue_db")),
                                                      bool(config.get("match_readings", True)))
 
@@ -92,11 +91,7 @@ class CatalogueMentionFeaturizer(SparseFeaturizer, GraphComponent):
 
     @classmethod
     def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "CatalogueMentionFeaturizer":
-        try:
-            with model_storage.read_from(resource) as directory:
-                vocabulary = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        except ValueError:  # never trained (no NLU data): behaves as an empty featurizer
-            vocabulary = {}
+        vocabulary = load_vocabulary(model_storage, resource, VOCABULARY_FILE)
         return cls(config, model_storage, resource, execution_context, vocabulary)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -104,10 +99,8 @@ class CatalogueMentionFeaturizer(SparseFeaturizer, GraphComponent):
         for example in training_data.training_examples:
             if example.get(TEXT):
                 features.update(self._feature_names(example, remember=False))
-        self._vocabulary = {name: index for index, name in enumerate(sorted(features))}
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(json.dumps(self._vocabulary, ensure_ascii=False),
-                                                      encoding="utf-8")
+        self._vocabulary = build_vocabulary(features)
+        save_vocabulary(self._model_storage, self._resource, VOCABULARY_FILE, self._vocabulary)
         return self._resource
 
     def _feature_names(self, message: Message, remember: bool) -> List[str]:
@@ -135,12 +128,4 @@ class CatalogueMentionFeaturizer(SparseFeaturizer, GraphComponent):
                 self.add_features_to_message(None, self._features(message, remember), TEXT, message)
 
     def _features(self, message: Message, remember: bool) -> scipy.sparse.coo_matrix:
-        counts: Dict[int, float] = {}
-        for name in self._feature_names(message, remember):
-            index = self._vocabulary.get(name)
-            if index is not None:
-                counts[index] = counts.get(index, 0.0) + 1.0
-        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-        return scipy.sparse.coo_matrix((values, (np.zeros_like(columns), columns)),
-                                       shape=(1, len(self._vocabulary)))
+        return count_vector(self._feature_names(message, remember), self._vocabulary)

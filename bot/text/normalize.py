@@ -92,6 +92,14 @@ def normalize(text: str) -> str:
     return normalize_with_offsets(text).text
 
 
+_KATAKANA_TO_HIRAGANA = {code: code - _HIRAGANA_TO_KATAKANA_OFFSET for code in range(ord("ァ"), ord("ヶ") + 1)}
+
+
+def fold_katakana(text: str) -> str:
+    """Katakana → hiragana (キャンセル → きゃんせる); everything else unchanged."""
+    return text.translate(_KATAKANA_TO_HIRAGANA)
+
+
 def _to_katakana(char: str) -> str:
     if "ぁ" <= char <= "ゖ":
         return chr(ord(char) + _HIRAGANA_TO_KATAKANA_OFFSET)
