@@ -1,9 +1,9 @@
 """The fixed conversation every simulated user has, turn by turn.
 
 A municipal employee checks next month's training, the IT Passport subsidy and how to study for
-it (「それの勉強法は？」 relies on the remembered exam), goes through the eligibility form, asks
-something out of scope and says thanks: schedule, subsidy amount, study tips with context, the
-eligibility form (three answers), out-of-scope and small talk, 10 turns.
+it (「それの勉強法は？」 relies on the remembered exam), goes through the eligibility form (two
+answers), adds a department nobody asked for (answered with help), asks something out of scope
+and says thanks: 10 turns.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ SCRIPT: List[Tuple[str, str]] = [
     ("補助の対象になりますか？", "eligibility form starts (form + validation action + question)"),
     ("正規職員です", "form: employment type"),
     ("合格しました", "form: pass status"),
-    ("市民課です", "form: department, then the verdict"),
+    ("市民課です", "an answer nobody asked for (ITパスポート needs no department; the verdict came at turn 7): help"),
     ("今日の天気は？", "out of scope (logged to the state DB)"),
     ("ありがとうございました", "thanks"),
 ]
