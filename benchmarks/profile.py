@@ -148,20 +148,14 @@ def _tracker_store(kind: str, domain, path: Path):
         return SQLiteTrackerStore(domain, db=str(path), cache_events=0)
     # bot/tracker_store.py before issue 5: Rasa's SQLTrackerStore (ORM, re-reads and re-parses the
     # whole conversation each turn, counts its rows on each save) on pooled WAL connections
-    import sqlalchemy as sa
     from rasa.core.tracker_store import SQLTrackerStore
 
     from bot.rasa_server import prepare_tracker_db
-    from bot.tracker_store import _tune_connection
+    from bot.tracker_store import use_pooled_wal_engine
 
     prepare_tracker_db(path)
     store = SQLTrackerStore(domain=domain, dialect="sqlite", db=str(path))
-    url = store.engine.url
-    store.engine.dispose()
-    store.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8,
-                                    connect_args={"check_same_thread": False})
-    sa.event.listen(store.engine, "connect", _tune_connection)
-    store.sessionmaker = sa.orm.session.sessionmaker(bind=store.engine)
+    use_pooled_wal_engine(store)
     return store
 
 

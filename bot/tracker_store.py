@@ -114,6 +114,17 @@ def _row(sender_id: str, event: Event) -> Tuple[Any, ...]:
     return (sender_id, event.type_name, data.get("timestamp"), intent, data.get("name"), json.dumps(data))
 
 
+def use_pooled_wal_engine(store: SQLTrackerStore) -> None:
+    """Give a SQLite ``SQLTrackerStore`` a small connection pool whose connections are tuned
+    (WAL, synchronous NORMAL, busy timeout) instead of a new connection per session."""
+    url = store.engine.url
+    store.engine.dispose()
+    store.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8,
+                                    connect_args={"check_same_thread": False})
+    sa.event.listen(store.engine, "connect", _tune_connection)
+    store.sessionmaker = sa.orm.session.sessionmaker(bind=store.engine)
+
+
 class SQLiteTrackerStore(SQLTrackerStore):
     """SQLTrackerStore fixed to SQLite: pooled WAL connections, plain SQL, an event cache (see module)."""
 
@@ -122,12 +133,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
                  cache_events: int = DEFAULT_CACHE_EVENTS, **kwargs: Any) -> None:
         prepare_tracker_db(Path(db))
         super().__init__(domain=domain, dialect="sqlite", db=db, event_broker=event_broker, **kwargs)
-        url = self.engine.url
-        self.engine.dispose()
-        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8,
-                                       connect_args={"check_same_thread": False})
-        sa.event.listen(self.engine, "connect", _tune_connection)
-        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        use_pooled_wal_engine(self)
         self._cache = _EventCache(int(cache_events))
 
     # ---- plain SQL on a pooled connection ------------------------------------------------------
