@@ -15,25 +15,19 @@ token-level features of the other featurizers.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Text
 
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
-from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.vocabulary import Vocabulary, build_vocabulary, count_vector, load_vocabulary, save_vocabulary
+from bot.nlu.vocabulary import VocabularyFeaturizer, check_ngram_range, count_vector
 from bot.text.normalize import fold_katakana
-
-VOCABULARY_FILE = "char_vocabulary.json"
-
 
 def message_string(message: Message, source: str) -> str:
     """The message's tokens joined without spaces, as surface, kana-folded surface or reading."""
@@ -52,12 +46,10 @@ def char_ngrams(text: str, low: int, high: int) -> List[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class SentenceCharFeaturizer(SparseFeaturizer, GraphComponent):
+class SentenceCharFeaturizer(VocabularyFeaturizer):
     """Counts character n-grams of the whole message (see module docstring)."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [Tokenizer]
+    VOCABULARY_FILE = "char_vocabulary.json"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -68,24 +60,7 @@ class SentenceCharFeaturizer(SparseFeaturizer, GraphComponent):
     def validate_config(cls, config: Dict[Text, Any]) -> None:
         if config["source"] not in SOURCES:
             raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {config['source']!r}")
-        if not 1 <= config["min_ngram"] <= config["max_ngram"]:
-            raise ValueError("need 1 <= min_ngram <= max_ngram")
-
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 execution_context: ExecutionContext, vocabulary: Optional[Vocabulary] = None) -> None:
-        super().__init__(execution_context.node_name, config)
-        self._model_storage = model_storage
-        self._resource = resource
-        self._vocabulary: Vocabulary = vocabulary or {}
-
-    @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> "SentenceCharFeaturizer":
-        return cls(config, model_storage, resource, execution_context)
-
-    @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "SentenceCharFeaturizer":
-        vocabulary = load_vocabulary(model_storage, resource, VOCABULARY_FILE)
-        return cls(config, model_storage, resource, execution_context, vocabulary)
+        check_ngram_range(config)
 
     def train(self, training_data: TrainingData) -> Resource:
         counts: Dict[str, int] = {}
@@ -93,9 +68,7 @@ class SentenceCharFeaturizer(SparseFeaturizer, GraphComponent):
             if example.get(TEXT):
                 for gram in set(self._ngrams(example)):
                     counts[gram] = counts.get(gram, 0) + 1
-        self._vocabulary = build_vocabulary(gram for gram, count in counts.items() if count >= self._config["min_count"])
-        save_vocabulary(self._model_storage, self._resource, VOCABULARY_FILE, self._vocabulary)
-        return self._resource
+        return self._keep_vocabulary(gram for gram, count in counts.items() if count >= self._config["min_count"])
 
     def _ngrams(self, message: Message) -> List[str]:
         return char_ngrams(message_string(message, self._config["source"]),

@@ -15,27 +15,25 @@ kinds, not aliases, an alias the office adds later yields the same features with
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Optional, Text
 
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
-from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.char_featurizer import char_ngrams
 from bot.nlu.mentions import MentionFinder, catalogue_path, mention_finder
-from bot.nlu.vocabulary import Vocabulary, build_vocabulary, count_vector, load_vocabulary, save_vocabulary
+from bot.nlu.vocabulary import Vocabulary, VocabularyFeaturizer, check_ngram_range, count_vector
 from bot.text.fuzzy import Match
 from bot.text.normalize import fold_katakana
 
-VOCABULARY_FILE = "mention_vocabulary.json"
 PLACEHOLDERS = {"course": "Ⓒ", "exam": "Ⓔ", "department": "Ⓓ", "employment_type": "Ⓦ",
                 "pass_status": "Ⓟ", "recommendation": "Ⓡ"}
 OTHER_PLACEHOLDER = "Ⓧ"
@@ -59,12 +57,10 @@ def delexicalised(message: Message, mentions: List[Match]) -> str:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
-class CatalogueMentionFeaturizer(SparseFeaturizer, GraphComponent):
+class CatalogueMentionFeaturizer(VocabularyFeaturizer):
     """Sentence features for the kinds of catalogue names mentioned (see module docstring)."""
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        return [Tokenizer]
+    VOCABULARY_FILE = "mention_vocabulary.json"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -73,35 +69,20 @@ class CatalogueMentionFeaturizer(SparseFeaturizer, GraphComponent):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        if not 1 <= config["min_ngram"] <= config["max_ngram"]:
-            raise ValueError("need 1 <= min_ngram <= max_ngram")
+        check_ngram_range(config)
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  execution_context: ExecutionContext, vocabulary: Optional[Vocabulary] = None) -> None:
-        super().__init__(execution_context.node_name, config)
-        self._model_storage = model_storage
-        self._resource = resource
-        self._vocabulary: Vocabulary = vocabulary or {}
+        super().__init__(config, model_storage, resource, execution_context, vocabulary)
         self._finder: MentionFinder = mention_finder(catalogue_path(config.get("catalogue_db")),
                                                      bool(config.get("match_readings", True)))
-
-    @classmethod
-    def create(cls, config, model_storage, resource, execution_context) -> "CatalogueMentionFeaturizer":
-        return cls(config, model_storage, resource, execution_context)
-
-    @classmethod
-    def load(cls, config, model_storage, resource, execution_context, **kwargs: Any) -> "CatalogueMentionFeaturizer":
-        vocabulary = load_vocabulary(model_storage, resource, VOCABULARY_FILE)
-        return cls(config, model_storage, resource, execution_context, vocabulary)
 
     def train(self, training_data: TrainingData) -> Resource:
         features = set()
         for example in training_data.training_examples:
             if example.get(TEXT):
                 features.update(self._feature_names(example, remember=False))
-        self._vocabulary = build_vocabulary(features)
-        save_vocabulary(self._model_storage, self._resource, VOCABULARY_FILE, self._vocabulary)
-        return self._resource
+        return self._keep_vocabulary(features)
 
     def _feature_names(self, message: Message, remember: bool) -> List[str]:
         mentions = self._finder.find(message, remember=remember)

@@ -1,14 +1,18 @@
 """The vocabulary our sparse sentence featurizers learn, stored with the model, and the count
-vector of one message over it (shared by the character n-gram and catalogue-mention featurizers)."""
+vector of one message over it; :class:`VocabularyFeaturizer` is their common base (the character
+n-gram and catalogue-mention featurizers)."""
 from __future__ import annotations
 
 import json
-from typing import Dict, Iterable
+from typing import Any, Dict, Iterable, List, Optional, Text, Type
 
 import numpy as np
 import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
 
 Vocabulary = Dict[str, int]
 
@@ -43,3 +47,43 @@ def count_vector(names: Iterable[str], vocabulary: Vocabulary) -> scipy.sparse.c
     columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
     values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
     return scipy.sparse.coo_matrix((values, (np.zeros_like(columns), columns)), shape=(1, len(vocabulary)))
+
+
+def check_ngram_range(config: Dict[Text, Any]) -> None:
+    if not 1 <= config["min_ngram"] <= config["max_ngram"]:
+        raise ValueError("need 1 <= min_ngram <= max_ngram")
+
+
+class VocabularyFeaturizer(SparseFeaturizer, GraphComponent):
+    """A sparse sentence featurizer whose only trained state is its vocabulary (``VOCABULARY_FILE``
+    in the model); subclasses say which feature names a message has."""
+
+    VOCABULARY_FILE = "vocabulary.json"
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [Tokenizer]
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 execution_context: ExecutionContext, vocabulary: Optional[Vocabulary] = None) -> None:
+        super().__init__(execution_context.node_name, config)
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vocabulary: Vocabulary = vocabulary or {}
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "VocabularyFeaturizer":
+        return cls(config, model_storage, resource, execution_context)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "VocabularyFeaturizer":
+        vocabulary = load_vocabulary(model_storage, resource, cls.VOCABULARY_FILE)
+        return cls(config, model_storage, resource, execution_context, vocabulary)
+
+    def _keep_vocabulary(self, names: Iterable[str]) -> Resource:
+        """Make ``names`` the vocabulary and store it with the model."""
+        self._vocabulary = build_vocabulary(names)
+        save_vocabulary(self._model_storage, self._resource, self.VOCABULARY_FILE, self._vocabulary)
+        return self._resource

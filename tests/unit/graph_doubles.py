@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext, GraphComponent, SchemaNode
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 
@@ -25,3 +25,8 @@ class Fail(Add):
 
     def add(self, a: Any, b: Any) -> Any:
         raise ValueError("this node always fails")
+
+
+def node(needs: Dict[str, str], uses: Any = Add, target: bool = False) -> SchemaNode:
+    """A schema node calling ``uses.add`` with the outputs of ``needs`` (input name → node name)."""
+    return SchemaNode(needs=needs, uses=uses, constructor_name="create", fn="add", config={}, is_target=target)

@@ -178,13 +178,9 @@ def test_debug_copies_are_made_only_when_debug_logging_is_on() -> None:
 
 # ---- the graph runner ------------------------------------------------------------------------
 def test_execution_plan_orders_dependencies_first() -> None:
-    from rasa.engine.graph import GraphSchema, SchemaNode
+    from rasa.engine.graph import GraphSchema
 
-    from tests.unit.graph_doubles import Add
-
-    def node(needs: Dict[str, str], target: bool = False) -> SchemaNode:
-        return SchemaNode(needs=needs, uses=Add, constructor_name="create", fn="add", config={},
-                          is_target=target)
+    from tests.unit.graph_doubles import node
 
     schema = GraphSchema({
         "d": node({"a": "b", "b": "c"}, target=True),
@@ -202,15 +198,11 @@ def test_execution_plan_orders_dependencies_first() -> None:
 
 def test_graph_runs_give_dasks_results(tmp_path) -> None:
     from rasa.engine.exceptions import GraphRunError
-    from rasa.engine.graph import ExecutionContext, GraphSchema, SchemaNode
+    from rasa.engine.graph import ExecutionContext, GraphSchema
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.engine.storage.local_model_storage import LocalModelStorage
 
-    from tests.unit.graph_doubles import Add, Fail
-
-    def node(needs: Dict[str, str], uses: Any = Add, target: bool = False) -> SchemaNode:
-        return SchemaNode(needs=needs, uses=uses, constructor_name="create", fn="add", config={},
-                          is_target=target)
+    from tests.unit.graph_doubles import Fail, node
 
     schema = GraphSchema({
         "total": node({"a": "left", "b": "right"}, target=True),
