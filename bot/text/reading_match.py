@@ -10,7 +10,9 @@ own tokens. To keep ordinary words from matching, a reading match must
 
 * be at least ``MIN_READING_LENGTH`` katakana long,
 * start at a token boundary and end at one (a trailing small ッ of the last token is allowed:
-  Sudachi reads 「けんしゅうって」 as ケン・シュウッ・テ),
+  Sudachi reads 「けんしゅうって」 as ケン・シュウッ・テ); a long reading (``LONG_READING_LENGTH``)
+  may also end inside a token written in kana, because Sudachi sometimes glues the name's last
+  syllable to the next word (「RPAのけんしゅういつ」 → … ケン・シュウイ・ツ),
 * be unambiguous: a reading shared by aliases of different targets is not used.
 
 This module does no tokenisation itself and imports no NLP library.
@@ -24,6 +26,7 @@ from bot.text.fuzzy import Alias, Match
 from bot.text.normalize import match_key
 
 MIN_READING_LENGTH = 3
+LONG_READING_LENGTH = 6  # may end inside a kana token (see module docstring)
 READING_DISTANCE = 1  # reported like a one-character typo (confidence 0.85)
 _TRAILING = "ッ"
 
@@ -70,7 +73,9 @@ class ReadingMatcher:
             position = reading.find(key)
             while position != -1:
                 end = position + len(key)
-                if position in starts and _ends_token(reading, owner, end) and not any(taken[position:end]):
+                if position in starts and not any(taken[position:end]) and (
+                        _ends_token(reading, owner, end)
+                        or (len(key) >= LONG_READING_LENGTH and _is_kana_token(text, tokens, owner, end))):
                     taken[position:end] = [True] * (end - position)
                     found.append(_match(alias, text, tokens, owner[position], owner[end - 1], reading, owner, end))
                 position = reading.find(key, position + 1)
@@ -95,9 +100,20 @@ def _ends_token(reading: str, owner: List[int], end: int) -> bool:
     return "".join(reading[i] for i in rest) == _TRAILING
 
 
+def _is_kana_token(text: str, tokens: Sequence[ReadingToken], owner: List[int], end: int) -> bool:
+    """True if the token the match ends in is typed in kana, one character per reading character."""
+    token = tokens[owner[end - 1]]
+    surface = text[token.start:token.end]
+    return (owner.count(owner[end - 1]) == len(surface)
+            and all("\u3041" <= char <= "\u30ff" for char in surface))
+
+
 def _match(alias: Alias, text: str, tokens: Sequence[ReadingToken], first: int, last: int,
            reading: str, owner: List[int], end: int) -> Match:
     start, stop = tokens[first].start, tokens[last].end
-    if end < len(reading) and owner[end] == last and stop - 1 > start and text[stop - 1] in "っッ":
+    rest = owner[end:].count(last)  # reading characters of the last token after the name
+    if rest and _is_kana_token(text, tokens, owner, end):
+        stop -= rest  # kana: one character per reading character, cut exactly
+    elif rest and stop - 1 > start and text[stop - 1] in "っッ":
         stop -= 1  # the trailing small tsu is not part of the name
     return Match(alias.kind, alias.target, start, stop, text[start:stop], READING_DISTANCE)
