@@ -66,6 +66,15 @@ def main() -> None:
 
 
 async def _profile(args, settings, workdir: Path, action_pid: int) -> None:
+    from bot.speedups.keep_alive import close_shared_sessions
+
+    try:
+        await _measure(args, settings, workdir, action_pid)
+    finally:
+        await close_shared_sessions()  # the kept-alive action server connection, as the server does on stop
+
+
+async def _measure(args, settings, workdir: Path, action_pid: int) -> None:
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.utils.endpoints import EndpointConfig
