@@ -9,17 +9,15 @@ lower one to make a change pass.
 """
 
 # Intent macro-F1 on tests/nlu/heldout.yml, nlu_fallback counted as wrong. Measured 0.951 (2026-11-23),
-# then 0.9497 after training examples for gibberish and too-short motivations were added (the
-# e2e conversations needed them). Issue 5's target is 0.95: 0.9497 is just short of it. The floor
-# sits half a point below, so a few examples more or less do not fail CI while a real regression does;
-# raise it to 0.95 once the measured figure is clearly above the target.
-INTENT_MACRO_F1 = 0.945
+# 0.9497 after examples for gibberish and too-short motivations, then 0.955 after the training data
+# for the gaps the second dev batch showed (docs/nlu-tuning.md, step 10). The floor is issue 5's target.
+INTENT_MACRO_F1 = 0.95
 
 # Micro F1 of (entity type, catalogue id) pairs on tests/nlu/heldout.yml. Measured 0.982.
 ENTITY_F1 = 0.95
 
 # Our macro-F1 minus baseline 1's (char TF-IDF + logistic regression, trained in the test) on the same
-# split. Measured 6.5, then 6.8 points; issue 5's target of 10 points is NOT reached yet, so this floor only
+# split. Measured 6.5, 6.8, then 6.2 points (baseline 1 gains from the same training data); issue 5's target of 10 points is NOT reached yet, so this floor only
 # guards the measured margin against regressions. Raise it to 0.10 once the target is met.
 MARGIN_OVER_TFIDF = 0.05
 ISSUE_TARGETS = {"intent_macro_f1": 0.95, "margin_over_tfidf": 0.10}
