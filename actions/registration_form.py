@@ -24,6 +24,7 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from actions.context import catalogue, latest_text, mentioned, message_entities, office_contact, send, state_db
 from actions.registration_support import (HALT, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, GuardedFormValidation,
                                           Slots, cohort_in_message, cohort_status, confirmation, is_answer,
+                                          is_statement,
                                           open_views, person_id)
 from actions.subsidies import DEPARTMENT_NAME
 from bot.registrations import fields, store
@@ -99,6 +100,13 @@ class ValidateRegistrationForm(GuardedFormValidation):
         return self._free_text(tracker, "reg_manager_name")
 
     async def extract_reg_motivation(self, dispatcher, tracker, domain) -> Slots:
+        """A 志望動機 often reads like a question about something else to the classifier
+        (「子育て支援の申請手続きをオンライン化したい」 → ask_subsidy_procedure). When it is asked
+        for, any statement long enough to be one is taken as the answer; questions and
+        「やめる」 still are not."""
+        if self.asked(tracker, "reg_motivation") and is_statement(tracker, REGISTRATION_LEAVE,
+                                                                  fields.MOTIVATION_MIN_CHARS):
+            return {"reg_motivation": latest_text(tracker)}
         return self._free_text(tracker, "reg_motivation")
 
     async def extract_reg_confirm(self, dispatcher, tracker, domain) -> Slots:

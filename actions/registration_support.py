@@ -74,6 +74,13 @@ def is_answer(tracker: Tracker, digressions: FrozenSet[str], leave: FrozenSet[st
     return name not in digressions
 
 
+def is_statement(tracker: Tracker, leave: FrozenSet[str], min_chars: int) -> bool:
+    """A typed sentence of at least ``min_chars`` that is not a question and does not ask to leave."""
+    text = latest_text(tracker).strip()
+    return (not text.startswith("/") and len(text) >= min_chars and not looks_like_question(text)
+            and latest_intent(tracker).get("name") not in leave)
+
+
 def confirmation(tracker: Tracker) -> Optional[str]:
     """'yes' / 'no' from はい/いいえ (intent, button or plain words); else the raw text for the
     validator to explain what is expected."""

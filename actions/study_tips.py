@@ -4,9 +4,9 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 
 from actions.base import ManabiAction
-from actions.context import catalogue, resolve, send, today
+from actions.context import catalogue, latest_text, resolve, send, today
 from bot.replies.study import study_tips
-from bot.replies.subsidies import ask_exam
+from bot.replies.subsidies import ask_exam, not_our_exam
 
 
 class ActionStudyTips(ManabiAction):
@@ -14,6 +14,10 @@ class ActionStudyTips(ManabiAction):
 
     async def answer(self, dispatcher, tracker, domain):
         cat = catalogue()
+        other = cat.uncatalogued_exam_name(latest_text(tracker))
+        if other:
+            send(dispatcher, not_our_exam(cat, other, intent="ask_study_tips"))
+            return []
         exam_id = resolve(tracker, "exam")
         exam = cat.exam(exam_id) if exam_id else None
         if exam is None:

@@ -24,6 +24,8 @@ FACT_QUESTIONS = {
     "employment_type": "任用形態を教えてください。",
     "pass_status": "その試験にはもう合格していますか？",
 }
+# In an answer about passing, words that make it "not (yet) passed".
+NOT_PASSED_WORDS = re.compile(r"不合格|落ち|まだ|ない|ません|これから|予定")
 # A department name typed as free text: a run of non-particle characters ending like a unit name.
 DEPARTMENT_NAME = re.compile(r"([^\s、。,はがのをにでと]{1,20}(?:課|室|局|部|所|係|センター|委員会))")
 
@@ -33,6 +35,10 @@ class ActionSubsidyAmount(ManabiAction):
 
     async def answer(self, dispatcher, tracker, domain):
         cat = catalogue()
+        other = cat.uncatalogued_exam_name(latest_text(tracker))
+        if other:
+            send(dispatcher, replies.not_our_exam(cat, other))
+            return []
         exam_id = resolve(tracker, "exam")
         exam = cat.exam(exam_id) if exam_id else None
         if exam is None:
@@ -47,6 +53,10 @@ class ActionSubsidyProcedure(ManabiAction):
 
     async def answer(self, dispatcher, tracker, domain):
         cat = catalogue()
+        other = cat.uncatalogued_exam_name(latest_text(tracker))
+        if other:
+            send(dispatcher, replies.not_our_exam(cat, other))
+            return []
         exam_id = mentioned(tracker, "exam")
         send(dispatcher, replies.procedure(cat, cat.exam(exam_id) if exam_id else None))
         return [SlotSet("exam", exam_id)] if exam_id else []
@@ -68,9 +78,11 @@ class ValidateSubsidyForm(FormValidationAction):
             return ["exam"]
         rules = catalogue().subsidy_rules(exam_id)
         facts = rules_engine.required_facts(rules)
-        verdict = rules_engine.evaluate(rules, known_facts(tracker, facts))
-        if verdict.eligible is False:
-            return ["exam"]  # already decided: ask nothing more
+        known = known_facts(tracker, facts)
+        if rules_engine.evaluate(rules, known).eligible is False:
+            # Already decided: ask nothing more. The facts given so far stay required, so that an
+            # answer that just decided it (「総務課」 for the DB exam) is validated and kept.
+            return ["exam"] + [fact for fact in facts if known[fact] is not None]
         return ["exam"] + facts
 
     async def validate_exam(self, value, dispatcher, tracker, domain):
@@ -83,6 +95,17 @@ class ValidateSubsidyForm(FormValidationAction):
 
     async def validate_pass_status(self, value, dispatcher, tracker, domain):
         return self._vocabulary(value, "pass_status", dispatcher)
+
+    async def extract_pass_status(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """Plain answers to 「合格していますか？」 that name no alias (「合格」「合格通知が届いた」)."""
+        if tracker.get_slot("requested_slot") != "pass_status" or mentioned(tracker, "pass_status"):
+            return {}
+        text = latest_text(tracker)
+        if NOT_PASSED_WORDS.search(text):
+            return {"pass_status": "not_passed"}
+        if "合格" in text or "受かっ" in text:
+            return {"pass_status": "passed"}
+        return {}
 
     async def extract_department(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         """A department not in the catalogue list is kept as typed (it simply is not allowed)."""

@@ -5,18 +5,26 @@ Rows come back as plain dicts (sqlite3.Row converted), so callers never hold a c
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from bot.text.fuzzy import Alias, AliasMatcher
+from bot.text.normalize import match_key, normalize
 
 Row = Dict[str, Any]
 
 # Names long and distinctive enough to match despite a typo. Answers such as 「合格しました」 or
 # 「自薦」 are short everyday phrases: they must match exactly (「助かりました」 is not 「受かりました」).
 FUZZY_KINDS = ("course", "exam", "department", "employment_type")
+
+
+# A name that looks like an exam's (「英検」「簿記検定」「TOEIC試験」): word characters before 検定/試験/検.
+_EXAM_LIKE = re.compile(r"([0-9A-Za-z\u30a1-\u30ff\u4e00-\u9fff]{1,12}?(?:検定|試験|検))")
+# Words ending like that which name no particular exam.
+_GENERIC_EXAM_WORDS = ("受検", "資格試験", "国家試験", "検定試験", "本試験", "模擬試験", "試験")
 
 
 class CatalogueMissing(RuntimeError):
@@ -49,6 +57,21 @@ class Catalogue:
     def aliases(self) -> List[Alias]:
         return [Alias(r["kind"], r["target"], r["alias"])
                 for r in self._all("SELECT kind, target, alias FROM aliases ORDER BY rowid")]
+
+    def uncatalogued_exam_name(self, text: str) -> Optional[str]:
+        """An exam named in ``text`` that is not one of ours (「英検の受験料は？」 → 英検), else None.
+
+        Without this, a question about another exam would be answered for the exam the conversation
+        was about before. Part of a catalogue name (情報処理技術者試験) is not uncatalogued.
+        """
+        if self.matcher.best(text, "exam"):
+            return None
+        known = [match_key(alias.surface) for alias in self.aliases() if alias.kind in ("exam", "course")]
+        for name in _EXAM_LIKE.findall(normalize(text)):
+            key = match_key(name)
+            if name not in _GENERIC_EXAM_WORDS and not any(key in alias for alias in known):
+                return name
+        return None
 
     @property
     def matcher(self) -> AliasMatcher:
@@ -102,6 +125,13 @@ class Catalogue:
     # --- cohorts ---------------------------------------------------------------------------
     def cohort(self, cohort_id: str) -> Optional[Row]:
         return self._one("SELECT * FROM cohorts WHERE id = ?", cohort_id)
+
+    def cohorts_between(self, start: dt.date, end: dt.date) -> List[Row]:
+        """Cohorts running during [start, end] (their months overlap it), with the course name."""
+        return self._all(
+            """SELECT k.*, c.name AS course_name FROM cohorts k JOIN courses c ON c.id = k.course_id
+               WHERE k.starts <= ? AND k.ends >= ? ORDER BY k.starts, k.id""",
+            end.strftime("%Y-%m"), start.strftime("%Y-%m"))
 
     def cohorts(self, course_id: Optional[str] = None) -> List[Row]:
         if course_id:

@@ -147,7 +147,11 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         if self._coef is None:
             return messages
         for message in messages:
-            if not message.get(TEXT):
+            if not (message.get(TEXT) or "").strip():
+                # Nothing to classify (「　」): no intent, so the FallbackClassifier predicts
+                # nlu_fallback instead of failing on a message without one.
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             row = self.probabilities(message)
             order = np.argsort(row)[::-1][:self._config["ranking_length"]]

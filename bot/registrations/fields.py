@@ -20,7 +20,7 @@ MOTIVATION_MIN_CHARS = 10
 MOTIVATION_MAX_CHARS = 400
 RECOMMENDATIONS = ("self", "manager")
 
-_PREFIXES = ("氏名は", "名前は", "お名前は", "私は", "わたしは", "所属は", "所属長は", "上司は", "推薦者は",
+_PREFIXES = ("私の名前は", "わたしの名前は", "僕の名前は", "私の氏名は", "氏名は", "名前は", "お名前は", "私は", "わたしは", "所属は", "所属長は", "上司は", "推薦者は",
              "推薦してくれるのは", "職員番号は", "職員番号:", "職員番号", "番号は", "志望動機は", "動機は")
 _SUFFIXES = ("と申します", "といいます", "と言います", "に所属しています", "に所属", "で働いています",
              "に勤めています", "所属です", "の所属です", "の者です", "でございます", "になります", "です")
@@ -98,10 +98,13 @@ def looks_like_question(text: str) -> bool:
     return value.endswith(_QUESTION_ENDINGS)
 
 
+_NOT_IN_NAMES = ("推薦", "自薦", "研修", "講座", "試験")  # 「所属長推薦」 answers another question
+
+
 def _not_a_name(value: str, text: str) -> bool:
-    """Empty, a question, a yes/no, or a sentence rather than a name."""
+    """Empty, a question, a yes/no, a sentence, or a term of ours rather than a name."""
     return (not value or looks_like_question(text) or read_confirmation(value) is not None
-            or value.endswith(_SENTENCE_ENDINGS))
+            or value.endswith(_SENTENCE_ENDINGS) or any(word in value for word in _NOT_IN_NAMES))
 
 
 def check_name(text: str, what: str = "お名前") -> Checked:

@@ -31,6 +31,16 @@ def cannot_answer(office: Row, low_confidence: bool) -> Reply:
     return Reply(text)
 
 
+def answer_not_understood() -> Reply:
+    """In a form, an answer that could not be used; the form's question is still open."""
+    return Reply("すみません、そのお答えはうまく読み取れませんでした。直前の質問に、ボタンを使うか別の言い方で"
+                 "お答えください。手続きを中断するときは「やめる」と送ってください。")
+
+
+def blank_message() -> Reply:
+    return Reply("メッセージが空のようです。ご質問をどうぞ（例：「来月の研修は？」）。")
+
+
 def exam_topics(exam: Row) -> Reply:
     return Reply(f"{exam['name']}ですね。どちらをお調べしますか？", [
         button("補助額", "ask_subsidy_amount", exam=exam["id"]),

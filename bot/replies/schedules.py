@@ -69,9 +69,10 @@ def cohort_schedule(course: Row, cohort: Row) -> Reply:
 def sessions_in_period(catalogue: Catalogue, period: Period, today: dt.date) -> Reply:
     """Everything on during a month or week, dated sessions first."""
     sessions = catalogue.sessions_between(period.start, period.end)
+    cohorts = catalogue.cohorts_between(period.start, period.end)
     dated = [s for s in sessions if s["starts_on"] == s["ends_on"]]
     anytime = [s for s in sessions if s["starts_on"] != s["ends_on"]]
-    if not sessions:
+    if not sessions and not cohorts:
         return Reply(f"{period.label}に予定されている研修はありません。"
                      "「どんな研修がある？」と聞いていただくと、今後の予定をまとめてお伝えします。")
     lines = [f"{period.label}の研修は{len(dated)}件です。" if dated else f"{period.label}に日程の決まった研修はありません。"]
@@ -80,11 +81,17 @@ def sessions_in_period(catalogue: Catalogue, period: Period, today: dt.date) -> 
     if anytime:
         lines.append("このほか、期間中いつでも受講できる研修があります。")
         lines.append(bullet_list([f"{s['course_name']}（{session_when(s)}）" for s in anytime]))
+    cohort_lines = [f"{k['course_name']} {k['name']}（{format_year_month(k['starts'])}〜{format_year_month(k['ends'])}、"
+                    "受講者のみ）" for k in cohorts]
+    if cohort_lines:
+        lines.append("期間中に実施している育成研修があります。")
+        lines.append(bullet_list(cohort_lines))
     if period.end < today:
         lines.append("（過去の期間です）")
     card = {"title": f"{period.label}の研修", "sections": [
         {"heading": "日程", "items": [session_line(s, short=True, with_course=True) for s in dated]}]
-        + ([{"heading": "いつでも受講できる研修", "items": [s["course_name"] for s in anytime]}] if anytime else [])}
+        + ([{"heading": "いつでも受講できる研修", "items": [s["course_name"] for s in anytime]}] if anytime else [])
+        + ([{"heading": "実施中の育成研修", "items": cohort_lines}] if cohort_lines else [])}
     return Reply("\n".join(lines), card=card)
 
 

@@ -92,6 +92,15 @@ def _fact_name(catalogue: Catalogue, fact: str, value: str) -> str:
     return catalogue.vocabulary_name(fact, value) or value
 
 
+def not_our_exam(catalogue: Catalogue, name: str, intent: str = "ask_subsidy_amount") -> Reply:
+    """「英検」: not an exam this assistant (or the subsidy) covers; the buttons offer ours."""
+    exams = catalogue.exams()
+    names = "、".join(e["name"] for e in exams)
+    what = "勉強法のご案内" if intent == "ask_study_tips" else "受験料補助"
+    return Reply(f"「{name}」は{what}の対象の試験に含まれていません。対象は{names}です。",
+                 [button(e["name"], intent, exam=e["id"]) for e in exams])
+
+
 def ask_exam(catalogue: Catalogue, intent: str = "inform") -> Reply:
     """Ask which exam; each button answers with ``intent`` and the exam id."""
     exams = catalogue.exams()

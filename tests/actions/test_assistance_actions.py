@@ -1,7 +1,7 @@
 """Study tips with context, contact, the unanswered log, and failures becoming apologies."""
 import sqlite3
 
-from actions.assistance import ActionContact, ActionInformTopic, ActionLogUnanswered
+from actions.assistance import ActionContact, ActionCoreFallback, ActionInformTopic, ActionLogUnanswered
 from actions.schedules import ActionAnswerSchedule
 from actions.study_tips import ActionStudyTips
 from bot.state import db as state
@@ -64,9 +64,49 @@ def test_bare_exam_name_offers_topics(manabi_env, domain):
     assert slot_events(events) == {"exam": "fe"}
 
 
+def test_a_fact_outside_the_form_starts_the_subsidy_check(manabi_env, domain):
+    """「DBスペの補助って出る？」→ amount, then 「再任用です」: check eligibility with what is known."""
+    events, messages = run(ActionInformTopic(), tracker("再任用です", "inform", [("employment_type", "reappointed")],
+                                                        slots={"exam": "db"}), domain)
+    assert events == [{"event": "followup", "timestamp": None, "name": "subsidy_form"}]
+    assert "確認しますね" in texts(messages)
+
+
 def test_a_broken_catalogue_gives_a_polite_apology(manabi_env, domain, monkeypatch, tmp_path):
     monkeypatch.setenv("MANABI_CATALOGUE_DB", str(tmp_path / "missing.sqlite"))
     events, messages = run(ActionAnswerSchedule(), tracker("RPA研修はいつ？", "ask_schedule"), domain)
     assert events == []
     assert "申し訳ありません" in texts(messages) and "内線 2345" in texts(messages)
     assert "Traceback" not in texts(messages)
+
+
+def test_core_fallback_in_a_form_takes_the_answer_back(manabi_env, domain):
+    """An answer the form cannot use: apologise, ask again, revert the message so the form keeps
+    waiting (without the revert Rasa predicted the fallback 10 times and the conversation hung)."""
+    state = tracker("嘱託職員です", "inform", slots={"requested_slot": "employment_type"}, active_loop="subsidy_form")
+    events, messages = run(ActionCoreFallback(), state, domain)
+    assert events == [{"event": "rewind", "timestamp": None}]
+    assert "読み取れませんでした" in texts(messages) and "やめる" in texts(messages)
+    row = sqlite3.connect(manabi_env / "manabi.sqlite").execute(
+        "SELECT text, reason FROM unanswered_questions").fetchone()
+    assert row == ("嘱託職員です", "not_understood")
+
+
+def test_core_fallback_outside_a_form(manabi_env, domain):
+    events, messages = run(ActionCoreFallback(), tracker("うーん", "deny"), domain)
+    assert events == [{"event": "rewind", "timestamp": None}]
+    assert "内線 2345" in texts(messages)
+
+
+def test_blank_message_is_neither_an_apology_nor_logged(manabi_env, domain):
+    reply = texts(run(ActionLogUnanswered(), tracker("　 ", "nlu_fallback"), domain)[1])
+    assert "空" in reply and "申し訳" not in reply
+    conn = state.connect(manabi_env / "manabi.sqlite")
+    assert conn.execute("SELECT COUNT(*) FROM unanswered_questions").fetchone()[0] == 0
+
+
+def test_study_tips_for_an_exam_we_do_not_cover(manabi_env, domain):
+    """「英検の勉強法」 after talking about ITパスポート must not answer for ITパスポート."""
+    events, messages = run(ActionStudyTips(), tracker("英検の勉強法は？", "ask_study_tips", slots={"exam": "itpass"}), domain)
+    assert "「英検」は勉強法のご案内の対象" in texts(messages) and "100〜150時間" not in texts(messages)
+    assert events == []

@@ -232,6 +232,21 @@ async def test_motivation_limits():
     assert slots["reg_motivation"].startswith("住民") and slots["requested_slot"] == "reg_confirm"
 
 
+@pytest.mark.parametrize("text, intent", [
+    ("子育て支援の申請手続きをオンライン化したい", "ask_subsidy_procedure"),
+    ("G検定の勉強法を業務に活かしたいです", "ask_study_tips")])
+async def test_motivation_that_sounds_like_another_topic_is_still_the_answer(text, intent):
+    """Asked for the 志望動機, a statement is the answer even when it reads like a question about
+    something else to the classifier."""
+    slots, _ = await validate(text, "reg_motivation", intent=intent, confidence=0.97)
+    assert slots["reg_motivation"] == text and slots["requested_slot"] == "reg_confirm"
+
+
+async def test_a_question_while_asked_for_the_motivation_is_not_the_answer():
+    slots, _ = await validate("補助の申請方法は？", "reg_motivation", intent="ask_subsidy_procedure", confidence=0.97)
+    assert slots.get("reg_motivation") is None
+
+
 @pytest.mark.parametrize("text, intent, value", [
     ("はい", "affirm", "yes"), ("/affirm", "affirm", "yes"), ("いいえ", "deny", "no"), ("はい。", "inform", "yes")])
 async def test_confirmation(text, intent, value):

@@ -32,8 +32,14 @@ def test_a_named_month(manabi_env, domain):
 
 
 def test_a_month_without_training(manabi_env, domain):
+    reply = texts(run(ActionAnswerSchedule(), tracker("2027年12月の研修", "ask_schedule"), domain)[1])
+    assert "2027年12月に予定されている研修はありません" in reply
+
+
+def test_a_month_during_a_cohort_names_the_cohort(manabi_env, domain):
+    """The leader training's 第7期 runs May–November 2027: those months are not empty."""
     reply = texts(run(ActionAnswerSchedule(), tracker("2027年8月の研修", "ask_schedule"), domain)[1])
-    assert "2027年8月に予定されている研修はありません" in reply
+    assert "第7期（2027年5月〜2027年11月" in reply and "予定されている研修はありません" not in reply
 
 
 def test_remembered_course_answers_a_bare_when(manabi_env, domain):

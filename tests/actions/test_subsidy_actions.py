@@ -19,6 +19,19 @@ def test_amount_for_g_kentei_from_text(manabi_env, domain):
     assert "13,200円" in texts(messages) and "6,600円" in texts(messages)
 
 
+def test_amount_for_an_exam_we_do_not_cover(manabi_env, domain):
+    """「英検の受験料は？」 after talking about ITパスポート: not ITパスポート's fee."""
+    events, messages = run(ActionSubsidyAmount(), tracker("英検の受験料は？", "ask_subsidy_amount", slots={"exam": "itpass"}), domain)
+    reply = texts(messages)
+    assert "「英検」は受験料補助の対象の試験に含まれていません" in reply and "7,500円" not in reply
+    assert events == [] and len(messages[0]["buttons"]) == 5
+
+
+def test_amount_for_g_kentei_typed_in_kana(manabi_env, domain):
+    reply = texts(run(ActionSubsidyAmount(), tracker("ｼﾞｰｹﾝの受験料", "ask_subsidy_amount", slots={"exam": "fe"}), domain)[1])
+    assert "13,200円" in reply
+
+
 def test_amount_for_all_exams(manabi_env, domain):
     reply = texts(run(ActionSubsidyAmount(), tracker("補助はいくら？", "ask_subsidy_amount"), domain)[1])
     assert reply.count("3,750円") == 4 and "6,600円" in reply
@@ -44,7 +57,16 @@ def test_form_asks_only_what_the_rules_need(manabi_env, domain):
 
 def test_form_stops_asking_once_refused(manabi_env, domain):
     refused = tracker(slots={"exam": "db", "employment_type": "fiscal_year"})
-    assert required(ValidateSubsidyForm(), refused, domain) == ["exam"]
+    assert required(ValidateSubsidyForm(), refused, domain) == ["exam", "employment_type"]
+
+
+def test_answer_that_decides_the_verdict_is_kept(manabi_env, domain):
+    """「総務課」 for the DB exam decides "not eligible"; the department must still be set (the form
+    used to drop it, Rasa rejected the form and the conversation looped)."""
+    answered = tracker("総務課です", slots={"exam": "db", "employment_type": "regular", "pass_status": "passed",
+                                           "requested_slot": "department"}, active_loop="subsidy_form")
+    events, _ = run(ValidateSubsidyForm(), answered, domain)
+    assert slot_events(events).get("department") == "総務課"
 
 
 def test_free_text_department(manabi_env, domain):
@@ -102,3 +124,12 @@ def test_ask_pass_status_names_the_exam(manabi_env, domain):
     assert messages[0]["text"] == "基本情報技術者試験にはもう合格していますか？"
     assert [b["payload"] for b in messages[0]["buttons"]] == ['/inform{"pass_status":"passed"}',
                                                               '/inform{"pass_status":"not_passed"}']
+
+
+def test_plain_answers_about_passing(manabi_env, domain):
+    validator = ValidateSubsidyForm()
+    for text, expected in [("合格", "passed"), ("合格！", "passed"), ("受かってました", "passed"), ("まだ合格はしていないです", "not_passed"),
+                           ("来月受ける予定", "not_passed"), ("えーと", None)]:
+        state = tracker(text, slots={"exam": "itpass", "requested_slot": "pass_status"})
+        got = asyncio.run(validator.extract_pass_status(CollectingDispatcher(), state, domain))
+        assert got.get("pass_status") == expected, text

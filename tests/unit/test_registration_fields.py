@@ -8,12 +8,14 @@ from bot.registrations import fields
 
 @pytest.mark.parametrize("text, value", [
     ("山田太郎です", "山田太郎"), ("名前は高橋美咲です。", "高橋美咲"), ("伊藤 さくら", "伊藤 さくら"),
-    ("佐藤ゆかと申します", "佐藤ゆか"), ("ＹＡＭＡＤＡ", "YAMADA")])
+    ("佐藤ゆかと申します", "佐藤ゆか"), ("ＹＡＭＡＤＡ", "YAMADA"),
+    ("私の名前は中村優子です", "中村優子")])
 def test_names(text, value):
     assert fields.check_name(text).value == value
 
 
-@pytest.mark.parametrize("text", ["はい", "いいえ", "来月の研修は？", "給与明細を見たい", "山田123", "", "あ" * 41])
+@pytest.mark.parametrize("text", ["はい", "いいえ", "来月の研修は？", "給与明細を見たい", "山田123", "", "あ" * 41,
+                                  "所属長推薦", "自薦で"])
 def test_not_names(text):
     result = fields.check_name(text)
     assert not result.ok and result.problem
