@@ -22,6 +22,7 @@ from actions.base import ManabiAction, apology
 from actions.context import catalogue, latest_intent, latest_text, mentioned, message_entities, send, state_db, today
 from bot.registrations import cohorts, fields, store
 from bot.registrations.fields import looks_like_question, read_confirmation
+from bot.text.normalize import normalize
 from bot.registrations.model import Registration
 from bot.replies import registration as replies
 from bot.replies.registration import CohortView
@@ -130,19 +131,23 @@ def open_views(course_id: Optional[str] = None) -> List[CohortView]:
 
 
 def cohort_in_message(tracker: Tracker) -> Optional[str]:
-    """A cohort the message names: a cohort button, a course (its open cohort, else its newest),
-    or an open cohort's name (「第7期」)."""
+    """A cohort the message names: a cohort button, a cohort's name (「第6期」, also a closed one,
+    so that the form can say it is closed), a course (its open cohort, else its newest), or an open
+    cohort's name."""
     explicit = message_entities(tracker, "cohort")
     if explicit and catalogue().cohort(explicit[0]):
         return explicit[0]
     course_id = mentioned(tracker, "course")
+    text = normalize(latest_text(tracker))  # 「第６期」 too
+    by_name = [k for k in catalogue().cohorts(course_id) if k["name"] and k["name"] in text]
+    if len(by_name) == 1:
+        return by_name[0]["id"]
     if course_id:
         opened = open_views(course_id)
         if opened:
             return opened[0][1]["id"]
         newest = catalogue().cohorts(course_id)
         return newest[0]["id"] if newest else None
-    text = latest_text(tracker)
     named = [v for v in open_views() if v[1]["name"] and v[1]["name"] in text]
     return named[0][1]["id"] if len(named) == 1 else None
 

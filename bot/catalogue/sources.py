@@ -5,6 +5,7 @@ point the programme office at the exact place to fix.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Dict
 
@@ -34,7 +35,19 @@ def _construct_row(loader: _LineLoader, node: yaml.MappingNode) -> Row:
     return row
 
 
+# A folded scalar (``>-``) joins its lines with a space, which in Japanese text is a stray space in
+# the middle of a sentence (「ツールの習得だけでなく、 市民目線」). Between two non-ASCII characters
+# the office never means one, so the fold joins them directly there.
+_FOLD_SPACE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+
+
+def _construct_str(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    return _FOLD_SPACE.sub("", value) if node.style == ">" else value
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_row)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 # Dates stay strings here: PyYAML would raise a bare ValueError on 2026-13-01, losing the line.
 # bot.catalogue.fields.date checks them with the row's position instead.
 _LineLoader.yaml_implicit_resolvers = {

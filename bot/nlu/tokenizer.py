@@ -3,10 +3,9 @@
 * Normalisation is :func:`bot.text.normalize.normalize_with_offsets`, the same function the actions
   use, applied identically to training examples and to live messages. Tokens carry the normalised
   surface as their text, while ``start``/``end`` stay offsets into the text the user typed.
-* Each token's ``lemma`` is set to its katakana **reading** (補助 → ホジョ, ほじょ → ホジョ). A
-  CountVectorsFeaturizer with ``use_lemma: true`` (or our SentenceCharFeaturizer with ``source: reading``)
-  then sees kanji and all-hiragana spellings alike; featurizers with ``use_lemma: false`` see the
-  surface. The CatalogueEntityExtractor also reads ``lemma``, to find names typed in kana or
+* Each token's ``lemma`` is set to its katakana **reading** (補助 → ホジョ, ほじょ → ホジョ). Our
+  SentenceWordFeaturizer (and SentenceCharFeaturizer with ``source: reading``) then see kanji and
+  all-hiragana spellings alike; Rasa's CountVectorsFeaturizer does too with ``use_lemma: true``. The CatalogueEntityExtractor also reads ``lemma``, to find names typed in kana or
   mis-converted by the IME (:mod:`bot.text.reading_match`); :func:`reading_tokens` gives it the
   readings of the catalogue's names, made the same way.
 * Only spaCy's tokenizer is loaded (``spacy.blank("ja")``), not a full model pipeline: it costs well

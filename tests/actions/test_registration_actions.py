@@ -96,6 +96,14 @@ async def test_start_fills_in_what_the_message_and_teams_already_tell():
     assert messages == []
 
 
+@pytest.mark.parametrize("text", ["第6期のリーダー研修に応募できますか", "リーダー研修の第６期に応募したい"])
+async def test_start_names_a_closed_cohort_when_the_message_does(text):
+    """「第6期」 must reach the form as 第6期 (which then says it is closed), not as the open 第7期."""
+    slots, _ = await run(registration.ActionRegistrationStart(),
+                         tracker(text, "register_interest", entities=[("course", "leader")], form=None))
+    assert slots["reg_cohort"] == "leader-6"
+
+
 async def test_start_without_any_open_cohort_says_so_and_ends_the_form(monkeypatch):
     monkeypatch.setenv("MANABI_TODAY", "2027-04-01")
     slots, messages = await run(registration.ActionRegistrationStart(), tracker("応募したい", "register_interest", form=None))

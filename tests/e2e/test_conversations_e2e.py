@@ -147,3 +147,31 @@ def test_out_of_scope_is_answered_politely_and_logged(user, servers):
 
 def test_gibberish_gets_a_polite_answer(user):
     user.say("ああああ？？？", "内線 2345", absent=["Traceback", "Error"])
+
+
+def test_an_answer_the_check_cannot_use_keeps_the_conversation_alive(user, servers):
+    """QA 2026-11-23: such an answer used to trip Rasa's circuit breaker (10 apologies in one turn),
+    after which every message got an empty reply."""
+    user.say("G検定の補助の対象になる？", "任用形態")
+    reply = user.say("嘱託職員です", "読み取れませんでした", "やめる")
+    assert reply.count("読み取れませんでした") == 1
+    user.say("正規職員です", "合格していますか")
+    user.say("合格です", "補助の対象です", "6,600円")
+    user.say("こんにちは", "まなびアシスタント")
+    conn = sqlite3.connect(servers.settings.state_db)
+    rows = conn.execute("SELECT text, reason FROM unanswered_questions WHERE sender_id = ?", (user.sender,)).fetchall()
+    assert rows == [("嘱託職員です", "not_understood")]
+
+
+def test_a_department_that_decides_the_db_check(user):
+    user.say("DBスペシャリストの補助の対象になりますか", "任用形態")
+    user.say("正規職員", "合格していますか")
+    user.say("はい", "所属")
+    user.say("総務課です", "補助の対象外", "情報部門")
+    user.say("来月の研修は？", "2026年12月の研修")
+
+
+def test_blank_and_unknown_exam(user):
+    user.say("　", "メッセージが空", absent=["Traceback"])
+    user.say("ITパスポートの勉強法", "ITパスポート試験")
+    user.say("英検の受験料は？", "「英検」は受験料補助の対象の試験に含まれていません", absent=["7,500円"])
