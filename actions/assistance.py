@@ -49,7 +49,8 @@ class ActionLogUnanswered(ManabiAction):
             send(dispatcher, replies.blank_message())
             return []
         log_unanswered(tracker, "low_confidence" if low_confidence else "out_of_scope")
-        send(dispatcher, replies.cannot_answer(office_contact(), low_confidence))
+        send(dispatcher, replies.cannot_answer(office_contact(), low_confidence,
+                                               asked_in_english=replies.is_english(latest_text(tracker))))
         return []
 
 

@@ -20,15 +20,23 @@ def contact(office: Row) -> Reply:
     return Reply("\n".join(lines))
 
 
-def cannot_answer(office: Row, low_confidence: bool) -> Reply:
+def cannot_answer(office: Row, low_confidence: bool, asked_in_english: bool = False) -> Reply:
     opening = ("すみません、ご質問の意味をうまく読み取れませんでした。" if low_confidence
                else "申し訳ありません、そのご質問はこのアシスタントではお答えできません。")
+    if asked_in_english:
+        opening = "このアシスタントは日本語でのご質問にお答えします（Please ask in Japanese.）。" + opening
     examples = "、".join(f"「{e}」" for e in EXAMPLES[:3])
     text = (f"{opening}\nDX研修の日程、受験料補助、試験の勉強法、リーダー研修の応募についてお答えできます"
             f"（例：{examples}）。\n"
             f"それ以外のことは{contact_line(office)}へお問い合わせください。"
             "いただいたご質問は、今後の改善のため担当課で確認します。")
     return Reply(text)
+
+
+def is_english(text: str) -> bool:
+    """Latin words and no Japanese: 「When is the next RPA training?」."""
+    letters = [char for char in text if char.isalpha()]
+    return len(letters) >= 6 and all(char.isascii() for char in letters)
 
 
 def answer_not_understood() -> Reply:

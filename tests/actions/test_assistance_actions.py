@@ -110,3 +110,10 @@ def test_study_tips_for_an_exam_we_do_not_cover(manabi_env, domain):
     events, messages = run(ActionStudyTips(), tracker("英検の勉強法は？", "ask_study_tips", slots={"exam": "itpass"}), domain)
     assert "「英検」は勉強法のご案内の対象" in texts(messages) and "100〜150時間" not in texts(messages)
     assert events == []
+
+
+def test_an_english_question_is_asked_to_be_japanese(manabi_env, domain):
+    reply = texts(run(ActionLogUnanswered(), tracker("When is the next RPA training?", "nlu_fallback"), domain)[1])
+    assert "Please ask in Japanese" in reply and "内線 2345" in reply
+    reply = texts(run(ActionLogUnanswered(), tracker("RPA研修はいつ？ ok", "nlu_fallback"), domain)[1])
+    assert "Please ask in Japanese" not in reply
