@@ -1,6 +1,7 @@
 """Actions answering "what training is there", "when is X", "what is on in January", "what is X"."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
@@ -8,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ManabiAction
-from actions.context import catalogue, latest_text, mentioned, resolve, send, today
+from actions.context import catalogue, latest_text, mentioned, office_contact, resolve, send, today
 from bot.dates import find_period
 from bot.replies import schedules as replies
 from bot.replies.base import Reply
@@ -59,6 +60,11 @@ def exam_schedule(cat, exam_id: str, day) -> Reply:
     return Reply(text)
 
 
+# One fact asked for, answered alone instead of the whole description.
+VENUE_QUESTION = re.compile(r"会場|場所|どこで")
+SEATS_QUESTION = re.compile(r"定員|何人|何名|満員")
+
+
 class ActionCourseDetails(ManabiAction):
     action_name = "action_course_details"
 
@@ -69,5 +75,11 @@ class ActionCourseDetails(ManabiAction):
         if course is None:
             send(dispatcher, replies.ask_which_course(cat, "details"))
             return []
-        send(dispatcher, replies.course_details(cat, course, today()))
+        text = latest_text(tracker)
+        if VENUE_QUESTION.search(text):
+            send(dispatcher, replies.venues(cat, course, today()))
+        elif SEATS_QUESTION.search(text):
+            send(dispatcher, replies.seats(cat, course, today(), office_contact()))
+        else:
+            send(dispatcher, replies.course_details(cat, course, today()))
         return [SlotSet("course", course_id)]

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Mapping, Optional
 from bot.catalogue.queries import Catalogue
 from bot.dates import Period, format_date, format_year_month, reiwa_fiscal_year_label
 from bot.registrations.cohorts import Override, open_cohorts, read_overrides
-from bot.replies.base import Reply, bullet_list, button, session_line, session_when
+from bot.replies.base import Reply, bullet_list, button, contact_line, session_line, session_when
 from bot.settings import load_settings
 
 Row = Dict[str, Any]
@@ -93,6 +93,26 @@ def sessions_in_period(catalogue: Catalogue, period: Period, today: dt.date) -> 
         + ([{"heading": "いつでも受講できる研修", "items": [s["course_name"] for s in anytime]}] if anytime else [])
         + ([{"heading": "実施中の育成研修", "items": cohort_lines}] if cohort_lines else [])}
     return Reply("\n".join(lines), card=card)
+
+
+def venues(catalogue: Catalogue, course: Row, today: dt.date) -> Reply:
+    """「会場はどこ？」: where (or how) each upcoming session takes place."""
+    sessions = catalogue.upcoming_sessions(course["id"], today)
+    if not sessions:
+        return Reply(f"**{course['name']}**の形式は「{course['format']}」です。会場は各回のご案内でお知らせします。")
+    items = [f"{session_when(s)}：{'・'.join(d for d in (s.get('format'), s.get('venue')) if d)}" for s in sessions]
+    return Reply(f"**{course['name']}**の会場です。\n{bullet_list(items)}",
+                 [button("内容を見る", "ask_course_details", course=course["id"])])
+
+
+def seats(catalogue: Catalogue, course: Row, today: dt.date, office: Row) -> Reply:
+    """「定員は？」: the open cohort's seats; other courses have none in the catalogue."""
+    cohort = open_cohort(catalogue, course["id"], today)
+    if cohort:
+        return Reply(f"**{course['name']}** {cohort['name']}の定員は{cohort['seats']}名です"
+                     f"（登録締切：{format_date(_date(cohort['apply_until']))}）。定員を超えた登録はキャンセル待ちになります。")
+    return Reply(f"**{course['name']}**の定員はこのアシスタントに登録されていません。{contact_line(office)}へお問い合わせください。",
+                 [button("内容を見る", "ask_course_details", course=course["id"])])
 
 
 def course_details(catalogue: Catalogue, course: Row, today: dt.date) -> Reply:

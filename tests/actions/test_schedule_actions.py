@@ -78,3 +78,19 @@ def test_course_list(manabi_env, domain):
     _, messages = run(ActionListCourses(), tracker("どんな研修がある？", "list_courses"), domain)
     reply = texts(messages)
     assert reply.count("研修") >= 9 and "リーダー育成" in reply and "次回 12月9日（水）" in reply
+
+
+def test_venue_question_gets_the_venues(manabi_env, domain):
+    reply = texts(run(ActionCourseDetails(), tracker("エクセル講座の会場はどこですか", "ask_course_details",
+                                                     [("course", "excel")]), domain)[1])
+    assert "会場です" in reply and "2027年1月15日（金） 13:30〜16:30：集合・本庁舎 5階 研修室" in reply
+    assert "カリキュラム" not in reply
+
+
+def test_seats_question(manabi_env, domain):
+    reply = texts(run(ActionCourseDetails(), tracker("リーダー研修の定員は？", "ask_course_details",
+                                                     [("course", "leader")]), domain)[1])
+    assert "第7期の定員は20名" in reply
+    reply = texts(run(ActionCourseDetails(), tracker("定員は何人？", "ask_course_details", slots={"course": "excel"}),
+                      domain)[1])
+    assert "定員はこのアシスタントに登録されていません" in reply and "内線 2345" in reply
