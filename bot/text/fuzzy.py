@@ -5,6 +5,8 @@ same key. Exact occurrences win (longest first); then, in the text not yet cover
 or more characters may match with a bounded edit distance (ITパスポード → ITパスポート). Short ASCII
 keys (FE, AP) match only as whole words and never fuzzily, so "apps" is not 応用情報. A fuzzy match
 may not begin or end inside a katakana or Latin word, so 「ITスキル」 is not a mistyped ITパス.
+Names written only in kana need five characters to match fuzzily: a kana is a whole syllable, and a
+four-kana name with one syllable changed is usually another word (じゅけん, 受験, is not ジーケン).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 from bot.text.normalize import MappedText, is_ascii_word, match_key, match_key_with_offsets
 
 FUZZY_MIN_LENGTH = 4
+KANA_FUZZY_MIN_LENGTH = 5  # for keys made only of kana (see module docstring)
 
 Candidate = Tuple["Alias", int, int, int]  # alias, start, end (in key text), edit distance
 
@@ -47,11 +50,21 @@ class Match:
         return 1.0 if self.distance == 0 else max(0.5, 1.0 - 0.15 * self.distance)
 
 
-def max_distance(key_length: int) -> int:
-    """Typos tolerated for a key of this length: none below 4, one up to 8, then two."""
-    if key_length < FUZZY_MIN_LENGTH:
+def max_distance(key_length: int, kana_only: bool = False) -> int:
+    """Typos tolerated for a key of this length: none below 4 (5 for a kana-only key), one up to 8,
+    then two."""
+    if key_length < (KANA_FUZZY_MIN_LENGTH if kana_only else FUZZY_MIN_LENGTH):
         return 0
     return 1 if key_length <= 8 else 2
+
+
+def allowed_typos(key: str) -> int:
+    """:func:`max_distance` for a match key."""
+    return max_distance(len(key), kana_only=_is_kana(key))
+
+
+def _is_kana(key: str) -> bool:
+    return all("\u3041" <= char <= "\u30ff" for char in key)
 
 
 def _bigrams(text: str) -> set:
@@ -91,7 +104,7 @@ class AliasMatcher:
         self._keys: List[Tuple[str, Alias]] = sorted(by_key.items(), key=lambda kv: -len(kv[0]))
         self._fuzzy = [
             (key, alias, _bigrams(key)) for key, alias in self._keys
-            if max_distance(len(key)) and not is_ascii_word(key)
+            if allowed_typos(key) and not is_ascii_word(key)
             and (fuzzy_kinds is None or alias.kind in fuzzy_kinds)
         ]
 
@@ -134,7 +147,7 @@ class AliasMatcher:
         for key, alias, key_bigrams in self._fuzzy:
             if kinds and alias.kind not in kinds:
                 continue
-            allowed = max_distance(len(key))
+            allowed = allowed_typos(key)
             # Each edit destroys at most two bigrams: a cheap filter before the alignment.
             if len(key_bigrams & text_bigrams) < len(key_bigrams) - 2 * allowed:
                 continue

@@ -1,13 +1,14 @@
 """Alias matching: exact beats fuzzy, longest wins, short Latin keys need word boundaries."""
 import pytest
 
-from bot.text.fuzzy import Alias, AliasMatcher, max_distance
+from bot.text.fuzzy import Alias, AliasMatcher, allowed_typos, max_distance
 
 ALIASES = (
     [Alias("exam", "itpass", s) for s in ["ITパスポート試験", "ITパスポート", "iパス", "アイパス", "ITパス"]]
     + [Alias("exam", "fe", s) for s in ["基本情報技術者試験", "基本情報", "FE"]]
     + [Alias("exam", "ap", s) for s in ["応用情報技術者試験", "応用情報", "AP"]]
-    + [Alias("exam", "g_kentei", s) for s in ["G検定", "G検"]]
+    + [Alias("exam", "g_kentei", s) for s in ["G検定", "G検", "ジーケン"]]
+    + [Alias("course", "leader", s) for s in ["リーダー研修", "リーダーけんしゅう"]]
     + [Alias("course", "ai_study", s) for s in ["AI勉強会", "G検定対策勉強会"]]
     + [Alias("pass_status", "passed", s) for s in ["受かりました"]]
 )
@@ -34,6 +35,11 @@ def matcher():
     ("助かりました", []),                                           # no fuzzy matching for answers
     ("ITスキルを上げたい", []),                                     # a fuzzy match may not cut a word
     ("ITパスポードを受けます", [("exam", "itpass", "ITパスポード")]),
+    # A four-kana name is matched exactly only: one syllable off is another word (受験, だーけん).
+    ("じーけんの補助", [("exam", "g_kentei", "じーけん")]),
+    ("あいぱすのじゅけんりょう", [("exam", "itpass", "あいぱす")]),
+    ("りーだーけんしゅうの定員", [("course", "leader", "りーだーけんしゅう")]),
+    ("りーだーけんしゅーってなにするの", [("course", "leader", "りーだーけんしゅー")]),
 ])
 def test_find(matcher, text, expected):
     assert [(m.kind, m.target, m.text) for m in matcher.find(text)] == expected
@@ -58,3 +64,11 @@ def test_kinds_filter(matcher):
 @pytest.mark.parametrize("length, allowed", [(2, 0), (3, 0), (4, 1), (8, 1), (9, 2)])
 def test_typo_budget_grows_with_length(length, allowed):
     assert max_distance(length) == allowed
+
+
+@pytest.mark.parametrize("key, allowed", [
+    ("アイパス", 0), ("ジーケン", 0),          # kana only: four syllables are too short to guess at
+    ("アイパスポ", 1), ("itパス", 1), ("g検定ab", 1),
+])
+def test_kana_only_keys_need_five_characters_for_a_typo(key, allowed):
+    assert allowed_typos(key) == allowed
