@@ -84,26 +84,92 @@ def _kanji_month_to_digits(text: str) -> str:
 
 _EXPLICIT_YEAR_MONTH = re.compile(r"(\d{4})年\s*(\d{1,2})月")
 _REIWA_YEAR_MONTH = re.compile(r"令和\s*(\d{1,2}|元)年\s*(\d{1,2})月")
-_RELATIVE_YEAR_MONTH = re.compile(r"(今年|来年)の?\s*(\d{1,2})月")
 _MONTH = re.compile(r"(?<!\d)(\d{1,2})月")
-_RELATIVE_MONTHS = (("再来月", 2), ("来月", 1), ("今月", 0), ("先月", -1))
-_RELATIVE_WEEKS = (("再来週", 2), ("来週", 1), ("今週", 0))
+# Relative words as typed: in kanji or in kana (normalize() has already made katakana of half width).
+# Longer words first, so 再来月 is not read as 来月.
+_RELATIVE_WEEKS = ((("再来週", "さらいしゅう"), 2), (("来週", "らいしゅう"), 1),
+                   (("今週", "こんしゅう"), 0), (("先週", "せんしゅう"), -1))
+_RELATIVE_MONTHS = ((("再来月", "さらいげつ"), 2), (("来月", "らいげつ"), 1),
+                    (("今月", "こんげつ"), 0), (("先月", "せんげつ"), -1))
+_RELATIVE_FISCAL_YEARS = ((("再来年度", "さらいねんど"), 2), (("来年度", "らいねんど"), 1),
+                          (("今年度", "本年度", "こんねんど"), 0), (("昨年度", "前年度", "さくねんど"), -1))
+_RELATIVE_YEARS = ((("再来年", "さらいねん"), 2), (("来年", "らいねん"), 1), (("今年", "本年", "ことし"), 0),
+                   (("去年", "昨年", "きょねん", "さくねん"), -1))
+_UNTIL_YEAR_END = ("年内", "ねんない")
+_UNTIL_FISCAL_YEAR_END = ("年度内", "ねんどない", "今年度中", "年度末まで")
+_NEW_YEAR = ("年明け", "年始", "としあけ", "ねんし")
+
+
+def _said(text: str, words) -> Optional[str]:
+    """The first of ``words`` in ``text`` (hiragana or katakana), if any."""
+    for word in words:
+        if word in text or _katakana(word) in text:
+            return word
+    return None
+
+
+def _katakana(word: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in word)
+
+
+def _relative(text: str, table) -> Optional[tuple]:
+    """(word said, offset) of the first entry of ``table`` named in ``text``."""
+    for words, offset in table:
+        word = _said(text, words)
+        if word:
+            return word, offset
+    return None
 
 
 def find_period(text: str, today: dt.date) -> Optional[Period]:
-    """The month or week a question is about, relative to ``today``; None if it names none.
+    """The month, week, fiscal year or year a question is about, relative to ``today``; None if none.
 
-    A bare month (「1月」) means its next occurrence: in November, 1月 is next January.
+    A bare month (「1月」) means its next occurrence: in November, 1月 is next January; with a year word
+    (「去年の12月」「来年1月」) it is that year's. 「年明け」 is the coming January, 「年内」 the rest of
+    this year, 「年度内」 the rest of this fiscal year (April–March).
     """
     text = _kanji_month_to_digits(normalize(text))
-    for word, weeks in _RELATIVE_WEEKS:
-        if word in text:
-            monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
-            sunday = monday + dt.timedelta(days=6)
-            return Period(monday, sunday, f"{word}（{format_short_date(monday)}〜{format_short_date(sunday)}）")
-    for word, months in _RELATIVE_MONTHS:
-        if word in text:
-            return month_period(*_add_months(today, months))
+    explicit = _explicit_month(text)
+    if explicit:
+        return explicit
+    found = _relative(text, _RELATIVE_WEEKS)
+    if found:
+        word, weeks = found
+        monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
+        sunday = monday + dt.timedelta(days=6)
+        return Period(monday, sunday, f"{_kanji(word, _RELATIVE_WEEKS)}（{format_short_date(monday)}〜{format_short_date(sunday)}）")
+    found = _relative(text, _RELATIVE_MONTHS)
+    if found:
+        return month_period(*_add_months(today, found[1]))
+    if _said(text, _UNTIL_FISCAL_YEAR_END):
+        end = dt.date(fiscal_year(today) + 1, 3, 31)
+        return Period(today, end, f"今年度中（{format_short_date(today)}〜{format_date(end)}）")
+    found = _relative(text, _RELATIVE_FISCAL_YEARS)
+    if found:
+        year = fiscal_year(today) + found[1]
+        return Period(dt.date(year, 4, 1), dt.date(year + 1, 3, 31),
+                      f"{reiwa_fiscal_year_label(year)}（{year}年4月〜{year + 1}年3月）")
+    if _said(text, _NEW_YEAR):
+        return month_period(today.year if today.month == 1 else today.year + 1, 1)
+    if _said(text, _UNTIL_YEAR_END):
+        end = dt.date(today.year, 12, 31)
+        return Period(today, end, f"年内（{format_short_date(today)}〜{format_short_date(end)}）")
+    found = _relative(text, _RELATIVE_YEARS)
+    month = _MONTH.search(text)
+    if found:
+        year = today.year + found[1]
+        if month:
+            return _checked_month(year, int(month.group(1)))
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")
+    if month:
+        number = int(month.group(1))
+        year = today.year if number >= today.month else today.year + 1
+        return _checked_month(year, number)
+    return None
+
+
+def _explicit_month(text: str) -> Optional[Period]:
+    """「2027年2月」「令和9年1月」."""
     match = _EXPLICIT_YEAR_MONTH.search(text)
     if match:
         return _checked_month(int(match.group(1)), int(match.group(2)))
@@ -111,16 +177,15 @@ def find_period(text: str, today: dt.date) -> Optional[Period]:
     if match:
         number = 1 if match.group(1) == "元" else int(match.group(1))
         return _checked_month(number + REIWA_OFFSET, int(match.group(2)))
-    match = _RELATIVE_YEAR_MONTH.search(text)
-    if match:
-        year = today.year + (1 if match.group(1) == "来年" else 0)
-        return _checked_month(year, int(match.group(2)))
-    match = _MONTH.search(text)
-    if match:
-        month = int(match.group(1))
-        year = today.year if month >= today.month else today.year + 1
-        return _checked_month(year, month)
     return None
+
+
+def _kanji(word: str, table) -> str:
+    """The kanji form of a relative word, for the label (らいしゅう → 来週)."""
+    for words, _ in table:
+        if word in words:
+            return words[0]
+    return word
 
 
 def _checked_month(year: int, month: int) -> Optional[Period]:
