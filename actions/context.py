@@ -70,6 +70,19 @@ def mentioned(tracker: Tracker, kind: str) -> Optional[str]:
     return match.target if match else None
 
 
+def mentioned_all(tracker: Tracker, kind: str) -> List[str]:
+    """Every ``kind`` named in the current message, in order (「G検定とFEの補助額」 → two exams)."""
+    values = message_entities(tracker, kind)
+    text = latest_text(tracker)
+    if values or text.startswith("/"):
+        return values
+    found: List[str] = []
+    for match in catalogue().matcher.find(text, kinds=[kind]):
+        if match.target not in found:
+            found.append(match.target)
+    return found
+
+
 def resolve(tracker: Tracker, kind: str) -> Optional[str]:
     """Current message first, then the remembered slot of the same name."""
     return mentioned(tracker, kind) or tracker.get_slot(kind)

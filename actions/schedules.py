@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import ManabiAction
-from actions.context import catalogue, latest_text, mentioned, office_contact, resolve, send, today
+from actions.context import catalogue, latest_text, mentioned, mentioned_all, office_contact, resolve, send, today
 from bot.dates import find_period
 from bot.replies import schedules as replies
 from bot.replies.base import Reply
@@ -40,13 +40,15 @@ class ActionAnswerSchedule(ManabiAction):
         if not course_id and exam_id:
             send(dispatcher, exam_schedule(cat, exam_id, day))
             return [SlotSet("exam", exam_id)]
+        named = [course for course in map(cat.course, mentioned_all(tracker, "course")) if course]
         course_id = course_id or tracker.get_slot("course")
-        course = cat.course(course_id) if course_id else None
-        if course is None:
+        courses = named or [course for course in [cat.course(course_id) if course_id else None] if course]
+        if not courses:
             send(dispatcher, replies.ask_which_course(cat, "schedule"))
             return []
-        send(dispatcher, replies.next_sessions(cat, course, day))
-        return [SlotSet("course", course_id)]
+        for course in courses:  # 「RPAとAI-OCRの研修はいつ？」: each one
+            send(dispatcher, replies.next_sessions(cat, course, day))
+        return [SlotSet("course", courses[-1]["id"])]
 
 
 def exam_schedule(cat, exam_id: str, day) -> Reply:

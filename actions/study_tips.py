@@ -1,10 +1,11 @@
-"""Action answering "how do I study for X" (X from the message or the last exam discussed)."""
+"""Action answering "how do I study for X" (X from the message or the last exam discussed; every exam
+the message names, if it names several)."""
 from __future__ import annotations
 
 from rasa_sdk.events import SlotSet
 
 from actions.base import ManabiAction
-from actions.context import catalogue, latest_text, resolve, send, today
+from actions.context import catalogue, latest_text, mentioned_all, resolve, send, today
 from bot.replies.study import study_tips
 from bot.replies.subsidies import ask_exam, not_our_exam
 
@@ -18,10 +19,13 @@ class ActionStudyTips(ManabiAction):
         if other:
             send(dispatcher, not_our_exam(cat, other, intent="ask_study_tips"))
             return []
+        named = [exam for exam in map(cat.exam, mentioned_all(tracker, "exam")) if exam]
         exam_id = resolve(tracker, "exam")
-        exam = cat.exam(exam_id) if exam_id else None
-        if exam is None:
+        exams = named or ([cat.exam(exam_id)] if exam_id else [])
+        exams = [exam for exam in exams if exam]
+        if not exams:
             send(dispatcher, ask_exam(cat, intent="ask_study_tips"))
             return []
-        send(dispatcher, study_tips(cat, exam, today()))
-        return [SlotSet("exam", exam_id)]
+        for exam in exams:
+            send(dispatcher, study_tips(cat, exam, today()))
+        return [SlotSet("exam", exams[-1]["id"])]

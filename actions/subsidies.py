@@ -15,9 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.base import ManabiAction
-from actions.context import catalogue, latest_text, mentioned, resolve, send
+from actions.context import catalogue, latest_text, mentioned, mentioned_all, resolve, send
 from bot import rules as rules_engine
 from bot.replies import subsidies as replies
+from bot.registrations.fields import DEPARTMENT_UNIT
 from bot.replies.base import Reply
 
 FACT_QUESTIONS = {
@@ -26,8 +27,10 @@ FACT_QUESTIONS = {
 }
 # In an answer about passing, words that make it "not (yet) passed".
 NOT_PASSED_WORDS = re.compile(r"不合格|落ち|まだ|ない|ません|これから|予定")
+# 「いつ振り込まれる？」: the payment alone, not the whole procedure.
+PAYMENT_QUESTION = re.compile(r"振(り)?込|支給|入金|払われ|払い込|もらえるの(は)?いつ")
 # A department name typed as free text: a run of non-particle characters ending like a unit name.
-DEPARTMENT_NAME = re.compile(r"([^\s、。,はがのをにでと]{1,20}(?:課|室|局|部|所|係|センター|委員会))")
+DEPARTMENT_NAME = re.compile(rf"([^\s、。,はがのをにでと]{{1,20}}{DEPARTMENT_UNIT})")
 
 
 class ActionSubsidyAmount(ManabiAction):
@@ -39,6 +42,10 @@ class ActionSubsidyAmount(ManabiAction):
         if other:
             send(dispatcher, replies.not_our_exam(cat, other))
             return []
+        named = [exam for exam in map(cat.exam, mentioned_all(tracker, "exam")) if exam]
+        if len(named) > 1:
+            send(dispatcher, replies.amounts_for_all(cat, named))
+            return [SlotSet("exam", named[-1]["id"])]  # 「それ」 next refers to the last one named
         exam_id = resolve(tracker, "exam")
         exam = cat.exam(exam_id) if exam_id else None
         if exam is None:
@@ -58,7 +65,8 @@ class ActionSubsidyProcedure(ManabiAction):
             send(dispatcher, replies.not_our_exam(cat, other))
             return []
         exam_id = mentioned(tracker, "exam")
-        send(dispatcher, replies.procedure(cat, cat.exam(exam_id) if exam_id else None))
+        paid = replies.payment(cat) if PAYMENT_QUESTION.search(latest_text(tracker)) else None
+        send(dispatcher, paid or replies.procedure(cat, cat.exam(exam_id) if exam_id else None))
         return [SlotSet("exam", exam_id)] if exam_id else []
 
 

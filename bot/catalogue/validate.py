@@ -45,6 +45,7 @@ POLICY_FIELDS = [
     Field("rate_numerator", f.positive_int), Field("rate_denominator", f.positive_int),
     Field("rounding", f.choice("floor")), Field("apply_within_months", f.positive_int),
     Field("apply_via", f.text), Field("documents", f.text_list), Field("contact", f.identifier),
+    Field("payment", f.text, False),
 ]
 RULE_FIELDS = [
     Field("id", f.identifier), Field("title", f.text), Field("kind", f.choice("check", "notice")),

@@ -20,6 +20,13 @@ MOTIVATION_MIN_CHARS = 10
 MOTIVATION_MAX_CHARS = 400
 RECOMMENDATIONS = ("self", "manager")
 
+# How the name of an organisational unit ends (市民課, 広報室, 水道局, 中央図書館, 北保育園, 消防署, 教育委員会,
+# 市民病院, 企画係, 子育て支援グループ…). A department typed freely must end with one of them, so that a
+# name (「小林」) or a stray word given as the department is asked again instead of stored.
+DEPARTMENT_UNIT_SUFFIXES = ("課", "室", "局", "部", "所", "係", "班", "センター", "委員会", "館", "園", "署",
+                            "院", "校", "グループ", "担当", "事務局", "本部", "支所", "出張所", "議会")
+DEPARTMENT_UNIT = "(?:" + "|".join(sorted(DEPARTMENT_UNIT_SUFFIXES, key=len, reverse=True)) + ")"
+
 _PREFIXES = ("私の名前は", "わたしの名前は", "僕の名前は", "私の氏名は", "氏名は", "名前は", "お名前は", "私は", "わたしは", "所属は", "所属長は", "上司は", "推薦者は",
              "推薦してくれるのは", "職員番号は", "職員番号:", "職員番号", "番号は", "志望動機は", "動機は")
 _SUFFIXES = ("と申します", "といいます", "と言います", "に所属しています", "に所属", "で働いています",
@@ -126,6 +133,8 @@ def check_department(text: str) -> Checked:
         return Checked(None, "所属（課・室など）の名前を教えてください（例：市民課、環境保全課）。")
     if len(value) > DEPARTMENT_MAX_CHARS:
         return Checked(None, f"所属は{DEPARTMENT_MAX_CHARS}文字以内で入力してください（例：市民課）。")
+    if not re.search(DEPARTMENT_UNIT + "$", value):
+        return Checked(None, "所属は課・室・センターなど、組織の名前で教えてください（例：市民課、環境保全課、中央図書館）。")
     return Checked(value)
 
 

@@ -216,6 +216,14 @@ def cohort_ids(conn: sqlite3.Connection) -> List[str]:
     return [r[0] for r in conn.execute("SELECT DISTINCT cohort_id FROM registrations ORDER BY cohort_id")]
 
 
+def others_with_staff_number(conn: sqlite3.Connection, cohort_id: str, staff_number: str,
+                             person_id: str) -> List[Registration]:
+    """Active registrations in the cohort that gave this 職員番号 from another Teams account."""
+    rows = _select(conn, "WHERE r.cohort_id = ? AND r.staff_number = ? AND r.person_id != ? ORDER BY r.id",
+                   cohort_id, staff_number, person_id)
+    return [r for r in rows if r.is_active]
+
+
 def people_with_staff_number(conn: sqlite3.Connection, staff_number: str) -> List[str]:
     return [r[0] for r in conn.execute(
         "SELECT DISTINCT person_id FROM registrations WHERE staff_number = ? ORDER BY person_id", (staff_number,))]

@@ -107,6 +107,11 @@ def ask_motivation() -> Reply:
                  "（例：窓口の手続きをオンライン化して、待ち時間を減らしたい）。")
 
 
+def staff_number_taken(office: Row) -> str:
+    return ("その職員番号では、別のアカウントからこの期にすでに登録があります。番号をもう一度ご確認ください。"
+            f"ご本人の登録に心当たりがない場合は、{contact_line(office)}へご連絡ください。")
+
+
 def invalid(problem: str) -> Reply:
     return Reply(f"すみません、{problem}")
 

@@ -1,7 +1,7 @@
 """Answers about the exam-fee subsidy: amounts, procedure, and eligibility verdicts."""
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from bot.catalogue.queries import Catalogue
 from bot.replies.base import Reply, bullet_list, button, contact_line, yen
@@ -31,14 +31,17 @@ def amount_for_exam(catalogue: Catalogue, exam: Row) -> Reply:
     return Reply(text, buttons, card)
 
 
-def amounts_for_all(catalogue: Catalogue) -> Reply:
+def amounts_for_all(catalogue: Catalogue, exams: Optional[List[Row]] = None) -> Reply:
+    """Fee and subsidy of every exam, or of the ``exams`` asked about together (「G検定とFEの補助額」)."""
     policy = catalogue.subsidy_policy()
-    rows = [(e["name"], e["fee"], subsidy_amount(e["fee"], policy)) for e in catalogue.exams()]
+    rows = [(e["name"], e["fee"], subsidy_amount(e["fee"], policy)) for e in (exams or catalogue.exams())]
     items = [f"{name}：受験料{yen(fee)} → 補助{yen(amount)}" for name, fee, amount in rows]
     text = (f"受験料の{rate_label(policy)}（1円未満切り捨て）を補助しています。\n{bullet_list(items)}\n"
             "合格した場合に限るなど条件があります。")
-    card = {"title": "受験料補助の一覧", "facts": [[name, f"{yen(fee)} → {yen(amount)}"] for name, fee, amount in rows]}
-    return Reply(text, card=card)
+    title = "受験料補助：" + "・".join(e["name"] for e in exams) if exams else "受験料補助の一覧"
+    card = {"title": title, "facts": [[name, f"{yen(fee)} → {yen(amount)}"] for name, fee, amount in rows]}
+    buttons = [button(f"{e['name']}の対象か確認", "check_subsidy_eligibility", exam=e["id"]) for e in exams or []]
+    return Reply(text, buttons, card)
 
 
 def procedure(catalogue: Catalogue, exam: Optional[Row] = None) -> Reply:
@@ -49,12 +52,24 @@ def procedure(catalogue: Catalogue, exam: Optional[Row] = None) -> Reply:
              f"**申請先**：{policy['apply_via']}",
              f"**必要書類**\n{bullet_list(policy['documents'])}",
              f"**注意**\n{bullet_list(notices)}",
+             *([f"**支給**：{policy['payment']}"] if policy.get("payment") else []),
              f"ご不明な点は{contact_line(policy['contact'])}へお問い合わせください。"]
-    card = {"title": f"{subject}受験料補助の申請", "facts": [["申請先", policy["apply_via"]]],
+    card = {"title": f"{subject}受験料補助の申請", "facts": [["申請先", policy["apply_via"]]]
+            + ([["支給", policy["payment"]]] if policy.get("payment") else []),
             "sections": [{"heading": "必要書類", "items": policy["documents"]},
                          {"heading": "注意", "items": notices}],
             "note": f"問い合わせ：{contact_line(policy['contact'])}"}
     return Reply("\n".join(lines), card=card)
+
+
+def payment(catalogue: Catalogue) -> Optional[Reply]:
+    """「いつ振り込まれる？」: how and when the subsidy is paid, if the 要綱 says (else None)."""
+    policy = catalogue.subsidy_policy()
+    if not policy.get("payment"):
+        return None
+    return Reply(f"**補助金の支給**：{policy['payment']}\n"
+                 f"申請については{contact_line(policy['contact'])}へお問い合わせください。",
+                 [button("申請方法を見る", "ask_subsidy_procedure")])
 
 
 def verdict_reply(catalogue: Catalogue, exam: Row, verdict: Verdict, facts: Dict[str, str]) -> Reply:

@@ -117,3 +117,11 @@ def test_an_english_question_is_asked_to_be_japanese(manabi_env, domain):
     assert "Please ask in Japanese" in reply and "内線 2345" in reply
     reply = texts(run(ActionLogUnanswered(), tracker("RPA研修はいつ？ ok", "nlu_fallback"), domain)[1])
     assert "Please ask in Japanese" not in reply
+
+
+def test_study_tips_for_each_exam_named(manabi_env, domain):
+    events, messages = run(ActionStudyTips(), tracker("ITパスとG検定の勉強法", "ask_study_tips",
+                                                      [("exam", "itpass"), ("exam", "g_kentei")]), domain)
+    assert len(messages) == 2
+    assert "ITパスポート試験" in messages[0]["text"] and "G検定" in messages[1]["text"]
+    assert events[-1]["value"] == "g_kentei"

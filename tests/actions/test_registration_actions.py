@@ -203,6 +203,27 @@ async def test_staff_number():
     assert slots["reg_staff_number"] is None and "6桁の数字" in texts(messages)
 
 
+async def test_a_staff_number_someone_else_registered_with_is_asked_again():
+    """Two Teams accounts cannot both apply to one cohort as 職員番号 100001."""
+    register("aad-other")
+    slots, messages = await validate("100001", "reg_staff_number")
+    assert slots["reg_staff_number"] is None
+    assert "別のアカウントからこの期にすでに登録があります" in texts(messages) and "内線 2345" in texts(messages)
+    slots, _ = await validate("100001", "reg_staff_number", slots={"reg_cohort": "leader-6"})
+    assert slots["reg_staff_number"] == "100001"  # another cohort: not a clash
+
+
+async def test_the_same_person_may_give_their_number_again():
+    register(PERSON)
+    slots, _ = await validate("100001", "reg_staff_number")
+    assert slots["reg_staff_number"] == "100001"
+
+
+async def test_a_department_that_names_no_unit_is_asked_again():
+    slots, messages = await validate("小林です", "reg_department")
+    assert slots["reg_department"] is None and "組織の名前で教えてください" in texts(messages)
+
+
 async def test_staff_number_question_names_the_format():
     _, messages = await run(registration.ActionAskRegStaffNumber(), tracker())
     assert "6桁の数字、例：204518" in texts(messages)

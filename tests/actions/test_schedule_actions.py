@@ -94,3 +94,11 @@ def test_seats_question(manabi_env, domain):
     reply = texts(run(ActionCourseDetails(), tracker("定員は何人？", "ask_course_details", slots={"course": "excel"}),
                       domain)[1])
     assert "定員はこのアシスタントに登録されていません" in reply and "内線 2345" in reply
+
+
+def test_two_courses_in_one_question_get_both_schedules(manabi_env, domain):
+    events, messages = run(ActionAnswerSchedule(), tracker("RPA研修とAI-OCR研修はいつ？", "ask_schedule"), domain)
+    reply = texts(messages)
+    assert "RPA" in messages[0]["text"] and "AI-OCR" in messages[-1]["text"]
+    assert slot_events(events) == {"course": "ai_ocr"}
+    assert "2026年" in reply

@@ -133,3 +133,33 @@ def test_plain_answers_about_passing(manabi_env, domain):
         state = tracker(text, slots={"exam": "itpass", "requested_slot": "pass_status"})
         got = asyncio.run(validator.extract_pass_status(CollectingDispatcher(), state, domain))
         assert got.get("pass_status") == expected, text
+
+
+def test_amounts_for_two_exams_named_together(manabi_env, domain):
+    """「G検定とFEの補助額を両方教えて」: both exams, not only the first."""
+    events, messages = run(ActionSubsidyAmount(), tracker("G検定とFEの補助額を両方教えて", "ask_subsidy_amount",
+                                                          [("exam", "g_kentei"), ("exam", "fe")]), domain)
+    reply = texts(messages)
+    assert "6,600円" in reply and "3,750円" in reply and "ITパスポート" not in reply
+    assert [b["title"] for b in messages[0]["buttons"]] == ["G検定の対象か確認",
+                                                           "基本情報技術者試験の対象か確認"]
+    assert slot_events(events) == {"exam": "fe"}
+
+
+def test_amounts_for_two_exams_found_in_the_text(manabi_env, domain):
+    reply = texts(run(ActionSubsidyAmount(), tracker("ｱｲﾊﾟｽと応用情報の補助", "ask_subsidy_amount"), domain)[1])
+    assert "ITパスポート試験：受験料7,500円 → 補助3,750円" in reply and "応用情報技術者試験" in reply
+    assert "基本情報" not in reply
+
+
+def test_procedure_says_when_the_subsidy_is_paid(manabi_env, domain):
+    reply = texts(run(ActionSubsidyProcedure(), tracker("補助の申請方法は？", "ask_subsidy_procedure"), domain)[1])
+    assert "**支給**：審査のうえ、申請を受け付けた月の翌月の給与支給日" in reply
+
+
+def test_when_is_it_paid_gets_the_payment_alone(manabi_env, domain):
+    """「補助金はいつ振り込まれますか？」 is a procedure question about one fact."""
+    messages = run(ActionSubsidyProcedure(), tracker("補助金はいつ振り込まれますか？", "ask_subsidy_procedure"), domain)[1]
+    reply = texts(messages)
+    assert reply.startswith("**補助金の支給**：審査のうえ") and "必要書類" not in reply
+    assert messages[0]["buttons"][0]["payload"] == "/ask_subsidy_procedure"

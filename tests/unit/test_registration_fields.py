@@ -23,9 +23,16 @@ def test_not_names(text):
 
 @pytest.mark.parametrize("text, value", [
     ("環境保全課です", "環境保全課"), ("市民課に所属しています", "市民課"), ("所属は税務課です", "税務課"),
-    ("総務部総務課", "総務部総務課")])
+    ("総務部総務課", "総務部総務課"), ("中央図書館です", "中央図書館"), ("北消防署", "北消防署"),
+    ("教育委員会事務局", "教育委員会事務局"), ("子育て支援グループ", "子育て支援グループ")])
 def test_departments(text, value):
     assert fields.check_department(text).value == value
+
+
+@pytest.mark.parametrize("text", ["小林", "小林です", "わかりません", "123", "デジタル"])
+def test_a_department_must_name_a_unit(text):
+    result = fields.check_department(text)
+    assert result.value is None and "所属" in result.problem
 
 
 @pytest.mark.parametrize("text, value", [
