@@ -83,7 +83,10 @@ def test_register_list_duplicate_and_cancel_with_promotion(servers, db):
 
     teams = {"channel": "teams", "teams": {"user_name": "佐藤 花子", "aad_object_id": "aad-b"}}
     say(servers, "aad-b", "リーダー研修に応募したい", ["応募の目安：概ね30代", "所属"], metadata=teams)  # name known
-    fill_form(servers, "aad-b", FORM_STEPS[2:], metadata=teams)
+    # aad-a's 職員番号 from another account is asked again; b's own number goes on.
+    steps = [FORM_STEPS[2], ("２０４５１８", "別のアカウントからこの期にすでに登録があります"), ("204519", "推薦区分"),
+             *FORM_STEPS[4:]]
+    fill_form(servers, "aad-b", steps, metadata=teams)
     say(servers, "aad-b", "はい", ["キャンセル待ち 1番目"])
 
     say(servers, "aad-a", "申込状況を教えて", ["受付済", "leader-7-020"])
