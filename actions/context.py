@@ -3,6 +3,8 @@
 Course and exam names are resolved in this order: an entity in the current message (the NLU's
 catalogue extractor), the same alias matcher run on the message text (so a pipeline without our
 extractor still works), then the slot remembered from earlier turns (「それの勉強法は？」).
+A short follow-up (「締め切りは？」「その次の月は？」) also reads what was answered before: the previous
+answer's action and the period asked about in the last few messages.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.catalogue.queries import Catalogue, open_catalogue
 from bot.clock import clock_from_env
+from bot.dates import Period, find_period
 from bot.replies.base import Reply
 from bot.settings import load_settings
 from bot.state import db as state
@@ -81,6 +84,35 @@ def mentioned_all(tracker: Tracker, kind: str) -> List[str]:
         if match.target not in found:
             found.append(match.target)
     return found
+
+
+# Bookkeeping actions that answer nothing themselves.
+_NOT_ANSWERS = {"action_listen", "action_session_start", "action_unlikely_intent", "action_core_fallback",
+                "action_restart", "action_back"}
+FOLLOW_UP_WINDOW = 5  # earlier user messages a follow-up may refer to
+
+
+def previous_answer(tracker: Tracker) -> Optional[str]:
+    """The action (or form) that answered the message before the current one, if any."""
+    passed_current = False
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            if passed_current:
+                continue
+            passed_current = True
+        elif passed_current and event.get("event") == "action" and event.get("name") not in _NOT_ANSWERS:
+            return event.get("name")
+    return None
+
+
+def previous_period(tracker: Tracker, day: dt.date) -> Optional[Period]:
+    """The period the last few messages before the current one were about (「1月の研修は？」), read
+    oldest first so that a chain of 「その次の月は？」 keeps counting."""
+    texts = [event.get("text") or "" for event in (tracker.events or []) if event.get("event") == "user"]
+    period = None
+    for text in texts[-FOLLOW_UP_WINDOW - 1:-1]:
+        period = find_period(text, day, period) or period
+    return period
 
 
 def resolve(tracker: Tracker, kind: str) -> Optional[str]:

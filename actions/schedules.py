@@ -1,17 +1,19 @@
 """Actions answering "what training is there", "when is X", "what is on in January", "what is X"."""
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import questions
 from actions.base import ManabiAction
-from actions.context import catalogue, latest_text, mentioned, mentioned_all, office_contact, resolve, send, today
+from actions.context import (catalogue, latest_text, mentioned, mentioned_all, office_contact, previous_answer,
+                             previous_period, resolve, send, today)
 from bot.dates import find_period
 from bot.replies import schedules as replies
+from bot.replies import subsidies as subsidy_replies
 from bot.replies.base import Reply
 
 
@@ -32,7 +34,7 @@ class ActionAnswerSchedule(ManabiAction):
                      domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         cat, day = catalogue(), today()
         course_id = mentioned(tracker, "course")
-        period = find_period(latest_text(tracker), day)
+        period = find_period(latest_text(tracker), day, previous_period(tracker, day))
         if period and not course_id:
             send(dispatcher, replies.sessions_in_period(cat, period, day))
             return []
@@ -62,9 +64,8 @@ def exam_schedule(cat, exam_id: str, day) -> Reply:
     return Reply(text)
 
 
-# One fact asked for, answered alone instead of the whole description.
-VENUE_QUESTION = re.compile(r"会場|場所|どこで")
-SEATS_QUESTION = re.compile(r"定員|何人|何名|満員")
+# Answers after which a bare 「期限は？」「対象者は？」 is about the subsidy, not a course.
+SUBSIDY_ANSWERS = {"action_subsidy_amount", "action_subsidy_procedure", "action_subsidy_verdict", "subsidy_form"}
 
 
 class ActionCourseDetails(ManabiAction):
@@ -72,16 +73,39 @@ class ActionCourseDetails(ManabiAction):
 
     async def answer(self, dispatcher, tracker, domain):
         cat = catalogue()
+        text = latest_text(tracker)
+        if not mentioned(tracker, "course") and previous_answer(tracker) in SUBSIDY_ANSWERS:
+            subsidy_reply = self.subsidy_follow_up(cat, text, tracker.get_slot("exam"))
+            if subsidy_reply:
+                send(dispatcher, subsidy_reply)
+                return []
         course_id = resolve(tracker, "course")
         course = cat.course(course_id) if course_id else None
         if course is None:
             send(dispatcher, replies.ask_which_course(cat, "details"))
             return []
-        text = latest_text(tracker)
-        if VENUE_QUESTION.search(text):
+        if questions.WHOLE_DESCRIPTION.search(text):
+            send(dispatcher, replies.course_details(cat, course, today()))
+        elif questions.DEADLINE.search(text):
+            send(dispatcher, replies.deadline(cat, course, today()))
+        elif questions.TARGET.search(text):
+            send(dispatcher, replies.target(cat, course, today()))
+        elif questions.VENUE.search(text):
             send(dispatcher, replies.venues(cat, course, today()))
-        elif SEATS_QUESTION.search(text):
+        elif questions.SEATS.search(text):
             send(dispatcher, replies.seats(cat, course, today(), office_contact()))
         else:
             send(dispatcher, replies.course_details(cat, course, today()))
         return [SlotSet("course", course_id)]
+
+    @staticmethod
+    def subsidy_follow_up(cat, text: str, exam_id):
+        """「期限はいつまで？」「対象者は？」「どこに出すの？」 right after a subsidy answer are about the subsidy."""
+        exam = cat.exam(exam_id) if exam_id else None
+        if questions.DEADLINE.search(text):
+            return subsidy_replies.application_deadline(cat)
+        if questions.TARGET.search(text):
+            return subsidy_replies.who_is_eligible(cat, exam)
+        if questions.WHERE_TO_APPLY.search(text):
+            return subsidy_replies.procedure(cat, exam)
+        return None

@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
+from actions import questions
 from actions.base import ManabiAction
 from actions.context import catalogue, latest_text, mentioned, mentioned_all, resolve, send
 from bot import rules as rules_engine
@@ -27,8 +28,6 @@ FACT_QUESTIONS = {
 }
 # In an answer about passing, words that make it "not (yet) passed".
 NOT_PASSED_WORDS = re.compile(r"不合格|落ち|まだ|ない|ません|これから|予定")
-# 「いつ振り込まれる？」: the payment alone, not the whole procedure.
-PAYMENT_QUESTION = re.compile(r"振(り)?込|支給|入金|払われ|払い込|もらえるの(は)?いつ")
 # A department name typed as free text: a run of non-particle characters ending like a unit name.
 DEPARTMENT_NAME = re.compile(rf"([^\s、。,はがのをにでと]{{1,20}}{DEPARTMENT_UNIT})")
 
@@ -65,9 +64,20 @@ class ActionSubsidyProcedure(ManabiAction):
             send(dispatcher, replies.not_our_exam(cat, other))
             return []
         exam_id = mentioned(tracker, "exam")
-        paid = replies.payment(cat) if PAYMENT_QUESTION.search(latest_text(tracker)) else None
-        send(dispatcher, paid or replies.procedure(cat, cat.exam(exam_id) if exam_id else None))
+        send(dispatcher, self.one_fact(cat, latest_text(tracker))
+             or replies.procedure(cat, cat.exam(exam_id) if exam_id else None))
         return [SlotSet("exam", exam_id)] if exam_id else []
+
+    @staticmethod
+    def one_fact(cat, text: str) -> Optional[Reply]:
+        """「いつ振り込まれる？」「申請期限は？」: that part of the procedure alone."""
+        if questions.WHOLE_PROCEDURE.search(text):
+            return None
+        if questions.PAYMENT.search(text):
+            return replies.payment(cat)
+        if questions.DEADLINE.search(text):
+            return replies.application_deadline(cat)
+        return None
 
 
 def known_facts(tracker: Tracker, facts: List[str]) -> Dict[str, Optional[str]]:

@@ -95,6 +95,9 @@ _RELATIVE_FISCAL_YEARS = ((("再来年度", "さらいねんど"), 2), (("来年
                           (("今年度", "本年度", "こんねんど"), 0), (("昨年度", "前年度", "さくねんど"), -1))
 _RELATIVE_YEARS = ((("再来年", "さらいねん"), 2), (("来年", "らいねん"), 1), (("今年", "本年", "ことし"), 0),
                    (("去年", "昨年", "きょねん", "さくねん"), -1))
+# 「その次の月は？」 after 「1月の研修は？」: relative to the period talked about before (else to today).
+_FOLLOWING_MONTH = ("次の月", "翌月", "つぎのつき", "よくげつ")
+_PRECEDING_MONTH = ("前の月", "前月", "まえのつき", "ぜんげつ")
 _UNTIL_YEAR_END = ("年内", "ねんない")
 _UNTIL_FISCAL_YEAR_END = ("年度内", "ねんどない", "今年度中", "年度末まで")
 _NEW_YEAR = ("年明け", "年始", "としあけ", "ねんし")
@@ -121,17 +124,21 @@ def _relative(text: str, table) -> Optional[tuple]:
     return None
 
 
-def find_period(text: str, today: dt.date) -> Optional[Period]:
+def find_period(text: str, today: dt.date, previous: Optional[Period] = None) -> Optional[Period]:
     """The month, week, fiscal year or year a question is about, relative to ``today``; None if none.
 
     A bare month (「1月」) means its next occurrence: in November, 1月 is next January; with a year word
     (「去年の12月」「来年1月」) it is that year's. 「年明け」 is the coming January, 「年内」 the rest of
-    this year, 「年度内」 the rest of this fiscal year (April–March).
+    this year, 「年度内」 the rest of this fiscal year (April–March). 「その次の月」「前の月」 count from
+    the month of ``previous`` (the period asked about before), else from today's.
     """
     text = _kanji_month_to_digits(normalize(text))
     explicit = _explicit_month(text)
     if explicit:
         return explicit
+    for words, step in ((_FOLLOWING_MONTH, 1), (_PRECEDING_MONTH, -1)):
+        if _said(text, words):
+            return month_period(*_add_months(previous.start if previous else today, step))
     found = _relative(text, _RELATIVE_WEEKS)
     if found:
         word, weeks = found

@@ -95,6 +95,27 @@ def sessions_in_period(catalogue: Catalogue, period: Period, today: dt.date) -> 
     return Reply("\n".join(lines), card=card)
 
 
+def deadline(catalogue: Catalogue, course: Row, today: dt.date) -> Reply:
+    """「締め切りは？」: the open cohort's registration deadline, else how (and by when) to apply."""
+    cohort = open_cohort(catalogue, course["id"], today)
+    if cohort:
+        return Reply(f"**{course['name']}** {cohort['name']}の受講希望の登録締切は"
+                     f"**{format_date(_date(cohort['apply_until']))}**です。",
+                     [button("応募する", "register_interest", course=course["id"]),
+                      button("内容を見る", "ask_course_details", course=course["id"])])
+    return Reply(f"**{course['name']}**の申込方法：{course['how_to_apply']}",
+                 [button("日程を見る", "ask_schedule", course=course["id"])])
+
+
+def target(catalogue: Catalogue, course: Row, today: dt.date) -> Reply:
+    """「対象者は？」: who the course is for (and the cohort's guidance)."""
+    cohort = open_cohort(catalogue, course["id"], today)
+    text = f"**{course['name']}**の対象は「{course['target']}」です。"
+    if cohort:
+        text += f"\n{cohort['guidance']}"
+    return Reply(text, [button("内容を見る", "ask_course_details", course=course["id"])])
+
+
 def venues(catalogue: Catalogue, course: Row, today: dt.date) -> Reply:
     """「会場はどこ？」: where (or how) each upcoming session takes place."""
     sessions = catalogue.upcoming_sessions(course["id"], today)

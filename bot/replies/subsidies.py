@@ -72,6 +72,22 @@ def payment(catalogue: Catalogue) -> Optional[Reply]:
                  [button("申請方法を見る", "ask_subsidy_procedure")])
 
 
+def application_deadline(catalogue: Catalogue) -> Reply:
+    """「期限はいつまで？」 after the procedure: the 要綱's application period."""
+    policy = catalogue.subsidy_policy()
+    return Reply(f"受験料補助の申請期限は、**合格発表日から{policy['apply_within_months']}か月以内**です。",
+                 [button("申請方法を見る", "ask_subsidy_procedure")])
+
+
+def who_is_eligible(catalogue: Catalogue, exam: Optional[Row] = None) -> Reply:
+    """「対象者は？」 after a subsidy answer: the 要綱's check rules, as they are written."""
+    rules = catalogue.subsidy_rules(exam["id"] if exam else "")
+    items = [rule["ok"] for rule in rules if rule["kind"] == "check" and rule.get("ok")]
+    subject = f"{exam['name']}の" if exam else ""
+    buttons = [button("対象か確認する", "check_subsidy_eligibility", **({"exam": exam["id"]} if exam else {}))]
+    return Reply(f"{subject}受験料補助の対象となる条件です。\n{bullet_list(items)}", buttons)
+
+
 def verdict_reply(catalogue: Catalogue, exam: Row, verdict: Verdict, facts: Dict[str, str]) -> Reply:
     """Eligible or not, the amount, which rule decided, and what to do next."""
     policy = catalogue.subsidy_policy()

@@ -102,3 +102,73 @@ def test_two_courses_in_one_question_get_both_schedules(manabi_env, domain):
     assert "RPA" in messages[0]["text"] and "AI-OCR" in messages[-1]["text"]
     assert slot_events(events) == {"course": "ai_ocr"}
     assert "2026年" in reply
+
+
+def history(*turns):
+    """Earlier events: (user text, the action that answered it) per turn, then the current message."""
+    events = []
+    for text, answered_by in turns:
+        events += [{"event": "user", "text": text}, {"event": "action", "name": answered_by},
+                   {"event": "action", "name": "action_listen"}]
+    return events
+
+
+def follow_up(text, intent, turns, **kwargs):
+    return tracker(text, intent, events=history(*turns) + [{"event": "user", "text": text}], **kwargs)
+
+
+def test_deadline_of_the_course_talked_about(manabi_env, domain):
+    state = follow_up("締め切りは？", "ask_course_details", [("リーダー研修について教えて", "action_course_details")],
+                      slots={"course": "leader"})
+    messages = run(ActionCourseDetails(), state, domain)[1]
+    assert texts(messages).startswith("**デジタル行政推進リーダー育成研修** 第7期の受講希望の登録締切は**2027年3月31日（水）**")
+    assert messages[0]["buttons"][0]["payload"] == '/register_interest{"course":"leader"}'
+
+
+def test_deadline_of_a_course_without_cohort_is_how_to_apply(manabi_env, domain):
+    reply = texts(run(ActionCourseDetails(), tracker("申込期限は？", "ask_course_details", slots={"course": "excel"}), domain)[1])
+    assert reply.startswith("**Excelを利用したデータ分析体験講座**の申込方法：") and "1週間前まで" in reply
+
+
+def test_deadline_right_after_the_procedure_is_the_subsidy_deadline(manabi_env, domain):
+    state = follow_up("期限はいつまで？", "ask_course_details", [("補助の申請方法は？", "action_subsidy_procedure")],
+                      slots={"course": "leader", "exam": "itpass"})
+    events, messages = run(ActionCourseDetails(), state, domain)
+    assert texts(messages) == "受験料補助の申請期限は、**合格発表日から3か月以内**です。"
+    assert events == []
+
+
+def test_who_is_eligible_right_after_a_subsidy_answer(manabi_env, domain):
+    state = follow_up("対象者は？", "ask_course_details", [("DBの補助額は？", "action_subsidy_amount")],
+                      slots={"exam": "db"})
+    reply = texts(run(ActionCourseDetails(), state, domain)[1])
+    assert "データベーススペシャリスト試験の受験料補助の対象となる条件" in reply
+    assert "正規職員・再任用職員は補助の対象です。" in reply and "情報部門（デジタル行政戦略課）" in reply
+
+
+def test_target_of_a_course(manabi_env, domain):
+    state = follow_up("対象者は？", "ask_course_details", [("RPA研修はいつ？", "action_answer_schedule")],
+                      slots={"course": "rpa"})
+    assert texts(run(ActionCourseDetails(), state, domain)[1]) == \
+        "**RPA活用研修**の対象は「RPAの導入・活用を検討している職員」です。"
+
+
+def test_content_question_gets_the_whole_description_even_with_a_fact_word(manabi_env, domain):
+    reply = texts(run(ActionCourseDetails(), tracker("リーダー研修の内容と対象を教えて", "ask_course_details",
+                                                     [("course", "leader")]), domain)[1])
+    assert "カリキュラム" in reply
+
+
+def test_the_following_month_after_a_month_listing(manabi_env, domain):
+    state = follow_up("その次の月は？", "ask_schedule", [("1月の研修は？", "action_answer_schedule")])
+    assert texts(run(ActionAnswerSchedule(), state, domain)[1]).startswith("2027年2月の研修は")
+    chained = follow_up("その次の月は？", "ask_schedule", [("1月の研修は？", "action_answer_schedule"),
+                                                         ("その次の月は？", "action_answer_schedule")])
+    assert texts(run(ActionAnswerSchedule(), chained, domain)[1]).startswith("2027年3月")
+
+
+def test_where_right_after_the_amount_is_where_to_apply(manabi_env, domain):
+    state = follow_up("どこに出せばいい？", "ask_course_details", [("G検の補助はいくら", "action_subsidy_amount")],
+                      slots={"exam": "g_kentei", "course": "excel"})
+    reply = texts(run(ActionCourseDetails(), state, domain)[1])
+    assert reply.startswith("G検定の受験料補助の申請方法です。") and "電子申請システム" in reply

@@ -1,6 +1,8 @@
 """Subsidy amount, procedure, the eligibility form and its verdict."""
 import asyncio
 
+import pytest
+
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.subsidies import (ActionAskPassStatus, ActionSubsidyAmount, ActionSubsidyProcedure,
@@ -163,3 +165,12 @@ def test_when_is_it_paid_gets_the_payment_alone(manabi_env, domain):
     reply = texts(messages)
     assert reply.startswith("**補助金の支給**：審査のうえ") and "必要書類" not in reply
     assert messages[0]["buttons"][0]["payload"] == "/ask_subsidy_procedure"
+
+
+@pytest.mark.parametrize("text, starts", [
+    ("補助の申請期限はいつまで？", "受験料補助の申請期限は、**合格発表日から3か月以内**です。"),
+    ("申請方法と期限を教えて", "受験料補助の申請方法です。"),   # the whole procedure answers both
+])
+def test_procedure_question_about_one_part(manabi_env, domain, text, starts):
+    reply = texts(run(ActionSubsidyProcedure(), tracker(text, "ask_subsidy_procedure"), domain)[1])
+    assert reply.startswith(starts)

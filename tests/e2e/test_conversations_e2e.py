@@ -175,3 +175,23 @@ def test_blank_and_unknown_exam(user):
     user.say("　", "メッセージが空", absent=["Traceback"])
     user.say("ITパスポートの勉強法", "ITパスポート試験")
     user.say("英検の受験料は？", "「英検」は受験料補助の対象の試験に含まれていません", absent=["7,500円"])
+
+
+def test_short_follow_ups_use_what_was_talked_about(user):
+    """「締め切りは？」「場所は？」「その次の月は？」 carry no topic of their own."""
+    user.say("リーダー研修について教えて", "デジタル行政推進リーダー育成研修")
+    user.say("締め切りは？", "第7期の受講希望の登録締切は**2027年3月31日（水）**")
+    user.say("エクセル講座はいつ？", "2027年1月15日（金）")
+    user.say("場所は？", "集合・本庁舎 5階 研修室", absent=["カリキュラム"])
+    user.say("1月の研修は？", "2027年1月の研修は")
+    user.say("その次の月は？", "2027年2月の研修は")
+    user.say("補助の申請方法は？", "必要書類", "**支給**")
+    user.say("期限はいつまで？", "合格発表日から3か月以内")
+
+
+def test_two_exams_and_new_date_words(user):
+    user.say("G検定とFEの補助額を両方教えて", "G検定：受験料13,200円 → 補助6,600円",
+             "基本情報技術者試験：受験料7,500円 → 補助3,750円", absent=["応用情報"])
+    user.say("らいげつのけんしゅうは？", "2026年12月の研修は2件です")
+    user.say("来年度の研修は？", "令和9年度（2027年4月〜2028年3月）")
+    user.say("G検定の次の試験日は？", "日本ディープラーニング協会", absent=["勉強法です"])

@@ -87,3 +87,10 @@ def test_clock_from_env():
     assert FixedClock(TODAY).today() == TODAY
     with pytest.raises(ValueError, match="MANABI_TODAY"):
         clock_from_env({"MANABI_TODAY": "24/11/2026"})
+
+
+def test_the_following_month_counts_from_the_period_asked_about_before():
+    january = find_period("1月の研修は？", TODAY)
+    assert find_period("その次の月は？", TODAY, previous=january).label == "2027年2月"
+    assert find_period("前の月は？", TODAY, previous=january).label == "2026年12月"
+    assert find_period("翌月は？", TODAY).label == "2026年12月"  # nothing asked before: from today
