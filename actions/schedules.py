@@ -84,19 +84,22 @@ class ActionCourseDetails(ManabiAction):
         if course is None:
             send(dispatcher, replies.ask_which_course(cat, "details"))
             return []
-        if questions.WHOLE_DESCRIPTION.search(text):
-            send(dispatcher, replies.course_details(cat, course, today()))
-        elif questions.DEADLINE.search(text):
-            send(dispatcher, replies.deadline(cat, course, today()))
-        elif questions.TARGET.search(text):
-            send(dispatcher, replies.target(cat, course, today()))
-        elif questions.VENUE.search(text):
-            send(dispatcher, replies.venues(cat, course, today()))
-        elif questions.SEATS.search(text):
-            send(dispatcher, replies.seats(cat, course, today(), office_contact()))
-        else:
-            send(dispatcher, replies.course_details(cat, course, today()))
+        for reply in self.facts_asked(cat, course, text):
+            send(dispatcher, reply)
         return [SlotSet("course", course_id)]
+
+    @staticmethod
+    def facts_asked(cat, course, text: str) -> List[Reply]:
+        """The one or more facts a question asks for (「会場と定員は？」 → both), else the description."""
+        day = today()
+        if questions.WHOLE_DESCRIPTION.search(text):
+            return [replies.course_details(cat, course, day)]
+        answers = [(questions.DEADLINE, lambda: replies.deadline(cat, course, day)),
+                   (questions.TARGET, lambda: replies.target(cat, course, day)),
+                   (questions.VENUE, lambda: replies.venues(cat, course, day)),
+                   (questions.SEATS, lambda: replies.seats(cat, course, day, office_contact()))]
+        asked = [answer() for pattern, answer in answers if pattern.search(text)]
+        return asked or [replies.course_details(cat, course, day)]
 
     @staticmethod
     def subsidy_follow_up(cat, text: str, exam_id):

@@ -172,3 +172,8 @@ def test_where_right_after_the_amount_is_where_to_apply(manabi_env, domain):
                       slots={"exam": "g_kentei", "course": "excel"})
     reply = texts(run(ActionCourseDetails(), state, domain)[1])
     assert reply.startswith("G検定の受験料補助の申請方法です。") and "電子申請システム" in reply
+
+
+def test_two_facts_asked_together_get_both(manabi_env, domain):
+    messages = run(ActionCourseDetails(), tracker("会場と定員は？", "ask_course_details", slots={"course": "leader"}), domain)[1]
+    assert len(messages) == 2 and "会場" in messages[0]["text"] and "定員は20名" in messages[1]["text"]
