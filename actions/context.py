@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 import sqlite3
 from functools import lru_cache
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -25,6 +25,7 @@ from bot.settings import load_settings
 from bot.state import db as state
 
 logger = logging.getLogger(__name__)
+Row = Dict[str, Any]
 
 
 def catalogue() -> Catalogue:
@@ -84,6 +85,13 @@ def mentioned_all(tracker: Tracker, kind: str) -> List[str]:
         if match.target not in found:
             found.append(match.target)
     return found
+
+
+def named_or_remembered(tracker: Tracker, kind: str, lookup: Callable[[str], Optional[Row]]) -> List[Row]:
+    """The catalogue rows (``lookup``: id → row) of every ``kind`` the message names, else of the
+    remembered slot; unknown ids are dropped."""
+    ids = mentioned_all(tracker, kind) or [tracker.get_slot(kind)]
+    return [row for row in (lookup(i) for i in ids if i) if row]
 
 
 # Bookkeeping actions that answer nothing themselves.

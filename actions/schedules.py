@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import questions
 from actions.base import ManabiAction
-from actions.context import (catalogue, latest_text, mentioned, mentioned_all, office_contact, previous_answer,
+from actions.context import (catalogue, latest_text, mentioned, named_or_remembered, office_contact, previous_answer,
                              previous_period, resolve, send, today)
 from bot.dates import find_period
 from bot.replies import schedules as replies
@@ -42,9 +42,7 @@ class ActionAnswerSchedule(ManabiAction):
         if not course_id and exam_id:
             send(dispatcher, exam_schedule(cat, exam_id, day))
             return [SlotSet("exam", exam_id)]
-        named = [course for course in map(cat.course, mentioned_all(tracker, "course")) if course]
-        course_id = course_id or tracker.get_slot("course")
-        courses = named or [course for course in [cat.course(course_id) if course_id else None] if course]
+        courses = named_or_remembered(tracker, "course", cat.course)
         if not courses:
             send(dispatcher, replies.ask_which_course(cat, "schedule"))
             return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import SlotSet
 
 from actions.base import ManabiAction
-from actions.context import catalogue, latest_text, mentioned_all, resolve, send, today
+from actions.context import catalogue, latest_text, named_or_remembered, send, today
 from bot.replies.study import study_tips
 from bot.replies.subsidies import ask_exam, not_our_exam
 
@@ -19,10 +19,7 @@ class ActionStudyTips(ManabiAction):
         if other:
             send(dispatcher, not_our_exam(cat, other, intent="ask_study_tips"))
             return []
-        named = [exam for exam in map(cat.exam, mentioned_all(tracker, "exam")) if exam]
-        exam_id = resolve(tracker, "exam")
-        exams = named or ([cat.exam(exam_id)] if exam_id else [])
-        exams = [exam for exam in exams if exam]
+        exams = named_or_remembered(tracker, "exam", cat.exam)
         if not exams:
             send(dispatcher, ask_exam(cat, intent="ask_study_tips"))
             return []

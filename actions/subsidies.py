@@ -16,7 +16,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions import questions
 from actions.base import ManabiAction
-from actions.context import catalogue, latest_text, mentioned, mentioned_all, resolve, send
+from actions.context import catalogue, latest_text, mentioned, named_or_remembered, send
 from bot import rules as rules_engine
 from bot.replies import subsidies as replies
 from bot.registrations.fields import DEPARTMENT_UNIT
@@ -41,17 +41,15 @@ class ActionSubsidyAmount(ManabiAction):
         if other:
             send(dispatcher, replies.not_our_exam(cat, other))
             return []
-        named = [exam for exam in map(cat.exam, mentioned_all(tracker, "exam")) if exam]
-        if len(named) > 1:
-            send(dispatcher, replies.amounts_for_all(cat, named))
-            return [SlotSet("exam", named[-1]["id"])]  # 「それ」 next refers to the last one named
-        exam_id = resolve(tracker, "exam")
-        exam = cat.exam(exam_id) if exam_id else None
-        if exam is None:
+        exams = named_or_remembered(tracker, "exam", cat.exam)
+        if not exams:
             send(dispatcher, replies.amounts_for_all(cat))
             return []
-        send(dispatcher, replies.amount_for_exam(cat, exam))
-        return [SlotSet("exam", exam_id)]
+        if len(exams) > 1:
+            send(dispatcher, replies.amounts_for_all(cat, exams))
+        else:
+            send(dispatcher, replies.amount_for_exam(cat, exams[0]))
+        return [SlotSet("exam", exams[-1]["id"])]  # 「それ」 next refers to the last one named
 
 
 class ActionSubsidyProcedure(ManabiAction):

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from bot.text.normalize import normalize
+from bot.text.normalize import fold_katakana, normalize
 
 WEEKDAYS = "月火水木金土日"
 REIWA_OFFSET = 2018  # 令和1年 = 2019
@@ -85,7 +85,7 @@ def _kanji_month_to_digits(text: str) -> str:
 _EXPLICIT_YEAR_MONTH = re.compile(r"(\d{4})年\s*(\d{1,2})月")
 _REIWA_YEAR_MONTH = re.compile(r"令和\s*(\d{1,2}|元)年\s*(\d{1,2})月")
 _MONTH = re.compile(r"(?<!\d)(\d{1,2})月")
-# Relative words as typed: in kanji or in kana (normalize() has already made katakana of half width).
+# Relative words as typed: in kanji or in kana (find_period folds katakana, also half-width, to hiragana).
 # Longer words first, so 再来月 is not read as 来月.
 _RELATIVE_WEEKS = ((("再来週", "さらいしゅう"), 2), (("来週", "らいしゅう"), 1),
                    (("今週", "こんしゅう"), 0), (("先週", "せんしゅう"), -1))
@@ -104,15 +104,11 @@ _NEW_YEAR = ("年明け", "年始", "としあけ", "ねんし")
 
 
 def _said(text: str, words) -> Optional[str]:
-    """The first of ``words`` in ``text`` (hiragana or katakana), if any."""
+    """The first of ``words`` in ``text`` (whose kana :func:`find_period` has folded to hiragana), if any."""
     for word in words:
-        if word in text or _katakana(word) in text:
+        if word in text:
             return word
     return None
-
-
-def _katakana(word: str) -> str:
-    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in word)
 
 
 def _relative(text: str, table) -> Optional[tuple]:
@@ -132,7 +128,7 @@ def find_period(text: str, today: dt.date, previous: Optional[Period] = None) ->
     this year, 「年度内」 the rest of this fiscal year (April–March). 「その次の月」「前の月」 count from
     the month of ``previous`` (the period asked about before), else from today's.
     """
-    text = _kanji_month_to_digits(normalize(text))
+    text = fold_katakana(_kanji_month_to_digits(normalize(text)))  # ライゲツ, ﾗｲｹﾞﾂ → らいげつ
     explicit = _explicit_month(text)
     if explicit:
         return explicit

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from bot.text.normalize import MappedText, is_ascii_word, match_key, match_key_with_offsets
+from bot.text.normalize import MappedText, is_ascii_word, is_kana, match_key, match_key_with_offsets
 
 FUZZY_MIN_LENGTH = 4
 KANA_FUZZY_MIN_LENGTH = 5  # for keys made only of kana (see module docstring)
@@ -64,7 +64,7 @@ def allowed_typos(key: str) -> int:
 
 
 def _is_kana(key: str) -> bool:
-    return all("\u3041" <= char <= "\u30ff" for char in key)
+    return all(is_kana(char) for char in key)
 
 
 def _bigrams(text: str) -> set:

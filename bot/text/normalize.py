@@ -48,7 +48,8 @@ class MappedText:
         return self.spans[start][0], self.spans[end - 1][1]
 
 
-def _is_kana(char: str) -> bool:
+def is_kana(char: str) -> bool:
+    """Hiragana, katakana or the long-vowel mark ー."""
     return "ぁ" <= char <= "ゖ" or "ァ" <= char <= "ヺ" or char == "ー"
 
 
@@ -71,7 +72,7 @@ def normalize_with_offsets(text: str) -> MappedText:
     spans: List[Span] = []
     for unit, span in _graphemes(text or ""):
         for char in unicodedata.normalize("NFKC", unit):
-            if char in _DASHES and chars and _is_kana(chars[-1]):
+            if char in _DASHES and chars and is_kana(chars[-1]):
                 char = "ー"
             elif char in _WAVES:
                 char = "〜"

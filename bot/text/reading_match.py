@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.text.fuzzy import Alias, Match
-from bot.text.normalize import match_key
+from bot.text.normalize import is_kana, match_key
 
 MIN_READING_LENGTH = 3
 LONG_READING_LENGTH = 6  # may end inside a kana token (see module docstring)
@@ -105,7 +105,7 @@ def _is_kana_token(text: str, tokens: Sequence[ReadingToken], owner: List[int], 
     token = tokens[owner[end - 1]]
     surface = text[token.start:token.end]
     return (owner.count(owner[end - 1]) == len(surface)
-            and all("\u3041" <= char <= "\u30ff" for char in surface))
+            and all(is_kana(char) for char in surface))
 
 
 def _match(alias: Alias, text: str, tokens: Sequence[ReadingToken], first: int, last: int,
