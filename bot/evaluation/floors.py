@@ -10,14 +10,17 @@ lower one to make a change pass.
 
 # Intent macro-F1 on tests/nlu/heldout.yml, nlu_fallback counted as wrong. Measured 0.951 (2026-11-23),
 # 0.9497 after examples for gibberish and too-short motivations, then 0.955 after the training data
-# for the gaps the second dev batch showed (docs/nlu-tuning.md, step 10). The floor is issue 5's target.
+# for the gaps the second dev batch showed (docs/nlu-tuning.md, step 10), and 0.955 again after step 12
+# (2026-12-01). The floor is issue 5's target.
 INTENT_MACRO_F1 = 0.95
 
-# Micro F1 of (entity type, catalogue id) pairs on tests/nlu/heldout.yml. Measured 0.982.
-ENTITY_F1 = 0.95
+# Micro F1 of (entity type, catalogue id) pairs on tests/nlu/heldout.yml. Measured 0.982, 0.961 (a fuzzy
+# kana match, fixed in step 12), 0.980. Raised from 0.95 to 0.97 so that a regression like step 12's fails CI.
+ENTITY_F1 = 0.97
 
 # Our macro-F1 minus baseline 1's (char TF-IDF + logistic regression, trained in the test) on the same
-# split. Measured 6.5, 6.8, then 6.2 points (baseline 1 gains from the same training data); issue 5's target of 10 points is NOT reached yet, so this floor only
+# split. Measured 6.5, 6.8, 6.2, 6.0, then 6.3 points (baseline 1 gains from the same training data); issue 5's
+# target of 10 points is NOT reached yet, so this floor only
 # guards the measured margin against regressions. Raise it to 0.10 once the target is met.
 MARGIN_OVER_TFIDF = 0.05
 ISSUE_TARGETS = {"intent_macro_f1": 0.95, "margin_over_tfidf": 0.10}
