@@ -63,6 +63,7 @@ class ActionCoreFallback(ManabiAction):
     revert the rule policy would predict this fallback again and again until Rasa's circuit breaker
     stops the turn and leaves the conversation stuck.
     """
+    records_answer = False  # a question or a fallback, not an answer
 
     action_name = "action_core_fallback"
 

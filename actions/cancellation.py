@@ -93,6 +93,7 @@ class ValidateCancelRegistrationForm(GuardedFormValidation):
 
 
 class ActionAskRegCancelTarget(ManabiAction):
+    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_cancel_target"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -101,6 +102,7 @@ class ActionAskRegCancelTarget(ManabiAction):
 
 
 class ActionAskRegCancelConfirm(ManabiAction):
+    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_cancel_confirm"
 
     async def answer(self, dispatcher, tracker, domain):

@@ -101,14 +101,19 @@ FOLLOW_UP_WINDOW = 5  # earlier user messages a follow-up may refer to
 
 
 def previous_answer(tracker: Tracker) -> Optional[str]:
-    """The action (or form) that answered the message before the current one, if any."""
+    """What the message before the current one was answered as: the ``answered_as`` record an
+    answering action left (actions/follow_ups.py; a delegated answer names its delegate), else the
+    last action or form that ran (a form, a response template)."""
     passed_current = False
     for event in reversed(tracker.events or []):
-        if event.get("event") == "user":
-            if passed_current:
-                continue
+        kind = event.get("event")
+        if kind == "user":
             passed_current = True
-        elif passed_current and event.get("event") == "action" and event.get("name") not in _NOT_ANSWERS:
+        elif not passed_current:
+            continue
+        elif kind == "slot" and event.get("name") == "answered_as" and event.get("value"):
+            return event.get("value")
+        elif kind == "action" and event.get("name") not in _NOT_ANSWERS:
             return event.get("name")
     return None
 

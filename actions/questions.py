@@ -12,4 +12,9 @@ TARGET = re.compile(r"対象|誰が|だれが|どんな人")
 WHOLE_DESCRIPTION = re.compile(r"内容|詳細|詳しく|概要|どんな研修")  # 「内容と定員を教えて」: everything
 WHERE_TO_APPLY = re.compile(r"どこ|提出先|申請先|出し方")
 WHOLE_PROCEDURE = re.compile(r"方法|手続|流れ|やり方|仕方|書類")  # 「申請方法と期限」: the whole procedure
-PAYMENT = re.compile(r"振(り)?込|支給|入金|払われ|払い込|もらえるの(は)?いつ")
+PAYMENT = re.compile(r"振(り)?込|支給|入金|払われ|払い込|いつ(頃|ごろ)?(入|もら|受け取)|もらえるの(は)?いつ")
+
+
+def either(*patterns: re.Pattern) -> re.Pattern:
+    """One pattern matching what any of ``patterns`` matches."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))

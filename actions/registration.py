@@ -62,6 +62,7 @@ def department_name(value: Optional[str]) -> Optional[str]:
 
 # --- the questions that need more than a fixed text -----------------------------------------
 class ActionAskRegCohort(ManabiAction):
+    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_cohort"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -71,6 +72,7 @@ class ActionAskRegCohort(ManabiAction):
 
 
 class ActionAskRegStaffNumber(ManabiAction):
+    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_staff_number"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -79,6 +81,7 @@ class ActionAskRegStaffNumber(ManabiAction):
 
 
 class ActionAskRegRecommendation(ManabiAction):
+    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_recommendation"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -87,6 +90,7 @@ class ActionAskRegRecommendation(ManabiAction):
 
 
 class ActionAskRegMotivation(ManabiAction):
+    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_motivation"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -96,6 +100,7 @@ class ActionAskRegMotivation(ManabiAction):
 
 class ActionAskRegConfirm(ManabiAction):
     """The summary of everything that will be stored, with はい / いいえ."""
+    records_answer = False  # a question or a fallback, not an answer
 
     action_name = "action_ask_reg_confirm"
 

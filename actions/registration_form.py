@@ -134,7 +134,10 @@ class ValidateRegistrationForm(GuardedFormValidation):
         return {"reg_cohort": cohort_id}
 
     async def validate_reg_name(self, value, dispatcher, tracker, domain) -> Slots:
-        return self.checked(dispatcher, tracker, "reg_name", fields.check_name(value or ""))
+        result = fields.check_name(value or "")
+        if result.ok and is_department_name(result.value):  # 「市民課」 answered to 「お名前は？」
+            result = fields.Checked(None, "お名前（氏名）を教えてください。所属はこのあとお聞きします。")
+        return self.checked(dispatcher, tracker, "reg_name", result)
 
     async def validate_reg_department(self, value, dispatcher, tracker, domain) -> Slots:
         return self.checked(dispatcher, tracker, "reg_department", fields.check_department(value or ""))
@@ -171,6 +174,12 @@ class ValidateRegistrationForm(GuardedFormValidation):
 
 
 _LEADING_DEPARTMENT = re.compile(rf"\s*(?P<department>{DEPARTMENT_NAME.pattern})の\s*(?P<rest>.+)")
+
+
+def is_department_name(text: str) -> bool:
+    """True if the whole text is a department in the catalogue (「市民課」, not 「阿部」)."""
+    known = catalogue().matcher.best(text, "department")
+    return bool(known) and known.start == 0 and known.end >= len(text.rstrip("。 "))
 
 
 def split_department(text: str) -> Tuple[Optional[str], str]:

@@ -167,6 +167,7 @@ def registrations_of(tracker: Tracker, active_only: bool = False) -> List[Tuple[
 class FormStepAction(ManabiAction):
     """An action around a form: if it fails, the person gets the apology and the form's slots are
     cleared (and ``failure_halts``: the form that follows ends at once), so no half state remains."""
+    records_answer = False  # a question or a fallback, not an answer
 
     failure_halts = False
 

@@ -8,12 +8,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import questions
-from actions.base import ManabiAction
+from actions.base import ManabiAction, delegate
 from actions.context import (catalogue, latest_text, mentioned, named_or_remembered, office_contact, previous_answer,
                              previous_period, resolve, send, today)
 from bot.dates import find_period
 from bot.replies import schedules as replies
-from bot.replies import subsidies as subsidy_replies
+from actions.subsidies import ActionSubsidyProcedure
 from bot.replies.base import Reply
 
 
@@ -21,7 +21,10 @@ class ActionListCourses(ManabiAction):
     action_name = "action_list_courses"
 
     async def answer(self, dispatcher, tracker, domain):
-        send(dispatcher, replies.course_list(catalogue(), today()))
+        cat, day = catalogue(), today()
+        period = find_period(latest_text(tracker), day, previous_period(tracker, day))
+        # 「年内に受けられる研修は？」 lists what is on in that period, not every course
+        send(dispatcher, replies.sessions_in_period(cat, period, day) if period else replies.course_list(cat, day))
         return []
 
 
@@ -62,8 +65,9 @@ def exam_schedule(cat, exam_id: str, day) -> Reply:
     return Reply(text)
 
 
-# Answers after which a bare 「期限は？」「対象者は？」 is about the subsidy, not a course.
+# Answers after which a bare 「期限は？」「対象者は？」「どこに出すの？」 is about the subsidy, not a course.
 SUBSIDY_ANSWERS = {"action_subsidy_amount", "action_subsidy_procedure", "action_subsidy_verdict", "subsidy_form"}
+SUBSIDY_FOLLOW_UP = questions.either(questions.DEADLINE, questions.TARGET, questions.WHERE_TO_APPLY)
 
 
 class ActionCourseDetails(ManabiAction):
@@ -72,11 +76,10 @@ class ActionCourseDetails(ManabiAction):
     async def answer(self, dispatcher, tracker, domain):
         cat = catalogue()
         text = latest_text(tracker)
-        if not mentioned(tracker, "course") and previous_answer(tracker) in SUBSIDY_ANSWERS:
-            subsidy_reply = self.subsidy_follow_up(cat, text, tracker.get_slot("exam"))
-            if subsidy_reply:
-                send(dispatcher, subsidy_reply)
-                return []
+        if (not mentioned(tracker, "course") and previous_answer(tracker) in SUBSIDY_ANSWERS
+                and SUBSIDY_FOLLOW_UP.search(text)):
+            # 「期限は？」「対象者は？」「どこに出すの？」 right after a subsidy answer are about the subsidy
+            return await delegate(ActionSubsidyProcedure(), dispatcher, tracker, domain)
         course_id = resolve(tracker, "course")
         course = cat.course(course_id) if course_id else None
         if course is None:
@@ -98,15 +101,3 @@ class ActionCourseDetails(ManabiAction):
                    (questions.SEATS, lambda: replies.seats(cat, course, day, office_contact()))]
         asked = [answer() for pattern, answer in answers if pattern.search(text)]
         return asked or [replies.course_details(cat, course, day)]
-
-    @staticmethod
-    def subsidy_follow_up(cat, text: str, exam_id):
-        """「期限はいつまで？」「対象者は？」「どこに出すの？」 right after a subsidy answer are about the subsidy."""
-        exam = cat.exam(exam_id) if exam_id else None
-        if questions.DEADLINE.search(text):
-            return subsidy_replies.application_deadline(cat)
-        if questions.TARGET.search(text):
-            return subsidy_replies.who_is_eligible(cat, exam)
-        if questions.WHERE_TO_APPLY.search(text):
-            return subsidy_replies.procedure(cat, exam)
-        return None

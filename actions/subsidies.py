@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions import questions
-from actions.base import ManabiAction
+from actions.base import ManabiAction, delegate
 from actions.context import catalogue, latest_text, mentioned, named_or_remembered, send
 from bot import rules as rules_engine
 from bot.replies import subsidies as replies
@@ -27,7 +27,9 @@ FACT_QUESTIONS = {
     "pass_status": "その試験にはもう合格していますか？",
 }
 # In an answer about passing, words that make it "not (yet) passed".
-NOT_PASSED_WORDS = re.compile(r"不合格|落ち|まだ|ない|ません|これから|予定")
+NOT_PASSED_WORDS = re.compile(r"不合格|落ち|まだ|ない|ません|これから|予定|待ち|発表前")
+# An answer that names a fact only to deny it (「正規職員ではありません」「デジタル行政戦略課じゃないです」).
+NEGATED = re.compile(r"(では|じゃ)(ない|なく|ありません)|以外|違います|ちがいます|違う")
 # A department name typed as free text: a run of non-particle characters ending like a unit name.
 DEPARTMENT_NAME = re.compile(rf"([^\s、。,はがのをにでと]{{1,20}}{DEPARTMENT_UNIT})")
 
@@ -36,6 +38,8 @@ class ActionSubsidyAmount(ManabiAction):
     action_name = "action_subsidy_amount"
 
     async def answer(self, dispatcher, tracker, domain):
+        if questions.PAYMENT.search(latest_text(tracker)):  # 「G検定の補助はいつ入りますか？」: when, not how much
+            return await delegate(ActionSubsidyProcedure(), dispatcher, tracker, domain)
         cat = catalogue()
         other = cat.uncatalogued_exam_name(latest_text(tracker))
         if other:
@@ -62,20 +66,28 @@ class ActionSubsidyProcedure(ManabiAction):
             send(dispatcher, replies.not_our_exam(cat, other))
             return []
         exam_id = mentioned(tracker, "exam")
-        send(dispatcher, self.one_fact(cat, latest_text(tracker))
-             or replies.procedure(cat, cat.exam(exam_id) if exam_id else None))
+        remembered = cat.exam(exam_id or tracker.get_slot("exam") or "")
+        send(dispatcher, self.one_fact(cat, latest_text(tracker), remembered) or replies.procedure(cat, remembered))
         return [SlotSet("exam", exam_id)] if exam_id else []
 
     @staticmethod
-    def one_fact(cat, text: str) -> Optional[Reply]:
-        """「いつ振り込まれる？」「申請期限は？」: that part of the procedure alone."""
+    def one_fact(cat, text: str, exam: Optional[Dict[str, Any]]) -> Optional[Reply]:
+        """「いつ振り込まれる？」「申請期限は？」「対象者は？」: that part of the procedure alone."""
         if questions.WHOLE_PROCEDURE.search(text):
             return None
         if questions.PAYMENT.search(text):
             return replies.payment(cat)
         if questions.DEADLINE.search(text):
             return replies.application_deadline(cat)
+        if questions.TARGET.search(text):
+            return replies.who_is_eligible(cat, exam)
         return None
+
+
+def denied(tracker: Tracker) -> bool:
+    """True if the current answer denies what it names (a button payload never does)."""
+    text = latest_text(tracker)
+    return not text.startswith("/") and bool(NEGATED.search(text))
 
 
 def known_facts(tracker: Tracker, facts: List[str]) -> Dict[str, Optional[str]]:
@@ -107,9 +119,13 @@ class ValidateSubsidyForm(FormValidationAction):
         return self._reject(dispatcher, "exam", replies.ask_exam(catalogue()).text)
 
     async def validate_employment_type(self, value, dispatcher, tracker, domain):
+        if denied(tracker):  # 「正規職員ではありません」 says what they are not: ask which they are
+            value = None
         return self._vocabulary(value, "employment_type", dispatcher)
 
     async def validate_pass_status(self, value, dispatcher, tracker, domain):
+        if denied(tracker):  # 「合格ではないです」 is not passed; a denied "not passed" is unclear
+            value = "not_passed" if value == "passed" else None
         return self._vocabulary(value, "pass_status", dispatcher)
 
     async def extract_pass_status(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
@@ -131,7 +147,7 @@ class ValidateSubsidyForm(FormValidationAction):
         return {"department": names[-1]} if names else {}
 
     async def validate_department(self, value, dispatcher, tracker, domain):
-        if value:
+        if value and not denied(tracker):
             return {"department": value}
         return self._reject(dispatcher, "department", replies.ask_department().text)
 
@@ -148,6 +164,7 @@ class ValidateSubsidyForm(FormValidationAction):
 
 
 class ActionAskExam(ManabiAction):
+    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_exam"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -156,6 +173,7 @@ class ActionAskExam(ManabiAction):
 
 
 class ActionAskEmploymentType(ManabiAction):
+    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_employment_type"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -164,6 +182,7 @@ class ActionAskEmploymentType(ManabiAction):
 
 
 class ActionAskPassStatus(ManabiAction):
+    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_pass_status"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -176,6 +195,7 @@ class ActionAskPassStatus(ManabiAction):
 
 
 class ActionAskDepartment(ManabiAction):
+    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_department"
 
     async def answer(self, dispatcher, tracker, domain):

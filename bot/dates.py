@@ -98,7 +98,7 @@ _RELATIVE_YEARS = ((("再来年", "さらいねん"), 2), (("来年", "らいね
 # 「その次の月は？」 after 「1月の研修は？」: relative to the period talked about before (else to today).
 _FOLLOWING_MONTH = ("次の月", "翌月", "つぎのつき", "よくげつ")
 _PRECEDING_MONTH = ("前の月", "前月", "まえのつき", "ぜんげつ")
-_UNTIL_YEAR_END = ("年内", "ねんない")
+_UNTIL_YEAR_END = ("年内", "今年中", "ねんない", "ことしじゅう")
 _UNTIL_FISCAL_YEAR_END = ("年度内", "ねんどない", "今年度中", "年度末まで")
 _NEW_YEAR = ("年明け", "年始", "としあけ", "ねんし")
 

@@ -22,7 +22,7 @@ FUZZY_KINDS = ("course", "exam", "department", "employment_type")
 
 
 # A name that looks like an exam's (「英検」「簿記検定」「TOEIC試験」): word characters before 検定/試験/検.
-_EXAM_LIKE = re.compile(r"([0-9A-Za-z\u30a1-\u30ff\u4e00-\u9fff]{1,12}?(?:検定|試験|検))")
+_EXAM_LIKE = re.compile(r"([0-9A-Za-z\u30a1-\u30ff\u4e00-\u9fff]{1,12}?(?:検定|試験|検|[0-9０-９一二三準]+級)|TOEIC|TOEFL)")
 # Words ending like that which name no particular exam.
 _GENERIC_EXAM_WORDS = ("受検", "資格試験", "国家試験", "検定試験", "本試験", "模擬試験", "試験")
 

@@ -5,6 +5,8 @@ same key. Exact occurrences win (longest first); then, in the text not yet cover
 or more characters may match with a bounded edit distance (ITパスポード → ITパスポート). Short ASCII
 keys (FE, AP) match only as whole words and never fuzzily, so "apps" is not 応用情報. A fuzzy match
 may not begin or end inside a katakana or Latin word, so 「ITスキル」 is not a mistyped ITパス.
+A name right after a negating prefix (不, 非, 未, 無) is not a mention of it: 「不合格でした」 is not
+「合格でした」 and 「非正規」 is not 「正規」 (the longer match would otherwise win).
 Names written only in kana need five characters to match fuzzily: a kana is a whole syllable, and a
 four-kana name with one syllable changed is usually another word (じゅけん, 受験, is not ジーケン).
 """
@@ -17,6 +19,7 @@ from bot.text.normalize import MappedText, is_ascii_word, is_kana, match_key, ma
 
 FUZZY_MIN_LENGTH = 4
 KANA_FUZZY_MIN_LENGTH = 5  # for keys made only of kana (see module docstring)
+NEGATING_PREFIXES = "不非未無"
 
 Candidate = Tuple["Alias", int, int, int]  # alias, start, end (in key text), edit distance
 
@@ -119,7 +122,8 @@ class AliasMatcher:
         「ITパスポード」 is read as one mistyped ITパスポート rather than an exact ITパス plus noise.
         """
         mapped = match_key_with_offsets(text)
-        candidates = self._exact_candidates(mapped.text, kinds) + self._fuzzy_candidates(mapped, text, kinds)
+        candidates = [c for c in self._exact_candidates(mapped.text, kinds) + self._fuzzy_candidates(mapped, text, kinds)
+                      if not (c[1] > 0 and mapped.text[c[1] - 1] in NEGATING_PREFIXES)]
         candidates.sort(key=lambda c: (-(c[2] - c[1] - 2 * c[3]), c[3], c[1]))
         taken = [False] * len(mapped.text)
         found: List[Match] = []

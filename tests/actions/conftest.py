@@ -45,10 +45,27 @@ def saved_tracker(name: str) -> Tracker:
 
 
 def run(action, some_tracker: Tracker, domain: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
-    """Run an action; returns (events, messages sent)."""
+    """Run an action; returns (events, messages sent). The ``answered_as`` record every answer ends
+    with is left out (tests/actions/test_follow_ups.py checks it): see :func:`answered_as`."""
+    events, messages = run_all(action, some_tracker, domain)
+    return [e for e in events if not _is_answer_record(e)], messages
+
+
+def run_all(action, some_tracker: Tracker, domain: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """Run an action; returns all its events and the messages sent."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, some_tracker, domain))
     return events, dispatcher.messages
+
+
+def answered_as(events: List[Dict[str, Any]]) -> Optional[str]:
+    """The action an answer was recorded as (actions/follow_ups.py)."""
+    records = [e["value"] for e in events if _is_answer_record(e)]
+    return records[-1] if records else None
+
+
+def _is_answer_record(event: Dict[str, Any]) -> bool:
+    return event.get("event") == "slot" and event.get("name") == "answered_as"
 
 
 def texts(messages: List[Dict[str, Any]]) -> str:

@@ -180,6 +180,18 @@ async def test_name():
     assert slots["reg_name"] is None and "お名前を教えてください" in texts(messages)
 
 
+@pytest.mark.parametrize("text", ["市民課", "市民課です"])
+async def test_a_department_given_as_the_name_is_asked_again(text):
+    """QA: 「市民課」 to 「お名前は？」 was stored as the name 市民課."""
+    slots, messages = await validate(text, "reg_name", entities=[("department", "shimin")])
+    assert slots["reg_name"] is None and "お名前" in texts(messages)
+
+
+async def test_a_surname_ending_like_a_unit_is_a_name():
+    slots, _ = await validate("阿部です", "reg_name")
+    assert slots["reg_name"] == "阿部"
+
+
 @pytest.mark.parametrize("text, entities, department", [
     ("市民課の佐藤です", [("department", "shimin")], "市民課"), ("総務部総務課の佐藤です", [], "総務部総務課")])
 async def test_a_name_with_the_department_fills_both(text, entities, department):

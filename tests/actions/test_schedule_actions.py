@@ -177,3 +177,9 @@ def test_where_right_after_the_amount_is_where_to_apply(manabi_env, domain):
 def test_two_facts_asked_together_get_both(manabi_env, domain):
     messages = run(ActionCourseDetails(), tracker("会場と定員は？", "ask_course_details", slots={"course": "leader"}), domain)[1]
     assert len(messages) == 2 and "会場" in messages[0]["text"] and "定員は20名" in messages[1]["text"]
+
+
+def test_a_course_list_for_a_period_lists_that_period(manabi_env, domain):
+    """QA: 「年内の研修一覧」 (list_courses) gave every course, January–March included."""
+    reply = texts(run(ActionListCourses(), tracker("年内に受けられる研修の一覧", "list_courses"), domain)[1])
+    assert reply.startswith("年内（11月24日（火）〜12月31日（木））の研修は") and "2027年1月" not in reply

@@ -5,6 +5,7 @@ import pytest
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import catalogue
 from actions.subsidies import (ActionAskPassStatus, ActionSubsidyAmount, ActionSubsidyProcedure,
                                ActionSubsidyVerdict, ValidateSubsidyForm)
 from tests.actions.conftest import run, saved_tracker, slot_events, texts, tracker
@@ -174,3 +175,41 @@ def test_when_is_it_paid_gets_the_payment_alone(manabi_env, domain):
 def test_procedure_question_about_one_part(manabi_env, domain, text, starts):
     reply = texts(run(ActionSubsidyProcedure(), tracker(text, "ask_subsidy_procedure"), domain)[1])
     assert reply.startswith(starts)
+
+
+def validated(method, value, text):
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(getattr(ValidateSubsidyForm(), method)(value, dispatcher, tracker(text), {}))
+    return result, texts(dispatcher.messages)
+
+
+@pytest.mark.parametrize("method, value, text, kept", [
+    # An answer that names a fact to deny it is not that fact (QA: these were eligible verdicts).
+    ("validate_employment_type", "regular", "正規職員ではありません", None),
+    ("validate_employment_type", "regular", "正規じゃないです", None),
+    ("validate_employment_type", "regular", "正規職員です", "regular"),
+    ("validate_pass_status", "passed", "合格ではないです", "not_passed"),
+    ("validate_pass_status", "passed", "合格しました", "passed"),
+    ("validate_department", "digital_strategy", "デジタル行政戦略課ではありません", None),
+    ("validate_department", "digital_strategy", "デジタル行政戦略課です", "digital_strategy"),
+])
+def test_a_denied_fact_is_not_taken(manabi_env, method, value, text, kept):
+    result, said = validated(method, value, text)
+    assert list(result.values()) == [kept]
+    assert ("うまく読み取れませんでした" in said) == (kept is None)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("不合格でした", "not_passed"),        # not 「合格でした」 (the QA round's wrong verdict)
+    ("合格発表待ちです", "not_passed"),
+    ("まだ合格していません", "not_passed"),
+])
+def test_not_passed_answers(manabi_env, domain, text, expected):
+    """What the form's slot gets: the entity the NLU would find, else the form's own reading."""
+    match = catalogue().matcher.best(text, "pass_status")
+    if match:
+        assert match.target == expected
+    else:
+        answered = tracker(text, slots={"exam": "itpass", "requested_slot": "pass_status"})
+        assert asyncio.run(ValidateSubsidyForm().extract_pass_status(CollectingDispatcher(), answered, domain)) == \
+            {"pass_status": expected}

@@ -195,3 +195,19 @@ def test_two_exams_and_new_date_words(user):
     user.say("らいげつのけんしゅうは？", "2026年12月の研修は2件です")
     user.say("来年度の研修は？", "令和9年度（2027年4月〜2028年3月）")
     user.say("G検定の次の試験日は？", "日本ディープラーニング協会", absent=["勉強法です"])
+
+
+def test_denials_are_not_read_as_what_they_deny(user):
+    """QA round 2: 「不合格でした」 and 「正規職員ではありません」 gave 「補助の対象です」."""
+    user.say("ITパスポートの補助の対象になりますか？", "任用形態")
+    user.say("正規職員ではありません", "任用形態", absent=["補助の対象です"])
+    user.say("正規職員です", "合格していますか")
+    user.say("不合格でした", "補助の対象外", absent=["補助の対象です"])
+
+
+def test_a_name_alone_continues_the_previous_answer(user):
+    user.say("iパスの勉強方法は？", "ITパスポート試験**の勉強法です")
+    user.say("G検は？", "G検定**の勉強法です", absent=["試験日程"])
+    user.say("補助の申請方法は？", "必要書類")
+    user.say("期限はいつまで？", "合格発表日から3か月以内")
+    user.say("どこに出せばいい？", "電子申請システム")

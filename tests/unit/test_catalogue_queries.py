@@ -71,3 +71,13 @@ def test_aliases_resolve(catalogue, text, kind, target):
 def test_missing_database(tmp_path):
     with pytest.raises(CatalogueMissing):
         Catalogue(tmp_path / "none.sqlite")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("英検の受験料は？", "英検"), ("簿記2級の補助は？", "簿記2級"), ("TOEICも補助の対象？", "TOEIC"),
+    ("秘書検定は？", "秘書検定"),
+    ("G検の補助は？", None), ("情報処理技術者試験の補助", None), ("資格試験の補助はある？", None),
+    ("補助はいくら？", None),
+])
+def test_exams_we_do_not_cover_are_named(catalogue, text, name):
+    assert catalogue.uncatalogued_exam_name(text) == name

@@ -94,3 +94,7 @@ def test_the_following_month_counts_from_the_period_asked_about_before():
     assert find_period("その次の月は？", TODAY, previous=january).label == "2027年2月"
     assert find_period("前の月は？", TODAY, previous=january).label == "2026年12月"
     assert find_period("翌月は？", TODAY).label == "2026年12月"  # nothing asked before: from today
+
+
+def test_this_year_until_its_end():
+    assert find_period("今年中に受けたい", TODAY).end == dt.date(2026, 12, 31)

@@ -10,7 +10,10 @@ ALIASES = (
     + [Alias("exam", "g_kentei", s) for s in ["G検定", "G検", "ジーケン"]]
     + [Alias("course", "leader", s) for s in ["リーダー研修", "リーダーけんしゅう"]]
     + [Alias("course", "ai_study", s) for s in ["AI勉強会", "G検定対策勉強会"]]
-    + [Alias("pass_status", "passed", s) for s in ["受かりました"]]
+    + [Alias("pass_status", "passed", s) for s in ["受かりました", "合格でした"]]
+    + [Alias("pass_status", "not_passed", s) for s in ["不合格"]]
+    + [Alias("employment_type", "regular", s) for s in ["正規", "正規職員"]]
+    + [Alias("employment_type", "fiscal_year", s) for s in ["非常勤"]]
 )
 
 
@@ -40,6 +43,12 @@ def matcher():
     ("あいぱすのじゅけんりょう", [("exam", "itpass", "あいぱす")]),
     ("りーだーけんしゅうの定員", [("course", "leader", "りーだーけんしゅう")]),
     ("りーだーけんしゅーってなにするの", [("course", "leader", "りーだーけんしゅー")]),
+    # after a negating prefix a name is not mentioned: the negative word wins
+    ("不合格でした", [("pass_status", "not_passed", "不合格")]),
+    ("合格でした", [("pass_status", "passed", "合格でした")]),
+    ("非正規です", []),
+    ("非常勤です", [("employment_type", "fiscal_year", "非常勤")]),
+    ("正規職員です", [("employment_type", "regular", "正規職員")]),
 ])
 def test_find(matcher, text, expected):
     assert [(m.kind, m.target, m.text) for m in matcher.find(text)] == expected
