@@ -134,7 +134,8 @@ def check_department(text: str) -> Checked:
     if len(value) > DEPARTMENT_MAX_CHARS:
         return Checked(None, f"所属は{DEPARTMENT_MAX_CHARS}文字以内で入力してください（例：市民課）。")
     if not re.search(DEPARTMENT_UNIT + "$", value):
-        return Checked(None, "所属は課・室・センターなど、組織の名前で教えてください（例：市民課、環境保全課、中央図書館）。")
+        return Checked(None, "所属は課・室・センターなど、組織の名前で教えてください"
+                             "（例：市民課、環境保全課、中央図書館。「人事」なら「人事課」のように）。")
     return Checked(value)
 
 

@@ -183,3 +183,8 @@ def test_a_course_list_for_a_period_lists_that_period(manabi_env, domain):
     """QA: 「年内の研修一覧」 (list_courses) gave every course, January–March included."""
     reply = texts(run(ActionListCourses(), tracker("年内に受けられる研修の一覧", "list_courses"), domain)[1])
     assert reply.startswith("年内（11月24日（火）〜12月31日（木））の研修は") and "2027年1月" not in reply
+
+
+def test_fact_questions_typed_in_hiragana(manabi_env, domain):
+    reply = texts(run(ActionCourseDetails(), tracker("しめきりは？", "ask_course_details", slots={"course": "leader"}), domain)[1])
+    assert "登録締切は**2027年3月31日（水）**" in reply and "カリキュラム" not in reply

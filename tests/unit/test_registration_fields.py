@@ -75,3 +75,7 @@ def test_recommendations_and_confirmations():
     ("佐藤ゆか", False), ("業務を効率化したい", False)])
 def test_questions_are_told_from_answers(text, question):
     assert fields.looks_like_question(text) is question
+
+
+def test_a_department_without_its_unit_is_asked_with_the_unit():
+    assert "「人事」なら「人事課」のように" in fields.check_department("人事").problem
