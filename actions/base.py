@@ -13,8 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import office_contact
-from actions.follow_ups import ANSWERED_AS, continued_answer
+from actions.context import ANSWERED_AS, office_contact
+from actions.follow_ups import continued_answer
 from bot.replies.base import contact_line
 
 logger = logging.getLogger(__name__)

@@ -94,6 +94,8 @@ def named_or_remembered(tracker: Tracker, kind: str, lookup: Callable[[str], Opt
     return [row for row in (lookup(i) for i in ids if i) if row]
 
 
+ANSWERED_AS = "answered_as"  # slot: what the last answer was given as (actions/follow_ups.py)
+
 # Bookkeeping actions that answer nothing themselves.
 _NOT_ANSWERS = {"action_listen", "action_session_start", "action_unlikely_intent", "action_core_fallback",
                 "action_restart", "action_back"}
@@ -111,7 +113,7 @@ def previous_answer(tracker: Tracker) -> Optional[str]:
             passed_current = True
         elif not passed_current:
             continue
-        elif kind == "slot" and event.get("name") == "answered_as" and event.get("value"):
+        elif kind == "slot" and event.get("name") == ANSWERED_AS and event.get("value"):
             return event.get("value")
         elif kind == "action" and event.get("name") not in _NOT_ANSWERS:
             return event.get("name")

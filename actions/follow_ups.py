@@ -18,8 +18,6 @@ from rasa_sdk import Tracker
 
 from actions.context import catalogue, latest_text, previous_answer
 
-ANSWERED_AS = "answered_as"
-
 # The kinds of name each per-item answer can be asked about again with just the name.
 ACCEPTS = {
     "action_study_tips": {"exam"},

@@ -11,9 +11,9 @@ from actions import questions
 from actions.base import ManabiAction, delegate
 from actions.context import (catalogue, latest_text, mentioned, named_or_remembered, office_contact, previous_answer,
                              previous_period, resolve, send, today)
+from actions.subsidies import ActionSubsidyProcedure
 from bot.dates import find_period
 from bot.replies import schedules as replies
-from actions.subsidies import ActionSubsidyProcedure
 from bot.replies.base import Reply
 
 

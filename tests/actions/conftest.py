@@ -11,6 +11,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.context import ANSWERED_AS
 from bot.settings import PROJECT_ROOT
 
 TRACKERS = Path(__file__).parent / "trackers"
@@ -65,7 +66,7 @@ def answered_as(events: List[Dict[str, Any]]) -> Optional[str]:
 
 
 def _is_answer_record(event: Dict[str, Any]) -> bool:
-    return event.get("event") == "slot" and event.get("name") == "answered_as"
+    return event.get("event") == "slot" and event.get("name") == ANSWERED_AS
 
 
 def texts(messages: List[Dict[str, Any]]) -> str:

@@ -29,37 +29,26 @@ def test_a_message_of_names_alone(manabi_env, text, kinds):
     assert named_kinds_alone(text) == kinds
 
 
-def test_a_name_alone_after_study_tips_gets_study_tips(manabi_env, domain):
-    """QA: 「iパスの勉強方法は？」 → 「G検は？」 gave G検定's exam dates (the NLU said ask_schedule)."""
-    state = tracker("G検は？", "ask_schedule", [("exam", "g_kentei")],
-                    events=conversation(("iパスの勉強方法は？", "action_study_tips", "action_study_tips"), now="G検は？"))
-    events, messages = run_all(ActionAnswerSchedule(), state, domain)
-    assert "G検定" in messages[0]["text"] and "勉強法" in texts(messages)
-    assert answered_as(events) == "action_study_tips"
-
-
-def test_a_name_alone_after_an_amount_gets_its_amount(manabi_env, domain):
-    state = tracker("じゃあFEは？", "ask_study_tips", [("exam", "fe")],
-                    events=conversation(("G検の補助はいくら", "action_subsidy_amount", "action_subsidy_amount"),
-                                        now="じゃあFEは？"))
-    events, messages = run_all(ActionStudyTips(), state, domain)
-    assert "**基本情報技術者試験**の受験料は7,500円" in texts(messages)
-    assert answered_as(events) == "action_subsidy_amount"
-
-
-def test_a_full_question_is_not_a_follow_up(manabi_env, domain):
-    state = tracker("FEの勉強法は？", "ask_study_tips", [("exam", "fe")],
-                    events=conversation(("G検の補助はいくら", "action_subsidy_amount", "action_subsidy_amount"),
-                                        now="FEの勉強法は？"))
-    events, messages = run_all(ActionStudyTips(), state, domain)
-    assert "勉強法です" in texts(messages) and answered_as(events) == "action_study_tips"
-
-
-def test_a_course_alone_after_study_tips_is_not_forced_into_study_tips(manabi_env, domain):
-    state = tracker("RPA研修は？", "ask_course_details", [("course", "rpa")],
-                    events=conversation(("G検の勉強法", "action_study_tips", "action_study_tips"), now="RPA研修は？"))
-    events, messages = run_all(ActionCourseDetails(), state, domain)
-    assert "RPA活用研修" in texts(messages) and answered_as(events) == "action_course_details"
+@pytest.mark.parametrize("before, now, intent, exam_or_course, action, expected, recorded_as", [
+    # QA: 「iパスの勉強方法は？」 → 「G検は？」 gave G検定's exam dates (the NLU said ask_schedule)
+    (("iパスの勉強方法は？", "action_study_tips"), "G検は？", "ask_schedule", ("exam", "g_kentei"),
+     ActionAnswerSchedule, "**G検定**の勉強法です", "action_study_tips"),
+    (("G検の補助はいくら", "action_subsidy_amount"), "じゃあFEは？", "ask_study_tips", ("exam", "fe"),
+     ActionStudyTips, "**基本情報技術者試験**の受験料は7,500円", "action_subsidy_amount"),
+    # a full question is not a follow-up
+    (("G検の補助はいくら", "action_subsidy_amount"), "FEの勉強法は？", "ask_study_tips", ("exam", "fe"),
+     ActionStudyTips, "**基本情報技術者試験**の勉強法です", "action_study_tips"),
+    # a course alone after study tips is not forced into study tips
+    (("G検の勉強法", "action_study_tips"), "RPA研修は？", "ask_course_details", ("course", "rpa"),
+     ActionCourseDetails, "**RPA活用研修**", "action_course_details"),
+])
+def test_a_name_alone_continues_the_previous_answer(manabi_env, domain, before, now, intent, exam_or_course,
+                                                     action, expected, recorded_as):
+    earlier_text, earlier_action = before
+    state = tracker(now, intent, [exam_or_course], events=conversation((earlier_text, earlier_action, earlier_action),
+                                                                       now=now))
+    events, messages = run_all(action(), state, domain)
+    assert expected in texts(messages) and answered_as(events) == recorded_as
 
 
 def test_subsidy_follow_ups_stay_on_the_subsidy(manabi_env, domain):
