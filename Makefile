@@ -7,7 +7,7 @@ PYTHON := .venv/bin/python
 export TF_CPP_MIN_LOG_LEVEL := 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run serve test setup catalogue train eval bench clean
+.PHONY: run serve test lint setup catalogue train eval bench clean
 
 run: catalogue train
 	$(PYTHON) -m bot run
@@ -17,6 +17,12 @@ serve: catalogue train
 
 test: catalogue train
 	$(PYTHON) -m pytest
+
+# One style and type-checked code: ruff (lint + format check) and mypy on bot/ and actions/.
+lint: setup
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check --quiet . || { echo "run: .venv/bin/ruff format ."; exit 1; }
+	@.venv/bin/mypy
 
 setup:
 	@scripts/setup.sh

@@ -1,11 +1,12 @@
 """Actions for who to ask, and for questions Manabi cannot answer (logged for the office)."""
+
 from __future__ import annotations
 
 import logging
 
-from actions.base import ManabiAction
 from rasa_sdk.events import FollowupAction, SlotSet, UserUtteranceReverted
 
+from actions.base import ManabiAction
 from actions.context import catalogue, latest_intent, latest_text, mentioned, office_contact, send, state_db
 from bot.replies import assistance as replies
 from bot.state.unanswered import log_question
@@ -31,9 +32,15 @@ def log_unanswered(tracker, reason: str) -> None:
     if not text.strip() or text.startswith("/"):
         return
     try:
-        log_question(state_db(), sender_id=tracker.sender_id, text=text, reason=reason,
-                     channel=tracker.get_latest_input_channel(),
-                     intent=guessed.get("name"), confidence=guessed.get("confidence"))
+        log_question(
+            state_db(),
+            sender_id=tracker.sender_id,
+            text=text,
+            reason=reason,
+            channel=tracker.get_latest_input_channel(),
+            intent=guessed.get("name"),
+            confidence=guessed.get("confidence"),
+        )
     except Exception:
         logger.exception("could not log an unanswered question")
 
@@ -49,8 +56,12 @@ class ActionLogUnanswered(ManabiAction):
             send(dispatcher, replies.blank_message())
             return []
         log_unanswered(tracker, "low_confidence" if low_confidence else "out_of_scope")
-        send(dispatcher, replies.cannot_answer(office_contact(), low_confidence,
-                                               asked_in_english=replies.is_english(latest_text(tracker))))
+        send(
+            dispatcher,
+            replies.cannot_answer(
+                office_contact(), low_confidence, asked_in_english=replies.is_english(latest_text(tracker))
+            ),
+        )
         return []
 
 
@@ -63,6 +74,7 @@ class ActionCoreFallback(ManabiAction):
     revert the rule policy would predict this fallback again and again until Rasa's circuit breaker
     stops the turn and leaves the conversation stuck.
     """
+
     records_answer = False  # a question or a fallback, not an answer
 
     action_name = "action_core_fallback"

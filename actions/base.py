@@ -4,10 +4,11 @@ An answering action also records what it answered as (slot ``answered_as``) and,
 only names something for the previous answer (「G検は？」 after study tips), lets that answer's action
 reply instead (:mod:`actions.follow_ups`).
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text, Type
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -18,12 +19,14 @@ from actions.follow_ups import continued_answer
 from bot.replies.base import contact_line
 
 logger = logging.getLogger(__name__)
-Events = List[Dict[Text, Any]]
+Events = list[dict[str, Any]]
 
 
 def apology() -> str:
-    return ("申し訳ありません、ただいまお答えを準備できませんでした。時間をおいてもう一度お試しいただくか、"
-            f"{contact_line(office_contact())}へお問い合わせください。")
+    return (
+        "申し訳ありません、ただいまお答えを準備できませんでした。時間をおいてもう一度お試しいただくか、"
+        f"{contact_line(office_contact())}へお問い合わせください。"
+    )
 
 
 class ManabiAction(Action):
@@ -31,18 +34,17 @@ class ManabiAction(Action):
 
     action_name = ""
     records_answer = True  # False for a form's questions and the fallback: they answer nothing
-    by_name: Dict[str, Type["ManabiAction"]] = {}
+    by_name: dict[str, type[ManabiAction]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.action_name:
             ManabiAction.by_name[cls.action_name] = cls
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return self.action_name
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> Events:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
         try:
             if not self.records_answer:
                 return await self.answer(dispatcher, tracker, domain) or []
@@ -55,13 +57,13 @@ class ManabiAction(Action):
             dispatcher.utter_message(text=apology())
             return []
 
-    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                     domain: Dict[Text, Any]) -> Events:
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
         raise NotImplementedError
 
 
-async def delegate(action: ManabiAction, dispatcher: CollectingDispatcher, tracker: Tracker,
-                   domain: Dict[Text, Any]) -> Events:
+async def delegate(
+    action: ManabiAction, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+) -> Events:
     """Let ``action`` answer this message; the answer is remembered as ``action``'s."""
     return recorded(action.action_name, await action.answer(dispatcher, tracker, domain) or [])
 

@@ -7,9 +7,8 @@
 Cancelling and promoting the first of the waitlist happen in one transaction
 (:func:`bot.registrations.store.cancel`).
 """
-from __future__ import annotations
 
-from typing import List, Optional, Text, Tuple
+from __future__ import annotations
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -17,18 +16,29 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.base import ManabiAction
 from actions.context import latest_text, mentioned, message_entities, send, state_db
-from actions.registration_support import (CANCELLATION_DIGRESSIONS, CANCELLATION_LEAVE, CANCELLATION_SLOTS, HALT,
-                                          FormStepAction, GuardedFormValidation, Slots, confirmation, is_answer,
-                                          person_id, registrations_of, reset)
+from actions.registration_support import (
+    CANCELLATION_DIGRESSIONS,
+    CANCELLATION_LEAVE,
+    CANCELLATION_SLOTS,
+    HALT,
+    FormStepAction,
+    GuardedFormValidation,
+    Slots,
+    confirmation,
+    is_answer,
+    person_id,
+    registrations_of,
+    reset,
+)
 from bot.registrations import store
 from bot.registrations.model import Registration
 from bot.replies import registration as replies
 from bot.replies.registration import CohortView
 
-Active = List[Tuple[CohortView, Registration]]
+Active = list[tuple[CohortView, Registration]]
 
 
-def target_in_message(tracker: Tracker, active: Active) -> Optional[str]:
+def target_in_message(tracker: Tracker, active: Active) -> str | None:
     """The active registration the message points at (a cohort button, or a course with exactly one)."""
     ids = [r.cohort_id for _, r in active]
     explicit = [c for c in message_entities(tracker, "cohort") if c in ids]
@@ -39,7 +49,7 @@ def target_in_message(tracker: Tracker, active: Active) -> Optional[str]:
     return of_course[0] if len(of_course) == 1 else None
 
 
-def chosen(tracker: Tracker) -> Optional[Tuple[CohortView, Registration]]:
+def chosen(tracker: Tracker) -> tuple[CohortView, Registration] | None:
     target = tracker.get_slot("reg_cancel_target")
     return next(((v, r) for v, r in registrations_of(tracker, active_only=True) if r.cohort_id == target), None)
 
@@ -59,10 +69,10 @@ class ActionCancellationStart(FormStepAction):
 
 
 class ValidateCancelRegistrationForm(GuardedFormValidation):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_cancel_registration_form"
 
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         return [] if tracker.get_slot(HALT) else ["reg_cancel_target", "reg_cancel_confirm"]
 
     def _answering(self, tracker: Tracker, slot: str) -> bool:
@@ -131,7 +141,8 @@ class ActionCancellationSubmit(FormStepAction):
             return reset()
         (course, cohort), registration = found
         result = store.cancel(state_db(), person_id(tracker), registration.cohort_id, cohort["seats"])
-        send(dispatcher, replies.cancelled((course, cohort)) if result.cancelled
-             else replies.already_cancelled((course, cohort)))
+        send(
+            dispatcher,
+            replies.cancelled((course, cohort)) if result.cancelled else replies.already_cancelled((course, cohort)),
+        )
         return reset()
-

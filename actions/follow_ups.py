@@ -9,10 +9,10 @@
 
 This module decides; :class:`actions.base.ManabiAction` carries it out.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Optional, Set
 
 from rasa_sdk import Tracker
 
@@ -28,26 +28,27 @@ ACCEPTS = {
 }
 _BEFORE = re.compile(r"(じゃあ|じゃ|では|それなら|なら|あと|次は)?[、,\s]*")
 _BETWEEN = re.compile(r"[とや、,・\s]*")
-_AFTER = re.compile(r"(は|も|なら|だと|だったら|って|の場合は?|では|の方は|のほうは)?"
-                    r"(どう(ですか|でしょうか?|なの|かな)?)?(ですか)?[？?。!！\s]*")
+_AFTER = re.compile(
+    r"(は|も|なら|だと|だったら|って|の場合は?|では|の方は|のほうは)?"
+    r"(どう(ですか|でしょうか?|なの|かな)?)?(ですか)?[？?。!！\s]*"
+)
 
 
-def named_kinds_alone(text: str) -> Optional[Set[str]]:
+def named_kinds_alone(text: str) -> set[str] | None:
     """The kinds of the names in ``text`` if it says nothing but them (with particles), else None."""
     if not text or text.startswith("/"):
         return None
     matches = catalogue().matcher.find(text, kinds=["exam", "course"])
     if not matches:
         return None
-    pieces = [text[:matches[0].start]] + [text[a.end:b.start] for a, b in zip(matches, matches[1:])]
-    rest = text[matches[-1].end:]
-    if not (_BEFORE.fullmatch(pieces[0]) and all(_BETWEEN.fullmatch(p) for p in pieces[1:])
-            and _AFTER.fullmatch(rest)):
+    pieces = [text[: matches[0].start]] + [text[a.end : b.start] for a, b in zip(matches, matches[1:])]
+    rest = text[matches[-1].end :]
+    if not (_BEFORE.fullmatch(pieces[0]) and all(_BETWEEN.fullmatch(p) for p in pieces[1:]) and _AFTER.fullmatch(rest)):
         return None
     return {match.kind for match in matches}
 
 
-def continued_answer(tracker: Tracker, current_action: str) -> Optional[str]:
+def continued_answer(tracker: Tracker, current_action: str) -> str | None:
     """The previous answer's action if this message only names something for it to answer about."""
     previous = previous_answer(tracker)
     if previous is None or previous == current_action or previous not in ACCEPTS:

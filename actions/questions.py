@@ -4,6 +4,7 @@
 says what the question is about (a course, the subsidy); these patterns say which part of it.
 Patterns also carry the all-hiragana spelling (「しめきりは？」); callers match the message as typed.
 """
+
 import re
 
 VENUE = re.compile(r"会場|場所|どこで|オンライン|対面|形式|かいじょう|ばしょ|おんらいん")

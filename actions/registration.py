@@ -11,9 +11,8 @@ The person is ``tracker.sender_id`` (Teams: the stable aadObjectId). The form's 
 Rasa's tracker store and every registration is committed to the state DB before the reply, so
 restarting either server between two questions or after a registration loses nothing.
 """
-from __future__ import annotations
 
-from typing import Dict, Optional
+from __future__ import annotations
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -22,8 +21,18 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from actions.base import ManabiAction
 from actions.context import catalogue, mentioned, message_entities, office_contact, send, state_db, today
 from actions.registration_form import answers
-from actions.registration_support import (ALL_SLOTS, HALT, FormStepAction, cohort_in_message, open_views,
-                                          person_id, registrations_of, reset, teams_user_name, view)
+from actions.registration_support import (
+    ALL_SLOTS,
+    HALT,
+    FormStepAction,
+    cohort_in_message,
+    open_views,
+    person_id,
+    registrations_of,
+    reset,
+    teams_user_name,
+    view,
+)
 from bot.registrations import cohorts, fields, store
 from bot.registrations.model import Application
 from bot.replies import registration as replies
@@ -37,7 +46,7 @@ class ActionRegistrationStart(FormStepAction):
     failure_halts = True
 
     async def answer(self, dispatcher, tracker, domain):
-        known: Dict[str, Optional[str]] = {
+        known: dict[str, str | None] = {
             "reg_cohort": cohort_in_message(tracker),
             "reg_name": teams_user_name(tracker),
             "reg_department": department_name(mentioned(tracker, "department") or tracker.get_slot("department")),
@@ -53,7 +62,7 @@ class ActionRegistrationStart(FormStepAction):
         return reset() + [SlotSet(REQUESTED_SLOT, None)] + [SlotSet(k, v) for k, v in known.items() if v]
 
 
-def department_name(value: Optional[str]) -> Optional[str]:
+def department_name(value: str | None) -> str | None:
     """A catalogue department id as its name; free text as typed."""
     if not value:
         return None
@@ -100,6 +109,7 @@ class ActionAskRegMotivation(ManabiAction):
 
 class ActionAskRegConfirm(ManabiAction):
     """The summary of everything that will be stored, with はい / いいえ."""
+
     records_answer = False  # a question or a fallback, not an answer
 
     action_name = "action_ask_reg_confirm"
@@ -139,13 +149,20 @@ def submit(tracker: Tracker) -> Reply:
         return replies.missing_answers(office_contact(), missing)
     course, cohort = cohort_view
     application = Application(
-        cohort_id=cohort_id, person_id=person_id(tracker), name=given["name"], department=given["department"],
-        department_id=department_id(given["department"]), staff_number=given["staff_number"],
-        recommendation=given["recommendation"], motivation=given["motivation"],
+        cohort_id=cohort_id,
+        person_id=person_id(tracker),
+        name=given["name"],
+        department=given["department"],
+        department_id=department_id(given["department"]),
+        staff_number=given["staff_number"],
+        recommendation=given["recommendation"],
+        motivation=given["motivation"],
         manager_name=given["manager_name"] if given["recommendation"] == "manager" else None,
-        channel=tracker.get_latest_input_channel())
-    result = store.register(state_db(), application, cohort["seats"],
-                            gate=cohorts.closed_reason(catalogue(), cohort_id, today()))
+        channel=tracker.get_latest_input_channel(),
+    )
+    result = store.register(
+        state_db(), application, cohort["seats"], gate=cohorts.closed_reason(catalogue(), cohort_id, today())
+    )
     if result.outcome == store.ALREADY_REGISTERED and result.registration:
         return replies.already_registered(cohort_view, result.registration)
     if result.outcome == store.REFUSED:
@@ -155,7 +172,7 @@ def submit(tracker: Tracker) -> Reply:
     return replies.registered(cohort_view, result.registration, office_contact())
 
 
-def department_id(name: str) -> Optional[str]:
+def department_id(name: str) -> str | None:
     """The catalogue id of a department typed exactly as one of its names, else None."""
     match = catalogue().matcher.best(name, "department")
     return match.target if match and match.distance == 0 and match.text == name else None
@@ -167,12 +184,14 @@ class ActionRegistrationStop(FormStepAction):
     action_name = "action_registration_stop"
 
     async def answer(self, dispatcher, tracker, domain):
-        send(dispatcher, replies.stopped("取り消しの手続き" if last_form(tracker) == "cancel_registration_form"
-                                         else "登録"))
+        send(
+            dispatcher,
+            replies.stopped("取り消しの手続き" if last_form(tracker) == "cancel_registration_form" else "登録"),
+        )
         return reset(ALL_SLOTS)
 
 
-def last_form(tracker: Tracker) -> Optional[str]:
+def last_form(tracker: Tracker) -> str | None:
     """The form that was active most recently (the stop rules deactivate it first)."""
     for event in reversed(tracker.events):
         if event.get("event") == "active_loop" and event.get("name"):

@@ -12,20 +12,31 @@ when it answers the question asked (see :func:`actions.registration_support.is_a
 「やめる」 or 「来月の研修は？」 never becomes a name. A cohort that is closed, or one the person is
 already registered in, sets ``reg_halt``: the form ends with nothing stored.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.context import catalogue, latest_text, mentioned, message_entities, office_contact, send, state_db
-from actions.registration_support import (HALT, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, GuardedFormValidation,
-                                          Slots, cohort_in_message, cohort_status, confirmation, is_answer,
-                                          is_statement,
-                                          open_views, person_id)
+from actions.registration_support import (
+    HALT,
+    REGISTRATION_DIGRESSIONS,
+    REGISTRATION_LEAVE,
+    GuardedFormValidation,
+    Slots,
+    cohort_in_message,
+    cohort_status,
+    confirmation,
+    is_answer,
+    is_statement,
+    open_views,
+    person_id,
+)
 from actions.subsidies import DEPARTMENT_NAME
 from bot.registrations import fields, store
 from bot.registrations.model import CONFIRMED
@@ -35,11 +46,12 @@ from bot.replies import registration as replies
 class ValidateRegistrationForm(GuardedFormValidation):
     """Asks what is unknown, reads answers (never a digression), checks them (see the module docstring)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_registration_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: Dict[Text, Any]) -> List[Text]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[str]:
         if tracker.get_slot(HALT):
             return []
         slots = ["reg_cohort", "reg_name", "reg_department", "reg_staff_number", "reg_recommendation"]
@@ -49,8 +61,7 @@ class ValidateRegistrationForm(GuardedFormValidation):
 
     # --- reading the message ----------------------------------------------------------------
     def _answering(self, tracker: Tracker, slot: str, free_text: bool = True) -> bool:
-        return self.asked(tracker, slot) and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE,
-                                                       free_text)
+        return self.asked(tracker, slot) and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, free_text)
 
     def _free_text(self, tracker: Tracker, slot: str) -> Slots:
         return {slot: latest_text(tracker)} if self._answering(tracker, slot) else {}
@@ -72,8 +83,11 @@ class ValidateRegistrationForm(GuardedFormValidation):
 
     async def extract_reg_department(self, dispatcher, tracker, domain) -> Slots:
         asked = self._answering(tracker, "reg_department")
-        volunteered = (tracker.get_slot(REQUESTED_SLOT) is not None and tracker.get_slot("reg_department") is None
-                       and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, free_text=True))
+        volunteered = (
+            tracker.get_slot(REQUESTED_SLOT) is not None
+            and tracker.get_slot("reg_department") is None
+            and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, free_text=True)
+        )
         if not (asked or volunteered):
             return {}
         known = mentioned(tracker, "department")
@@ -91,8 +105,12 @@ class ValidateRegistrationForm(GuardedFormValidation):
         if self._answering(tracker, "reg_recommendation", free_text=False):
             return {"reg_recommendation": mentioned(tracker, "recommendation") or latest_text(tracker)}
         volunteered = message_entities(tracker, "recommendation")
-        if (volunteered and tracker.get_slot(REQUESTED_SLOT) and tracker.get_slot("reg_recommendation") is None
-                and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, free_text=True)):
+        if (
+            volunteered
+            and tracker.get_slot(REQUESTED_SLOT)
+            and tracker.get_slot("reg_recommendation") is None
+            and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, free_text=True)
+        ):
             return {"reg_recommendation": volunteered[0]}
         return {}
 
@@ -104,8 +122,9 @@ class ValidateRegistrationForm(GuardedFormValidation):
         (「子育て支援の申請手続きをオンライン化したい」 → ask_subsidy_procedure). When it is asked
         for, any statement long enough to be one is taken as the answer; questions and
         「やめる」 still are not."""
-        if self.asked(tracker, "reg_motivation") and is_statement(tracker, REGISTRATION_LEAVE,
-                                                                  fields.MOTIVATION_MIN_CHARS):
+        if self.asked(tracker, "reg_motivation") and is_statement(
+            tracker, REGISTRATION_LEAVE, fields.MOTIVATION_MIN_CHARS
+        ):
             return {"reg_motivation": latest_text(tracker)}
         return self._free_text(tracker, "reg_motivation")
 
@@ -145,8 +164,11 @@ class ValidateRegistrationForm(GuardedFormValidation):
     async def validate_reg_staff_number(self, value, dispatcher, tracker, domain) -> Slots:
         result = fields.check_staff_number(value or "", fields.staff_number_format())
         cohort_id = tracker.get_slot("reg_cohort")
-        if result.ok and cohort_id and store.others_with_staff_number(state_db(), cohort_id, result.value,
-                                                                      person_id(tracker)):
+        if (
+            result.ok
+            and cohort_id
+            and store.others_with_staff_number(state_db(), cohort_id, result.value, person_id(tracker))
+        ):
             # Someone else already applied with this number: a typo, or a colleague applying for them.
             result = fields.Checked(None, replies.staff_number_taken(office_contact()))
         return self.checked(dispatcher, tracker, "reg_staff_number", result)
@@ -161,7 +183,9 @@ class ValidateRegistrationForm(GuardedFormValidation):
         return result
 
     async def validate_reg_manager_name(self, value, dispatcher, tracker, domain) -> Slots:
-        return self.checked(dispatcher, tracker, "reg_manager_name", fields.check_name(value or "", what="所属長のお名前"))
+        return self.checked(
+            dispatcher, tracker, "reg_manager_name", fields.check_name(value or "", what="所属長のお名前")
+        )
 
     async def validate_reg_motivation(self, value, dispatcher, tracker, domain) -> Slots:
         return self.checked(dispatcher, tracker, "reg_motivation", fields.check_motivation(value or ""))
@@ -182,18 +206,26 @@ def is_department_name(text: str) -> bool:
     return bool(known) and known.start == 0 and known.end >= len(text.rstrip("。 "))
 
 
-def split_department(text: str) -> Tuple[Optional[str], str]:
+def split_department(text: str) -> tuple[str | None, str]:
     """「市民課の山田です」 → (市民課, 山田です); a text not opening with a department → (None, text)."""
     known = catalogue().matcher.best(text, "department")
     if known and known.start == 0:
-        rest = text[known.end:].lstrip("の 、")
+        rest = text[known.end :].lstrip("の 、")
         return (catalogue().vocabulary_name("department", known.target), rest) if rest else (None, text)
     match = _LEADING_DEPARTMENT.match(text)
     return (match.group("department"), match.group("rest")) if match else (None, text)
 
 
-def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
+def answers(tracker: Tracker) -> dict[str, str | None]:
     """The form's answers by field name (without the reg_ prefix)."""
-    return {slot[len("reg_"):]: tracker.get_slot(slot) for slot in
-            ("reg_name", "reg_department", "reg_staff_number", "reg_recommendation", "reg_manager_name",
-             "reg_motivation")}
+    return {
+        slot[len("reg_") :]: tracker.get_slot(slot)
+        for slot in (
+            "reg_name",
+            "reg_department",
+            "reg_staff_number",
+            "reg_recommendation",
+            "reg_manager_name",
+            "reg_motivation",
+        )
+    }

@@ -7,11 +7,13 @@ like a question (「…は？」「…ですか」), or is confidently one of th
 the intents that data/rules/registration.yml answers in the middle of the form before resuming it
 (tests check the two lists agree). A digression makes the form reject the turn, so the rule runs.
 """
+
 from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Text, Tuple
+from collections.abc import Iterable
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -22,18 +24,26 @@ from actions.base import ManabiAction, apology
 from actions.context import catalogue, latest_intent, latest_text, mentioned, message_entities, send, state_db, today
 from bot.registrations import cohorts, fields, store
 from bot.registrations.fields import looks_like_question, read_confirmation
-from bot.text.normalize import normalize
 from bot.registrations.model import Registration
 from bot.replies import registration as replies
 from bot.replies.registration import CohortView
+from bot.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
-Slots = Dict[Text, Any]
-Events = List[Dict[Text, Any]]
+Slots = dict[str, Any]
+Events = list[dict[str, Any]]
 
-REGISTRATION_SLOTS = ("reg_cohort", "reg_name", "reg_department", "reg_staff_number", "reg_recommendation",
-                      "reg_manager_name", "reg_motivation", "reg_confirm")
+REGISTRATION_SLOTS = (
+    "reg_cohort",
+    "reg_name",
+    "reg_department",
+    "reg_staff_number",
+    "reg_recommendation",
+    "reg_manager_name",
+    "reg_motivation",
+    "reg_confirm",
+)
 CANCELLATION_SLOTS = ("reg_cancel_target", "reg_cancel_confirm")
 HALT = "reg_halt"  # set when the form must end without asking more (closed cohort, already registered, …)
 ALL_SLOTS = REGISTRATION_SLOTS + CANCELLATION_SLOTS + (HALT,)
@@ -41,20 +51,45 @@ ALL_SLOTS = REGISTRATION_SLOTS + CANCELLATION_SLOTS + (HALT,)
 ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "nlu_fallback"})
 # Intents answered mid-form by a rule before the form resumes, and intents that leave the form
 # (see data/rules/registration.yml; tests check that the rules and these sets agree).
-REGISTRATION_DIGRESSIONS = frozenset({
-    "list_courses", "ask_schedule", "ask_course_details", "ask_subsidy_amount", "check_subsidy_eligibility",
-    "ask_subsidy_procedure", "ask_study_tips", "ask_contact", "help", "bot_identity", "greet", "thank",
-    "ask_my_registrations", "register_interest", "out_of_scope"})
+REGISTRATION_DIGRESSIONS = frozenset(
+    {
+        "list_courses",
+        "ask_schedule",
+        "ask_course_details",
+        "ask_subsidy_amount",
+        "check_subsidy_eligibility",
+        "ask_subsidy_procedure",
+        "ask_study_tips",
+        "ask_contact",
+        "help",
+        "bot_identity",
+        "greet",
+        "thank",
+        "ask_my_registrations",
+        "register_interest",
+        "out_of_scope",
+    }
+)
 REGISTRATION_LEAVE = frozenset({"stop", "goodbye", "cancel_registration"})
-CANCELLATION_DIGRESSIONS = frozenset({
-    "cancel_registration", "register_interest", "ask_my_registrations", "help", "ask_contact", "ask_schedule",
-    "ask_course_details", "greet", "thank", "out_of_scope"})
+CANCELLATION_DIGRESSIONS = frozenset(
+    {
+        "cancel_registration",
+        "register_interest",
+        "ask_my_registrations",
+        "help",
+        "ask_contact",
+        "ask_schedule",
+        "ask_course_details",
+        "greet",
+        "thank",
+        "out_of_scope",
+    }
+)
 CANCELLATION_LEAVE = frozenset({"stop", "goodbye"})
 DIGRESSION_CONFIDENCE = 0.8
 
 
-def is_answer(tracker: Tracker, digressions: FrozenSet[str], leave: FrozenSet[str],
-              free_text: bool = False) -> bool:
+def is_answer(tracker: Tracker, digressions: frozenset[str], leave: frozenset[str], free_text: bool = False) -> bool:
     """Is the latest message an attempt to answer the form's question (see the module docstring)?
 
     For free-text questions a digression intent predicted with less than DIGRESSION_CONFIDENCE
@@ -75,14 +110,18 @@ def is_answer(tracker: Tracker, digressions: FrozenSet[str], leave: FrozenSet[st
     return name not in digressions
 
 
-def is_statement(tracker: Tracker, leave: FrozenSet[str], min_chars: int) -> bool:
+def is_statement(tracker: Tracker, leave: frozenset[str], min_chars: int) -> bool:
     """A typed sentence of at least ``min_chars`` that is not a question and does not ask to leave."""
     text = latest_text(tracker).strip()
-    return (not text.startswith("/") and len(text) >= min_chars and not looks_like_question(text)
-            and latest_intent(tracker).get("name") not in leave)
+    return (
+        not text.startswith("/")
+        and len(text) >= min_chars
+        and not looks_like_question(text)
+        and latest_intent(tracker).get("name") not in leave
+    )
 
 
-def confirmation(tracker: Tracker) -> Optional[str]:
+def confirmation(tracker: Tracker) -> str | None:
     """'yes' / 'no' from はい/いいえ (intent, button or plain words); else the raw text for the
     validator to explain what is expected."""
     name = latest_intent(tracker).get("name")
@@ -94,7 +133,7 @@ def confirmation(tracker: Tracker) -> Optional[str]:
     return read_confirmation(text) or (text if not text.startswith("/") else None)
 
 
-def reset(slots: Iterable[str] = ALL_SLOTS) -> List[Dict[str, Any]]:
+def reset(slots: Iterable[str] = ALL_SLOTS) -> list[dict[str, Any]]:
     return [SlotSet(slot, None) for slot in slots]
 
 
@@ -102,7 +141,7 @@ def person_id(tracker: Tracker) -> str:
     return tracker.sender_id
 
 
-def teams_user_name(tracker: Tracker) -> Optional[str]:
+def teams_user_name(tracker: Tracker) -> str | None:
     """The display name the Teams channel attached to the message, if any."""
     metadata = (tracker.latest_message or {}).get("metadata") or {}
     teams = metadata.get("teams") or {}
@@ -111,7 +150,7 @@ def teams_user_name(tracker: Tracker) -> Optional[str]:
 
 
 # --- cohorts --------------------------------------------------------------------------------
-def view(cohort_id: str) -> Optional[CohortView]:
+def view(cohort_id: str) -> CohortView | None:
     """(course, cohort with its effective deadline) for a catalogue cohort id."""
     status = cohort_status(cohort_id)
     if status is None:
@@ -119,18 +158,18 @@ def view(cohort_id: str) -> Optional[CohortView]:
     return catalogue().course(status.cohort["course_id"]), status.effective_cohort
 
 
-def cohort_status(cohort_id: str) -> Optional[cohorts.CohortStatus]:
+def cohort_status(cohort_id: str) -> cohorts.CohortStatus | None:
     return cohorts.status_of(catalogue(), state_db(), cohort_id, today())
 
 
-def open_views(course_id: Optional[str] = None) -> List[CohortView]:
+def open_views(course_id: str | None = None) -> list[CohortView]:
     """Open cohorts (of one course, or all), newest first."""
     cat = catalogue()
     found = cohorts.open_cohorts(cat, cohorts.overrides(state_db()), today(), course_id)
     return [(cat.course(s.cohort["course_id"]), s.effective_cohort) for s in found]
 
 
-def cohort_in_message(tracker: Tracker) -> Optional[str]:
+def cohort_in_message(tracker: Tracker) -> str | None:
     """A cohort the message names: a cohort button, a cohort's name (「第6期」, also a closed one,
     so that the form can say it is closed), a course (its open cohort, else its newest), or an open
     cohort's name."""
@@ -153,7 +192,7 @@ def cohort_in_message(tracker: Tracker) -> Optional[str]:
 
 
 # --- a person's registrations ---------------------------------------------------------------
-def registrations_of(tracker: Tracker, active_only: bool = False) -> List[Tuple[CohortView, Registration]]:
+def registrations_of(tracker: Tracker, active_only: bool = False) -> list[tuple[CohortView, Registration]]:
     """The person's registrations with their cohorts (cohorts gone from the catalogue are skipped)."""
     found = []
     for registration in store.for_person(state_db(), person_id(tracker), active_only=active_only):
@@ -167,11 +206,12 @@ def registrations_of(tracker: Tracker, active_only: bool = False) -> List[Tuple[
 class FormStepAction(ManabiAction):
     """An action around a form: if it fails, the person gets the apology and the form's slots are
     cleared (and ``failure_halts``: the form that follows ends at once), so no half state remains."""
+
     records_answer = False  # a question or a fallback, not an answer
 
     failure_halts = False
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
         try:
             return await self.answer(dispatcher, tracker, domain) or []
         except Exception:
@@ -184,10 +224,9 @@ class GuardedFormValidation(FormValidationAction, ABC):
     """A form validation whose unexpected failure becomes an apology and a cleanly ended form."""
 
     @abstractmethod
-    def name(self) -> Text:
-        ...
+    def name(self) -> str: ...
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         try:
             return await super().run(dispatcher, tracker, domain)
         except Exception:
@@ -195,8 +234,9 @@ class GuardedFormValidation(FormValidationAction, ABC):
             dispatcher.utter_message(text=apology())
             return [SlotSet(HALT, "error"), SlotSet(REQUESTED_SLOT, None)]
 
-    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: Dict[Text, Any]) -> Optional[Dict[Text, Any]]:
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any] | None:
         """Always name the next question (None: the form is complete or halted), rather than
         leaving it to Rasa when the list happens to equal the domain's."""
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)

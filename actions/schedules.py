@@ -1,7 +1,8 @@
 """Actions answering "what training is there", "when is X", "what is on in January", "what is X"."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -9,8 +10,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import questions
 from actions.base import ManabiAction, delegate
-from actions.context import (catalogue, latest_text, mentioned, named_or_remembered, office_contact, previous_answer,
-                             previous_period, resolve, send, today)
+from actions.context import (
+    catalogue,
+    latest_text,
+    mentioned,
+    named_or_remembered,
+    office_contact,
+    previous_answer,
+    previous_period,
+    resolve,
+    send,
+    today,
+)
 from actions.subsidies import ActionSubsidyProcedure
 from bot.dates import find_period
 from bot.replies import schedules as replies
@@ -33,8 +44,9 @@ class ActionAnswerSchedule(ManabiAction):
 
     action_name = "action_answer_schedule"
 
-    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                     domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         cat, day = catalogue(), today()
         course_id = mentioned(tracker, "course")
         period = find_period(latest_text(tracker), day, previous_period(tracker, day))
@@ -57,8 +69,10 @@ class ActionAnswerSchedule(ManabiAction):
 def exam_schedule(cat, exam_id: str, day) -> Reply:
     """Exam dates are the organiser's; point there, and to the course that prepares for it."""
     exam = cat.exam(exam_id)
-    text = (f"{exam['name']}の試験日程は実施団体（{exam['organizer']}）が公表しています。"
-            f"最新の日程は公式サイト（{exam['url']}）でご確認ください。")
+    text = (
+        f"{exam['name']}の試験日程は実施団体（{exam['organizer']}）が公表しています。"
+        f"最新の日程は公式サイト（{exam['url']}）でご確認ください。"
+    )
     if exam.get("related_course"):
         course_reply = replies.next_sessions(cat, cat.course(exam["related_course"]), day)
         return Reply(f"{text}\n\n庁内の対策として、{course_reply.text}", course_reply.buttons, course_reply.card)
@@ -76,8 +90,11 @@ class ActionCourseDetails(ManabiAction):
     async def answer(self, dispatcher, tracker, domain):
         cat = catalogue()
         text = latest_text(tracker)
-        if (not mentioned(tracker, "course") and previous_answer(tracker) in SUBSIDY_ANSWERS
-                and SUBSIDY_FOLLOW_UP.search(text)):
+        if (
+            not mentioned(tracker, "course")
+            and previous_answer(tracker) in SUBSIDY_ANSWERS
+            and SUBSIDY_FOLLOW_UP.search(text)
+        ):
             # 「期限は？」「対象者は？」「どこに出すの？」 right after a subsidy answer are about the subsidy
             return await delegate(ActionSubsidyProcedure(), dispatcher, tracker, domain)
         course_id = resolve(tracker, "course")
@@ -90,14 +107,16 @@ class ActionCourseDetails(ManabiAction):
         return [SlotSet("course", course_id)]
 
     @staticmethod
-    def facts_asked(cat, course, text: str) -> List[Reply]:
+    def facts_asked(cat, course, text: str) -> list[Reply]:
         """The one or more facts a question asks for (「会場と定員は？」 → both), else the description."""
         day = today()
         if questions.WHOLE_DESCRIPTION.search(text):
             return [replies.course_details(cat, course, day)]
-        answers = [(questions.DEADLINE, lambda: replies.deadline(cat, course, day)),
-                   (questions.TARGET, lambda: replies.target(cat, course, day)),
-                   (questions.VENUE, lambda: replies.venues(cat, course, day)),
-                   (questions.SEATS, lambda: replies.seats(cat, course, day, office_contact()))]
+        answers = [
+            (questions.DEADLINE, lambda: replies.deadline(cat, course, day)),
+            (questions.TARGET, lambda: replies.target(cat, course, day)),
+            (questions.VENUE, lambda: replies.venues(cat, course, day)),
+            (questions.SEATS, lambda: replies.seats(cat, course, day, office_contact())),
+        ]
         asked = [answer() for pattern, answer in answers if pattern.search(text)]
         return asked or [replies.course_details(cat, course, day)]

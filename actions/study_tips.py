@@ -1,5 +1,6 @@
 """Action answering "how do I study for X" (X from the message or the last exam discussed; every exam
 the message names, if it names several)."""
+
 from __future__ import annotations
 
 from rasa_sdk.events import SlotSet

@@ -4,10 +4,11 @@ The eligibility form asks only for the facts the 要綱's rules need for the cho
 the catalogue's rule rows), skips what is already known, and stops asking as soon as one rule
 has decided "not eligible".
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -18,8 +19,8 @@ from actions import questions
 from actions.base import ManabiAction, delegate
 from actions.context import catalogue, latest_text, mentioned, named_or_remembered, send
 from bot import rules as rules_engine
-from bot.replies import subsidies as replies
 from bot.registrations.fields import DEPARTMENT_UNIT
+from bot.replies import subsidies as replies
 from bot.replies.base import Reply
 
 FACT_QUESTIONS = {
@@ -71,7 +72,7 @@ class ActionSubsidyProcedure(ManabiAction):
         return [SlotSet("exam", exam_id)] if exam_id else []
 
     @staticmethod
-    def one_fact(cat, text: str, exam: Optional[Dict[str, Any]]) -> Optional[Reply]:
+    def one_fact(cat, text: str, exam: dict[str, Any] | None) -> Reply | None:
         """「いつ振り込まれる？」「申請期限は？」「対象者は？」: that part of the procedure alone."""
         if questions.WHOLE_PROCEDURE.search(text):
             return None
@@ -90,17 +91,17 @@ def denied(tracker: Tracker) -> bool:
     return not text.startswith("/") and bool(NEGATED.search(text))
 
 
-def known_facts(tracker: Tracker, facts: List[str]) -> Dict[str, Optional[str]]:
+def known_facts(tracker: Tracker, facts: list[str]) -> dict[str, str | None]:
     return {fact: tracker.get_slot(fact) for fact in facts}
 
 
 class ValidateSubsidyForm(FormValidationAction):
     """Decides which facts to ask for, and checks each answer against the catalogue."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_subsidy_form"
 
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         exam_id = tracker.get_slot("exam")
         if not exam_id:
             return ["exam"]
@@ -128,7 +129,7 @@ class ValidateSubsidyForm(FormValidationAction):
             value = "not_passed" if value == "passed" else None
         return self._vocabulary(value, "pass_status", dispatcher)
 
-    async def extract_pass_status(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    async def extract_pass_status(self, dispatcher, tracker, domain) -> dict[str, Any]:
         """Plain answers to 「合格していますか？」 that name no alias (「合格」「合格通知が届いた」)."""
         if tracker.get_slot("requested_slot") != "pass_status" or mentioned(tracker, "pass_status"):
             return {}
@@ -139,7 +140,7 @@ class ValidateSubsidyForm(FormValidationAction):
             return {"pass_status": "passed"}
         return {}
 
-    async def extract_department(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+    async def extract_department(self, dispatcher, tracker, domain) -> dict[str, Any]:
         """A department not in the catalogue list is kept as typed (it simply is not allowed)."""
         if tracker.get_slot("requested_slot") != "department" or mentioned(tracker, "department"):
             return {}
@@ -151,14 +152,14 @@ class ValidateSubsidyForm(FormValidationAction):
             return {"department": value}
         return self._reject(dispatcher, "department", replies.ask_department().text)
 
-    def _vocabulary(self, value, fact: str, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    def _vocabulary(self, value, fact: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
         if value and catalogue().vocabulary_name(fact, value):
             return {fact: value}
         question = replies.ask_vocabulary(catalogue(), fact, FACT_QUESTIONS[fact])
         return self._reject(dispatcher, fact, question.text)
 
     @staticmethod
-    def _reject(dispatcher: CollectingDispatcher, slot: str, question: str) -> Dict[Text, Any]:
+    def _reject(dispatcher: CollectingDispatcher, slot: str, question: str) -> dict[str, Any]:
         dispatcher.utter_message(text=f"すみません、うまく読み取れませんでした。{question}")
         return {slot: None}
 
@@ -188,9 +189,16 @@ class ActionAskPassStatus(ManabiAction):
     async def answer(self, dispatcher, tracker, domain):
         exam = catalogue().exam(tracker.get_slot("exam") or "")
         subject = f"{exam['name']}に" if exam else "その試験に"
-        send(dispatcher, Reply(f"{subject}はもう合格していますか？", [
-            {"title": "はい（合格済み）", "payload": '/inform{"pass_status":"passed"}'},
-            {"title": "いいえ（受験前・不合格）", "payload": '/inform{"pass_status":"not_passed"}'}]))
+        send(
+            dispatcher,
+            Reply(
+                f"{subject}はもう合格していますか？",
+                [
+                    {"title": "はい（合格済み）", "payload": '/inform{"pass_status":"passed"}'},
+                    {"title": "いいえ（受験前・不合格）", "payload": '/inform{"pass_status":"not_passed"}'},
+                ],
+            ),
+        )
         return []
 
 
@@ -225,7 +233,10 @@ class ActionSubsidyVerdict(ManabiAction):
         verdict = rules_engine.evaluate(rules, facts)
         if verdict.eligible is None:  # the form was left early: say what is still unknown
             missing = "、".join(replies.FACT_LABELS.get(f, f) for f in verdict.missing)
-            send(dispatcher, Reply(f"判定には{missing}の情報が必要です。もう一度「補助の対象になる？」と聞いてください。"))
+            send(
+                dispatcher,
+                Reply(f"判定には{missing}の情報が必要です。もう一度「補助の対象になる？」と聞いてください。"),
+            )
             return []
         send(dispatcher, replies.verdict_reply(cat, exam, verdict, facts))
         return [SlotSet("pass_status", None)]

@@ -1,4 +1,5 @@
 """``python -m benchmarks [--quick] …`` (same as ``python -m bot benchmark``)."""
+
 import sys
 
 from benchmarks.cli import main

@@ -6,6 +6,7 @@ it was before issue 5, and with each fix left out in turn, in interleaved rounds
 moment of the shared machine hits all variants alike. Reports medians; the effect of a fix is
 (its leave-one-out variant − all on). Results: var/benchmarks/ablation-<system>.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,21 +14,21 @@ import json
 import statistics
 import subprocess
 import sys
-from pathlib import Path
-from typing import Dict, List, Tuple
 
 from benchmarks.systems import BENCH_DIR, SYSTEMS
 from bot.settings import PROJECT_ROOT
 from bot.speedups import FIXES
 
-Variant = Tuple[str, str, str]  # label, fixes off, tracker store
+Variant = tuple[str, str, str]  # label, fixes off, tracker store
 
 
-def variants(system: str) -> List[Variant]:
-    found: List[Variant] = [("all fixes", "", "manabi"),
-                            ("before issue 5", ",".join(FIXES), "previous"),
-                            ("without: tracker store event cache", "", "manabi-nocache"),
-                            ("without: tracker store rewrite (previous store)", "", "previous")]
+def variants(system: str) -> list[Variant]:
+    found: list[Variant] = [
+        ("all fixes", "", "manabi"),
+        ("before issue 5", ",".join(FIXES), "previous"),
+        ("without: tracker store event cache", "", "manabi-nocache"),
+        ("without: tracker store rewrite (previous store)", "", "previous"),
+    ]
     names = FIXES if system == "ours" else ("graph_runner", "direct_predict", "history_memo", "rule_matching")
     found += [(f"without: {name}", name, "manabi") for name in names]
     return found
@@ -46,9 +47,22 @@ def main() -> int:
     for round_index in range(args.rounds):
         ordered = runs if round_index % 2 == 0 else list(reversed(runs))
         for label, off, store in ordered:
-            command = [sys.executable, "-m", "benchmarks.profile", "--system", args.system, "-n",
-                       str(args.conversations), "--no-profile", "--fixes-off", off, "--tracker-store", store,
-                       "--json", str(raw)]
+            command = [
+                sys.executable,
+                "-m",
+                "benchmarks.profile",
+                "--system",
+                args.system,
+                "-n",
+                str(args.conversations),
+                "--no-profile",
+                "--fixes-off",
+                off,
+                "--tracker-store",
+                store,
+                "--json",
+                str(raw),
+            ]
             done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
             if done.returncode != 0:
                 print(done.stdout[-2000:], done.stderr[-3000:], file=sys.stderr)
@@ -57,36 +71,49 @@ def main() -> int:
     lines = [json.loads(line) for line in raw.read_text(encoding="utf-8").splitlines()]
     table = summarise(runs, lines)
     out = BENCH_DIR / f"ablation-{args.system}.json"
-    out.write_text(json.dumps({"system": args.system, "rounds": args.rounds, "variants": table}, indent=2,
-                              ensure_ascii=False) + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps({"system": args.system, "rounds": args.rounds, "variants": table}, indent=2, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
     print(markdown(table))
     print(f"\nraw: {raw}\nsummary: {out}")
     return 0
 
 
-def summarise(runs: List[Variant], lines: List[Dict]) -> List[Dict]:
+def summarise(runs: list[Variant], lines: list[dict]) -> list[dict]:
     table = []
     for label, off, store in runs:
         mine = [line for line in lines if line["fixes_off"] == off and line["tracker_store"] == store]
         phases = sorted({name for line in mine for name in line["phases_ms"]})
-        table.append({
-            "variant": label, "fixes_off": off, "tracker_store": store, "runs": len(mine),
-            "rasa_cpu_ms_per_turn": round(statistics.median(line["rasa_cpu_ms"] for line in mine), 2),
-            "all_runs": [line["rasa_cpu_ms"] for line in mine],
-            "phases_ms": {name: round(statistics.median(line["phases_ms"].get(name, 0) for line in mine), 2)
-                          for name in phases if not name.startswith("  node")},
-        })
+        table.append(
+            {
+                "variant": label,
+                "fixes_off": off,
+                "tracker_store": store,
+                "runs": len(mine),
+                "rasa_cpu_ms_per_turn": round(statistics.median(line["rasa_cpu_ms"] for line in mine), 2),
+                "all_runs": [line["rasa_cpu_ms"] for line in mine],
+                "phases_ms": {
+                    name: round(statistics.median(line["phases_ms"].get(name, 0) for line in mine), 2)
+                    for name in phases
+                    if not name.startswith("  node")
+                },
+            }
+        )
     base = table[0]["rasa_cpu_ms_per_turn"]
     for row in table:
         row["vs_all_fixes_ms"] = round(row["rasa_cpu_ms_per_turn"] - base, 2)
     return table
 
 
-def markdown(table: List[Dict]) -> str:
+def markdown(table: list[dict]) -> str:
     lines = ["| variant | Rasa CPU ms/turn (median) | vs all fixes | runs |", "| --- | ---: | ---: | ---: |"]
     for row in table:
-        lines.append(f"| {row['variant']} | {row['rasa_cpu_ms_per_turn']:.2f} | {row['vs_all_fixes_ms']:+.2f} | "
-                     f"{' / '.join(f'{v:.1f}' for v in row['all_runs'])} |")
+        lines.append(
+            f"| {row['variant']} | {row['rasa_cpu_ms_per_turn']:.2f} | {row['vs_all_fixes_ms']:+.2f} | "
+            f"{' / '.join(f'{v:.1f}' for v in row['all_runs'])} |"
+        )
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ to the previous one has arrived.
   turn's latency is POST → arrival of the turn's last reply message at the connector. How many
   messages each turn sends is learnt in the warm-up conversation.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,14 +17,15 @@ import math
 import random
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
 from benchmarks.script import SCRIPT
-from tests.channels.fake_botframework import FakeBotFramework
+from bot.devtools.fake_botframework import FakeBotFramework
 
 TURN_TIMEOUT = 30.0
 
@@ -43,16 +45,18 @@ class LoadResult:
     channel: str
     concurrency: int
     think_ms: float = 0.0
-    latencies_ms: List[float] = field(default_factory=list)
-    errors: List[str] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     wall_s: float = 0.0
-    cpu_s: Dict[str, float] = field(default_factory=dict)  # per server: rasa, actions
+    cpu_s: dict[str, float] = field(default_factory=dict)  # per server: rasa, actions
     client_cpu_s: float = 0.0
 
-    def summary(self) -> Dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         n = len(self.latencies_ms)
-        per_msg = {f"{name}_cpu_ms_per_msg": round(1000 * seconds / n, 2) if n else math.nan
-                   for name, seconds in self.cpu_s.items()}
+        per_msg = {
+            f"{name}_cpu_ms_per_msg": round(1000 * seconds / n, 2) if n else math.nan
+            for name, seconds in self.cpu_s.items()
+        }
         return {
             "channel": self.channel,
             "concurrency": self.concurrency,
@@ -75,9 +79,9 @@ class LoadResult:
 
 # ---- the fake Teams service, timing replies ------------------------------------------------
 class _TurnWait:
-    def __init__(self, expected: Optional[int]) -> None:
+    def __init__(self, expected: int | None) -> None:
         self.expected = expected
-        self.arrivals: List[float] = []
+        self.arrivals: list[float] = []
         self.done = asyncio.Event()
         self.changed = asyncio.Event()
 
@@ -87,7 +91,7 @@ class TimedBotFramework(FakeBotFramework):
 
     def __init__(self) -> None:
         super().__init__()
-        self._waits: Dict[str, _TurnWait] = {}
+        self._waits: dict[str, _TurnWait] = {}
 
     async def _activity(self, request: web.Request) -> web.Response:
         arrived = time.perf_counter()
@@ -102,7 +106,7 @@ class TimedBotFramework(FakeBotFramework):
                 wait.done.set()
         return answer
 
-    def expect(self, activity_id: str, count: Optional[int]) -> _TurnWait:
+    def expect(self, activity_id: str, count: int | None) -> _TurnWait:
         wait = self._waits[activity_id] = _TurnWait(count)
         return wait
 
@@ -118,10 +122,10 @@ class RestDriver:
         self.url = f"{rasa_url}/webhooks/rest/webhook"
         self.session = session
 
-    def new_conversation(self) -> Dict[str, Any]:
+    def new_conversation(self) -> dict[str, Any]:
         return {"sender": f"bench-{uuid.uuid4().hex[:12]}"}
 
-    async def turn(self, conversation: Dict[str, Any], index: int, text: str) -> float:
+    async def turn(self, conversation: dict[str, Any], index: int, text: str) -> float:
         started = time.perf_counter()
         async with self.session.post(self.url, json={"sender": conversation["sender"], "message": text}) as response:
             body = await response.json(content_type=None)
@@ -135,15 +139,20 @@ class RestDriver:
 class TeamsDriver:
     channel = "teams"
 
-    def __init__(self, rasa_url: str, session: aiohttp.ClientSession, fake: TimedBotFramework,
-                 replies_per_turn: Optional[List[int]] = None) -> None:
+    def __init__(
+        self,
+        rasa_url: str,
+        session: aiohttp.ClientSession,
+        fake: TimedBotFramework,
+        replies_per_turn: list[int] | None = None,
+    ) -> None:
         self.url = f"{rasa_url}/webhooks/teams/webhook"
         self.session = session
         self.fake = fake
         self.replies_per_turn = replies_per_turn  # None: learn them (sequential warm-up only)
         self._ids = itertools.count(1)
 
-    def new_conversation(self) -> Dict[str, Any]:
+    def new_conversation(self) -> dict[str, Any]:
         user = uuid.uuid4()
         conversation = {
             "sender": str(user),
@@ -155,10 +164,11 @@ class TeamsDriver:
         conversation["token"] = self.fake.sign(self.fake.message("x"))
         return conversation
 
-    async def turn(self, conversation: Dict[str, Any], index: int, text: str) -> float:
+    async def turn(self, conversation: dict[str, Any], index: int, text: str) -> float:
         activity_id = f"bench-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
-        activity = self.fake.message(text, conversation_id=conversation["conversation_id"], id=activity_id,
-                                     **{"from": conversation["from"]})
+        activity = self.fake.message(
+            text, conversation_id=conversation["conversation_id"], id=activity_id, **{"from": conversation["from"]}
+        )
         expected = self.replies_per_turn[index] if self.replies_per_turn is not None else None
         wait = self.fake.expect(activity_id, expected)
         headers = {"Authorization": f"Bearer {conversation['token']}"}
@@ -174,8 +184,10 @@ class TeamsDriver:
                 try:
                     await asyncio.wait_for(wait.done.wait(), TURN_TIMEOUT)
                 except asyncio.TimeoutError:
-                    raise RuntimeError(f"Teams turn {index} ({text}): {len(wait.arrivals)} of {expected} "
-                                       f"replies within {TURN_TIMEOUT:.0f}s") from None
+                    raise RuntimeError(
+                        f"Teams turn {index} ({text}): {len(wait.arrivals)} of {expected} "
+                        f"replies within {TURN_TIMEOUT:.0f}s"
+                    ) from None
             conversation.setdefault("replies", []).append(len(wait.arrivals))
             return wait.arrivals[-1] - started
         finally:
@@ -196,13 +208,13 @@ class TeamsDriver:
                 return
 
 
-async def run_conversation(driver: Any) -> List[float]:
+async def run_conversation(driver: Any) -> list[float]:
     """One scripted conversation, sequentially; returns its turn latencies (s)."""
     conversation = driver.new_conversation()
     return [await driver.turn(conversation, index, text) for index, (text, _) in enumerate(SCRIPT)]
 
 
-async def learn_replies(driver: TeamsDriver) -> List[int]:
+async def learn_replies(driver: TeamsDriver) -> list[int]:
     """Runs one conversation in learning mode; returns the number of reply messages per turn."""
     driver.replies_per_turn = None
     conversation = driver.new_conversation()
@@ -211,8 +223,9 @@ async def learn_replies(driver: TeamsDriver) -> List[int]:
     return list(conversation["replies"])
 
 
-async def run_load(driver: Any, concurrency: int, conversations: int, cpu_probe=None,
-                   think_ms: float = 0.0, seed: int = 5) -> LoadResult:
+async def run_load(
+    driver: Any, concurrency: int, conversations: int, cpu_probe=None, think_ms: float = 0.0, seed: int = 5
+) -> LoadResult:
     """``conversations`` scripted conversations spread over ``concurrency`` simultaneous users.
 
     ``think_ms`` > 0: each user pauses before each message (uniformly 0.5–1.5 × ``think_ms``, from a

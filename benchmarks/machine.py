@@ -1,4 +1,5 @@
 """Facts about the machine, a wait for a quiet CPU, and peak memory of a process tree (from /proc)."""
+
 from __future__ import annotations
 
 import os
@@ -6,20 +7,20 @@ import platform
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
 
 KIB = 1024
 
 
 # ---- machine facts -------------------------------------------------------------------------
-def machine_facts() -> Dict[str, object]:
+def machine_facts() -> dict[str, object]:
     """CPU model and count, memory, kernel, Python and the library versions that matter."""
     cpuinfo = _read("/proc/cpuinfo")
     models = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")]
     mhz = [line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("cpu MHz")]
     meminfo = _meminfo()
-    facts: Dict[str, object] = {
+    facts: dict[str, object] = {
         "cpu_model": models[0] if models else platform.processor() or "unknown",
         "cpu_mhz": mhz[0] if mhz else None,
         "logical_cpus": os.cpu_count(),
@@ -34,10 +35,10 @@ def machine_facts() -> Dict[str, object]:
     return facts
 
 
-def library_versions() -> Dict[str, Optional[str]]:
+def library_versions() -> dict[str, str | None]:
     from importlib import metadata
 
-    versions: Dict[str, Optional[str]] = {}
+    versions: dict[str, str | None] = {}
     for name in ("rasa", "rasa-sdk", "tensorflow", "spacy", "ja-ginza", "SudachiPy", "sanic", "SQLAlchemy"):
         try:
             versions[name] = metadata.version(name)
@@ -53,8 +54,8 @@ def _read(path: str) -> str:
         return ""
 
 
-def _meminfo() -> Dict[str, int]:
-    values: Dict[str, int] = {}
+def _meminfo() -> dict[str, int]:
+    values: dict[str, int] = {}
     for line in _read("/proc/meminfo").splitlines():
         name, _, rest = line.partition(":")
         parts = rest.split()
@@ -68,7 +69,7 @@ def load_average() -> float:
     return float(_read("/proc/loadavg").split()[0] or 0)
 
 
-def _cpu_times() -> Tuple[int, int]:
+def _cpu_times() -> tuple[int, int]:
     fields = [int(x) for x in _read("/proc/stat").splitlines()[0].split()[1:]]
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
     return sum(fields[:8]), idle
@@ -83,7 +84,7 @@ def busy_cpus(window: float = 2.0) -> float:
     return (1 - (idle2 - idle1) / total) * (os.cpu_count() or 1)
 
 
-def wait_for_quiet(max_load: float, max_busy: float, timeout: float, log=print) -> Dict[str, float]:
+def wait_for_quiet(max_load: float, max_busy: float, timeout: float, log=print) -> dict[str, float]:
     """Waits until the 1-minute load average is below ``max_load`` (only checked when ``max_load``
     is positive) and the CPUs are less than ``max_busy`` CPUs busy over 2 s; gives up after ``timeout``
     seconds and measures anyway. Returns what it saw, which goes into the raw results."""
@@ -96,30 +97,32 @@ def wait_for_quiet(max_load: float, max_busy: float, timeout: float, log=print) 
         waited = time.monotonic() - started
         if quiet or waited >= timeout:
             if not quiet:
-                log(f"  machine still busy after {waited:.0f}s (load {load:.2f}, {busy:.2f} CPUs busy); measuring anyway")
-            return {"load1": round(load, 2), "busy_cpus": round(busy, 2), "waited_s": round(waited, 1),
-                    "quiet": quiet}
+                log(
+                    f"  machine still busy after {waited:.0f}s (load {load:.2f}, {busy:.2f} CPUs busy); "
+                    "measuring anyway"
+                )
+            return {"load1": round(load, 2), "busy_cpus": round(busy, 2), "waited_s": round(waited, 1), "quiet": quiet}
         if not announced:
             log(f"  waiting for a quiet machine (load {load:.2f} > {max_load} or {busy:.2f} CPUs busy > {max_busy}) …")
             announced = True
 
 
 # ---- memory of a process tree --------------------------------------------------------------
-def _status(pid: int) -> Dict[str, str]:
-    values: Dict[str, str] = {}
+def _status(pid: int) -> dict[str, str]:
+    values: dict[str, str] = {}
     for line in _read(f"/proc/{pid}/status").splitlines():
         name, _, rest = line.partition(":")
         values[name] = rest.strip()
     return values
 
 
-def _kib(value: Optional[str]) -> int:
+def _kib(value: str | None) -> int:
     return int(value.split()[0]) if value else 0
 
 
-def children(pid: int) -> List[int]:
+def children(pid: int) -> list[int]:
     """Direct children of ``pid`` (from /proc/<pid>/task/*/children, else a /proc scan)."""
-    found: List[int] = []
+    found: list[int] = []
     tasks = Path(f"/proc/{pid}/task")
     try:
         for task in tasks.iterdir():
@@ -130,7 +133,7 @@ def children(pid: int) -> List[int]:
         return found
 
 
-def process_tree(pid: int) -> List[int]:
+def process_tree(pid: int) -> list[int]:
     seen, todo = [], [pid]
     while todo:
         current = todo.pop()
@@ -151,13 +154,13 @@ class PeakMemory:
     def __init__(self, pid: int, interval: float = 0.5) -> None:
         self.pid = pid
         self.interval = interval
-        self.hwm_kib: Dict[int, int] = {}
-        self.names: Dict[int, str] = {}
+        self.hwm_kib: dict[int, int] = {}
+        self.names: dict[int, str] = {}
         self.peak_sampled_rss_kib = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def start(self) -> "PeakMemory":
+    def start(self) -> PeakMemory:
         self.sample()
         self._thread.start()
         return self
@@ -178,13 +181,13 @@ class PeakMemory:
         while not self._stop.wait(self.interval):
             self.sample()
 
-    def stop(self) -> Dict[str, object]:
+    def stop(self) -> dict[str, object]:
         self.sample()
         self._stop.set()
         self._thread.join(5)
         return self.result()
 
-    def result(self) -> Dict[str, object]:
+    def result(self) -> dict[str, object]:
         return {
             "peak_rss_mib": round(sum(self.hwm_kib.values()) / KIB, 1),
             "main_process_peak_rss_mib": round(self.hwm_kib.get(self.pid, 0) / KIB, 1),

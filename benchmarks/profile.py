@@ -5,6 +5,7 @@ starts it, Manabi's server patches applied), runs the scripted conversation ``-n
 prints cProfile statistics measured in **CPU time** (``time.process_time``), so other work on a
 shared machine does not distort them, plus the CPU time the action server used per turn.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,8 @@ from benchmarks.script import SCRIPT
 from benchmarks.systems import BENCH_DIR, OURS, SYSTEMS
 from bot import launcher
 from bot.catalogue.build import build
+from bot.devtools.servers import PINNED_TODAY
 from bot.settings import load_settings
-from tests.support.servers import PINNED_TODAY
 
 
 def main() -> None:
@@ -39,9 +40,13 @@ def main() -> None:
     parser.add_argument("--no-patches", action="store_true", help="do not apply bot.speedups' patches")
     parser.add_argument("--no-profile", action="store_true", help="only the unprofiled timing and phases")
     parser.add_argument("--fixes-off", default="", help="comma-separated bot.speedups.FIXES to leave out")
-    parser.add_argument("--tracker-store", default="manabi", choices=["manabi", "manabi-nocache", "previous"],
-                        help="bot.tracker_store as it is, without its event cache, or as it was before issue 5 "
-                             "(Rasa's SQLTrackerStore with pooled WAL connections)")
+    parser.add_argument(
+        "--tracker-store",
+        default="manabi",
+        choices=["manabi", "manabi-nocache", "previous"],
+        help="bot.tracker_store as it is, without its event cache, or as it was before issue 5 "
+        "(Rasa's SQLTrackerStore with pooled WAL connections)",
+    )
     parser.add_argument("--json", default=None, help="append the unprofiled numbers as one JSON line here")
     args = parser.parse_args()
 
@@ -49,8 +54,14 @@ def main() -> None:
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     base = load_settings({})
-    settings = replace(base, catalogue_db=workdir / "catalogue.sqlite", state_db=workdir / "manabi.sqlite",
-                       today=PINNED_TODAY, action_port=launcher.free_port(), log_dir=workdir / "log")
+    settings = replace(
+        base,
+        catalogue_db=workdir / "catalogue.sqlite",
+        state_db=workdir / "manabi.sqlite",
+        today=PINNED_TODAY,
+        action_port=launcher.free_port(),
+        log_dir=workdir / "log",
+    )
     build(base.catalogue_dir, settings.catalogue_db)
     env = launcher.server_environment(settings, {"MANABI_TRACKER_DB": str(workdir / "trackers.sqlite")})
     for key in ("MANABI_CATALOGUE_DB", "MANABI_STATE_DB", "MANABI_TODAY", "MANABI_TRACKER_DB"):
@@ -77,9 +88,8 @@ async def _profile(args, settings, workdir: Path, action_pid: int) -> None:
 async def _measure(args, settings, workdir: Path, action_pid: int) -> None:
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-    from rasa.utils.endpoints import EndpointConfig
-
     from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.endpoints import EndpointConfig
     from rasa.utils.log_utils import configure_structlog
 
     from bot.speedups import apply_patches
@@ -111,20 +121,35 @@ async def _measure(args, settings, workdir: Path, action_pid: int) -> None:
     cpu = time.process_time() - cpu_before
     wall = time.perf_counter() - wall_before
     action_cpu = cpu_seconds([action_pid]) - actions_before
-    print(f"not profiled, {turns} turns: Rasa CPU {1000 * cpu / turns:.2f} ms/turn, wall {1000 * wall / turns:.2f} "
-          f"ms/turn, action server CPU {1000 * action_cpu / turns:.2f} ms/turn", flush=True)
-    print("  Rasa CPU per turn by phase:\n" + "\n".join(f"    {name}: {1000 * seconds / turns:.2f} ms"
-                                                        for name, seconds in phases.items()), flush=True)
+    print(
+        f"not profiled, {turns} turns: Rasa CPU {1000 * cpu / turns:.2f} ms/turn, wall {1000 * wall / turns:.2f} "
+        f"ms/turn, action server CPU {1000 * action_cpu / turns:.2f} ms/turn",
+        flush=True,
+    )
+    print(
+        "  Rasa CPU per turn by phase:\n"
+        + "\n".join(f"    {name}: {1000 * seconds / turns:.2f} ms" for name, seconds in phases.items()),
+        flush=True,
+    )
     if args.json:
         import json
 
         with open(args.json, "a", encoding="utf-8") as out:
-            out.write(json.dumps({
-                "model": model, "fixes_off": args.fixes_off, "tracker_store": args.tracker_store, "turns": turns,
-                "rasa_cpu_ms": round(1000 * cpu / turns, 3), "wall_ms": round(1000 * wall / turns, 3),
-                "actions_cpu_ms": round(1000 * action_cpu / turns, 3),
-                "phases_ms": {name: round(1000 * seconds / turns, 3) for name, seconds in phases.items()},
-            }) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "model": model,
+                        "fixes_off": args.fixes_off,
+                        "tracker_store": args.tracker_store,
+                        "turns": turns,
+                        "rasa_cpu_ms": round(1000 * cpu / turns, 3),
+                        "wall_ms": round(1000 * wall / turns, 3),
+                        "actions_cpu_ms": round(1000 * action_cpu / turns, 3),
+                        "phases_ms": {name: round(1000 * seconds / turns, 3) for name, seconds in phases.items()},
+                    }
+                )
+                + "\n"
+            )
     phases.clear()
     if args.no_profile:
         return
@@ -138,8 +163,10 @@ async def _measure(args, settings, workdir: Path, action_pid: int) -> None:
     cpu = time.process_time() - cpu_before
     wall = time.perf_counter() - wall_before
     action_cpu = cpu_seconds([action_pid]) - actions_before
-    print(f"profiled, {turns} turns: Rasa CPU {1000 * cpu / turns:.2f} ms/turn (profiled), wall {1000 * wall / turns:.2f} "
-          f"ms/turn, action server CPU {1000 * action_cpu / turns:.2f} ms/turn")
+    print(
+        f"profiled, {turns} turns: Rasa CPU {1000 * cpu / turns:.2f} ms/turn (profiled), "
+        f"wall {1000 * wall / turns:.2f} ms/turn, action server CPU {1000 * action_cpu / turns:.2f} ms/turn"
+    )
     if args.dump:
         profiler.dump_stats(args.dump)
     for key in args.sort.split(","):
@@ -179,6 +206,7 @@ def _time_phases(agent) -> dict:
         original = getattr(owner, attribute)
         totals.setdefault(phase, 0.0)
         if inspect.iscoroutinefunction(original):
+
             @functools.wraps(original)
             async def timed(*args, **kwargs):
                 started = time.process_time()
@@ -187,6 +215,7 @@ def _time_phases(agent) -> dict:
                 finally:
                     totals[phase] = totals.get(phase, 0.0) + time.process_time() - started
         else:
+
             @functools.wraps(original)
             def timed(*args, **kwargs):
                 started = time.process_time()
@@ -194,6 +223,7 @@ def _time_phases(agent) -> dict:
                     return original(*args, **kwargs)
                 finally:
                     totals[phase] = totals.get(phase, 0.0) + time.process_time() - started
+
         setattr(owner, attribute, timed)
 
     from rasa.engine.graph import GraphNode

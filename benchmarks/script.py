@@ -5,12 +5,11 @@ it (「それの勉強法は？」 relies on the remembered exam), goes through 
 answers), adds a department nobody asked for (answered with help), asks something out of scope
 and says thanks: 10 turns.
 """
+
 from __future__ import annotations
 
-from typing import List, Tuple
-
 # (text the user sends, what the turn exercises)
-SCRIPT: List[Tuple[str, str]] = [
+SCRIPT: list[tuple[str, str]] = [
     ("こんにちは", "greet (response template)"),
     ("来月の研修は？", "schedule for a month (catalogue query, date from the pinned clock)"),
     ("ITパスポートの補助はいくら？", "subsidy amount (exam entity, card)"),

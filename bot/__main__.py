@@ -1,4 +1,5 @@
 """Allow ``python -m bot``."""
+
 import sys
 
 from bot.cli import main

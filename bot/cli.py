@@ -3,11 +3,11 @@
 Each capability registers its own subcommands (``register(subparsers)``); this module only wires
 them together, so the CLI stays small as the project grows.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional
 
 from bot.commands import benchmark as benchmark_commands
 from bot.commands import catalogue as catalogue_commands
@@ -16,8 +16,14 @@ from bot.commands import evaluate as evaluate_commands
 from bot.commands import servers as server_commands
 from bot.commands import teams as teams_commands
 
-COMMAND_MODULES = [catalogue_commands, server_commands, chat_commands, teams_commands, benchmark_commands,
-                   evaluate_commands]
+COMMAND_MODULES = [
+    catalogue_commands,
+    server_commands,
+    chat_commands,
+    teams_commands,
+    benchmark_commands,
+    evaluate_commands,
+]
 
 
 def _optional_modules() -> list:
@@ -38,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -3,11 +3,13 @@
 ``MANABI_TODAY=2026-11-24`` pins the date for a whole process; code that needs "today" takes a
 :class:`Clock` argument defaulting to :func:`clock_from_env`, so unit tests pass a FixedClock.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Mapping, Optional, Protocol
+from collections.abc import Mapping
+from typing import Protocol
 
 JST = dt.timezone(dt.timedelta(hours=9), "JST")  # Japan has no daylight saving time
 
@@ -36,7 +38,7 @@ class FixedClock:
         return f"FixedClock({self._day.isoformat()})"
 
 
-def clock_from_env(env: Optional[Mapping[str, str]] = None) -> Clock:
+def clock_from_env(env: Mapping[str, str] | None = None) -> Clock:
     """A FixedClock when ``MANABI_TODAY`` is set (YYYY-MM-DD), else the system clock."""
     env = os.environ if env is None else env
     pinned = env.get("MANABI_TODAY")

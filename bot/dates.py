@@ -8,13 +8,13 @@
 >>> find_period("来月の研修は？", dt.date(2026, 11, 24)).label
 '2026年12月'
 """
+
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 from bot.text.normalize import fold_katakana, normalize
 
@@ -74,11 +74,13 @@ _KANJI_MONTH = re.compile(r"(十)?([一二三四五六七八九])?月")
 
 def _kanji_month_to_digits(text: str) -> str:
     """十二月 → 12月, 一月 → 1月 (only directly before 月)."""
+
     def replace(match: re.Match) -> str:
         tens, ones = match.groups()
         if not (tens or ones):
             return match.group(0)
         return f"{(10 if tens else 0) + _KANJI_DIGITS.get(ones or '', 0)}月"
+
     return _KANJI_MONTH.sub(replace, text)
 
 
@@ -87,14 +89,30 @@ _REIWA_YEAR_MONTH = re.compile(r"令和\s*(\d{1,2}|元)年\s*(\d{1,2})月")
 _MONTH = re.compile(r"(?<!\d)(\d{1,2})月")
 # Relative words as typed: in kanji or in kana (find_period folds katakana, also half-width, to hiragana).
 # Longer words first, so 再来月 is not read as 来月.
-_RELATIVE_WEEKS = ((("再来週", "さらいしゅう"), 2), (("来週", "らいしゅう"), 1),
-                   (("今週", "こんしゅう"), 0), (("先週", "せんしゅう"), -1))
-_RELATIVE_MONTHS = ((("再来月", "さらいげつ"), 2), (("来月", "らいげつ"), 1),
-                    (("今月", "こんげつ"), 0), (("先月", "せんげつ"), -1))
-_RELATIVE_FISCAL_YEARS = ((("再来年度", "さらいねんど"), 2), (("来年度", "らいねんど"), 1),
-                          (("今年度", "本年度", "こんねんど"), 0), (("昨年度", "前年度", "さくねんど"), -1))
-_RELATIVE_YEARS = ((("再来年", "さらいねん"), 2), (("来年", "らいねん"), 1), (("今年", "本年", "ことし"), 0),
-                   (("去年", "昨年", "きょねん", "さくねん"), -1))
+_RELATIVE_WEEKS = (
+    (("再来週", "さらいしゅう"), 2),
+    (("来週", "らいしゅう"), 1),
+    (("今週", "こんしゅう"), 0),
+    (("先週", "せんしゅう"), -1),
+)
+_RELATIVE_MONTHS = (
+    (("再来月", "さらいげつ"), 2),
+    (("来月", "らいげつ"), 1),
+    (("今月", "こんげつ"), 0),
+    (("先月", "せんげつ"), -1),
+)
+_RELATIVE_FISCAL_YEARS = (
+    (("再来年度", "さらいねんど"), 2),
+    (("来年度", "らいねんど"), 1),
+    (("今年度", "本年度", "こんねんど"), 0),
+    (("昨年度", "前年度", "さくねんど"), -1),
+)
+_RELATIVE_YEARS = (
+    (("再来年", "さらいねん"), 2),
+    (("来年", "らいねん"), 1),
+    (("今年", "本年", "ことし"), 0),
+    (("去年", "昨年", "きょねん", "さくねん"), -1),
+)
 # 「その次の月は？」 after 「1月の研修は？」: relative to the period talked about before (else to today).
 _FOLLOWING_MONTH = ("次の月", "翌月", "つぎのつき", "よくげつ")
 _PRECEDING_MONTH = ("前の月", "前月", "まえのつき", "ぜんげつ")
@@ -103,7 +121,7 @@ _UNTIL_FISCAL_YEAR_END = ("年度内", "ねんどない", "今年度中", "年�
 _NEW_YEAR = ("年明け", "年始", "としあけ", "ねんし")
 
 
-def _said(text: str, words) -> Optional[str]:
+def _said(text: str, words) -> str | None:
     """The first of ``words`` in ``text`` (whose kana :func:`find_period` has folded to hiragana), if any."""
     for word in words:
         if word in text:
@@ -111,7 +129,7 @@ def _said(text: str, words) -> Optional[str]:
     return None
 
 
-def _relative(text: str, table) -> Optional[tuple]:
+def _relative(text: str, table) -> tuple | None:
     """(word said, offset) of the first entry of ``table`` named in ``text``."""
     for words, offset in table:
         word = _said(text, words)
@@ -120,7 +138,7 @@ def _relative(text: str, table) -> Optional[tuple]:
     return None
 
 
-def find_period(text: str, today: dt.date, previous: Optional[Period] = None) -> Optional[Period]:
+def find_period(text: str, today: dt.date, previous: Period | None = None) -> Period | None:
     """The month, week, fiscal year or year a question is about, relative to ``today``; None if none.
 
     A bare month (「1月」) means its next occurrence: in November, 1月 is next January; with a year word
@@ -140,7 +158,11 @@ def find_period(text: str, today: dt.date, previous: Optional[Period] = None) ->
         word, weeks = found
         monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
         sunday = monday + dt.timedelta(days=6)
-        return Period(monday, sunday, f"{_kanji(word, _RELATIVE_WEEKS)}（{format_short_date(monday)}〜{format_short_date(sunday)}）")
+        return Period(
+            monday,
+            sunday,
+            f"{_kanji(word, _RELATIVE_WEEKS)}（{format_short_date(monday)}〜{format_short_date(sunday)}）",
+        )
     found = _relative(text, _RELATIVE_MONTHS)
     if found:
         return month_period(*_add_months(today, found[1]))
@@ -150,8 +172,11 @@ def find_period(text: str, today: dt.date, previous: Optional[Period] = None) ->
     found = _relative(text, _RELATIVE_FISCAL_YEARS)
     if found:
         year = fiscal_year(today) + found[1]
-        return Period(dt.date(year, 4, 1), dt.date(year + 1, 3, 31),
-                      f"{reiwa_fiscal_year_label(year)}（{year}年4月〜{year + 1}年3月）")
+        return Period(
+            dt.date(year, 4, 1),
+            dt.date(year + 1, 3, 31),
+            f"{reiwa_fiscal_year_label(year)}（{year}年4月〜{year + 1}年3月）",
+        )
     if _said(text, _NEW_YEAR):
         return month_period(today.year if today.month == 1 else today.year + 1, 1)
     if _said(text, _UNTIL_YEAR_END):
@@ -171,7 +196,7 @@ def find_period(text: str, today: dt.date, previous: Optional[Period] = None) ->
     return None
 
 
-def _explicit_month(text: str) -> Optional[Period]:
+def _explicit_month(text: str) -> Period | None:
     """「2027年2月」「令和9年1月」."""
     match = _EXPLICIT_YEAR_MONTH.search(text)
     if match:
@@ -191,5 +216,5 @@ def _kanji(word: str, table) -> str:
     return word
 
 
-def _checked_month(year: int, month: int) -> Optional[Period]:
+def _checked_month(year: int, month: int) -> Period | None:
     return month_period(year, month) if 1 <= month <= 12 and 2000 <= year <= 2100 else None

@@ -4,6 +4,7 @@ Used by ``python -m bot run|serve`` and by the end-to-end tests, so the way the 
 started is the same everywhere. Server output goes to log files, not to the terminal: a user
 starting the bot sees a short banner, not pages of TensorFlow warnings.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,17 +15,17 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional
 
 from bot.settings import PROJECT_ROOT, Settings
 
 QUIET_ENV = {
-    "TF_CPP_MIN_LOG_LEVEL": "3",        # TensorFlow's C++ start-up chatter
-    "PYTHONWARNINGS": "ignore",          # deprecation warnings of rasa's dependencies
+    "TF_CPP_MIN_LOG_LEVEL": "3",  # TensorFlow's C++ start-up chatter
+    "PYTHONWARNINGS": "ignore",  # deprecation warnings of rasa's dependencies
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-    "RASA_TELEMETRY_ENABLED": "false",   # never phone home; no prompt on first run
+    "RASA_TELEMETRY_ENABLED": "false",  # never phone home; no prompt on first run
     "LOG_LEVEL_LIBRARIES": "ERROR",
     "PYTHONIOENCODING": "utf-8",
 }
@@ -47,19 +48,21 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def server_environment(settings: Settings, extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
+def server_environment(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment both servers run with: settings made explicit, output quietened."""
     env = dict(os.environ)
     env.update(QUIET_ENV)
-    env.update({
-        "MANABI_HOST": settings.host,
-        "MANABI_RASA_PORT": str(settings.rasa_port),
-        "MANABI_ACTION_PORT": str(settings.action_port),
-        "MANABI_CATALOGUE_DB": str(settings.catalogue_db),
-        "MANABI_STATE_DB": str(settings.state_db),
-        "MANABI_TRACKER_DB": env.get("MANABI_TRACKER_DB") or str(settings.state_db.with_name("trackers.sqlite")),
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
-    })
+    env.update(
+        {
+            "MANABI_HOST": settings.host,
+            "MANABI_RASA_PORT": str(settings.rasa_port),
+            "MANABI_ACTION_PORT": str(settings.action_port),
+            "MANABI_CATALOGUE_DB": str(settings.catalogue_db),
+            "MANABI_STATE_DB": str(settings.state_db),
+            "MANABI_TRACKER_DB": env.get("MANABI_TRACKER_DB") or str(settings.state_db.with_name("trackers.sqlite")),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
+        }
+    )
     if settings.today:
         env["MANABI_TODAY"] = settings.today
     env.update(extra or {})
@@ -71,26 +74,32 @@ class ServerProcess:
     """One child server: how to start it, how to tell it is ready, where it logs."""
 
     name: str
-    command: List[str]
+    command: list[str]
     health_url: str
     log_path: Path
-    env: Dict[str, str]
-    process: Optional[subprocess.Popen] = field(default=None, repr=False)
+    env: dict[str, str]
+    process: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self, timeout: float) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT, env=self.env,
-                                        cwd=str(PROJECT_ROOT), start_new_session=True)
-        log.close()
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+                cwd=str(PROJECT_ROOT),
+                start_new_session=True,
+            )
         self._wait_ready(timeout)
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise LaunchError(f"{self.name} stopped while starting (exit {self.process.returncode}); "
-                                  f"see {self.log_path}")
+                raise LaunchError(
+                    f"{self.name} stopped while starting (exit {self.process.returncode}); see {self.log_path}"
+                )
             if _answers(self.health_url):
                 return
             time.sleep(0.25)
@@ -122,30 +131,51 @@ def _answers(url: str) -> bool:
         return False
 
 
-def action_server(settings: Settings, env: Dict[str, str]) -> ServerProcess:
+def action_server(settings: Settings, env: dict[str, str]) -> ServerProcess:
     # rasa_sdk binds to SANIC_HOST (default 0.0.0.0): keep it on our interface only, since anyone
     # reaching the action server could act in any user's name.
     return ServerProcess(
         "action server",
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
         f"http://{settings.host}:{settings.action_port}/health",
-        settings.log_dir / "actions.log", {**env, "SANIC_HOST": settings.host})
+        settings.log_dir / "actions.log",
+        {**env, "SANIC_HOST": settings.host},
+    )
 
 
-def rasa_server(settings: Settings, env: Dict[str, str], model: Path, enable_api: bool = False) -> ServerProcess:
-    command = [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model), "--endpoints", "endpoints.yml",
-               "--credentials", "credentials.yml", "--interface", settings.host,
-               "--port", str(settings.rasa_port), "--quiet"]
+def rasa_server(settings: Settings, env: dict[str, str], model: Path, enable_api: bool = False) -> ServerProcess:
+    command = [
+        sys.executable,
+        "-m",
+        "bot.rasa_server",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        "endpoints.yml",
+        "--credentials",
+        "credentials.yml",
+        "--interface",
+        settings.host,
+        "--port",
+        str(settings.rasa_port),
+        "--quiet",
+    ]
     if enable_api:
         command.append("--enable-api")
-    return ServerProcess("Rasa server", command, f"http://{settings.host}:{settings.rasa_port}/",
-                         settings.log_dir / "rasa.log", env)
+    return ServerProcess(
+        "Rasa server", command, f"http://{settings.host}:{settings.rasa_port}/", settings.log_dir / "rasa.log", env
+    )
 
 
 def check_ports(settings: Settings) -> None:
     """Refuse to start with a clear message when a port is taken (instead of a bind traceback)."""
-    for label, port, variable in (("Rasa server", settings.rasa_port, "MANABI_RASA_PORT"),
-                                  ("action server", settings.action_port, "MANABI_ACTION_PORT")):
+    for label, port, variable in (
+        ("Rasa server", settings.rasa_port, "MANABI_RASA_PORT"),
+        ("action server", settings.action_port, "MANABI_ACTION_PORT"),
+    ):
         if port_in_use(settings.host, port):
-            raise LaunchError(f"port {port} for the {label} is already in use on {settings.host}. "
-                              f"Stop whatever uses it, or choose another port: {variable}=<port> make run")
+            raise LaunchError(
+                f"port {port} for the {label} is already in use on {settings.host}. "
+                f"Stop whatever uses it, or choose another port: {variable}=<port> make run"
+            )

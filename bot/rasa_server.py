@@ -3,6 +3,7 @@
 The speed fixes are in ``bot.speedups`` (one module per fix; ``apply_patches`` installs them before
 Rasa starts). ``MANABI_PROFILE=<file>`` profiles the running server.
 """
+
 from __future__ import annotations
 
 import sqlite3

@@ -11,12 +11,14 @@ rule is a condition we state but cannot check (deadline, once per person).
 >>> evaluate(rules, {"employment_type": "fiscal_year"}).decided_by["id"]
 'employment'
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any
 
-Rule = Dict[str, Any]
+Rule = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -24,27 +26,27 @@ class Outcome:
     """One check rule applied: ``passed`` is None while its fact is unknown."""
 
     rule: Rule
-    value: Optional[str]
-    passed: Optional[bool]
+    value: str | None
+    passed: bool | None
 
 
 @dataclass(frozen=True)
 class Verdict:
     """The answer to "is this person's exam subsidised?" and why."""
 
-    eligible: Optional[bool]  # None: not decided yet, ask for ``missing``
-    outcomes: List[Outcome]
-    missing: List[str] = field(default_factory=list)
-    notices: List[Rule] = field(default_factory=list)
+    eligible: bool | None  # None: not decided yet, ask for ``missing``
+    outcomes: list[Outcome]
+    missing: list[str] = field(default_factory=list)
+    notices: list[Rule] = field(default_factory=list)
 
     @property
-    def decided_by(self) -> Optional[Rule]:
+    def decided_by(self) -> Rule | None:
         """The rule that refused, or None when eligible or undecided."""
         failed = [o.rule for o in self.outcomes if o.passed is False]
         return failed[0] if failed else None
 
     @property
-    def satisfied(self) -> List[Rule]:
+    def satisfied(self) -> list[Rule]:
         return [o.rule for o in self.outcomes if o.passed]
 
 
@@ -55,16 +57,16 @@ def subsidy_amount(fee: int, policy: Mapping[str, Any]) -> int:
     return fee * policy["rate_numerator"] // policy["rate_denominator"]
 
 
-def required_facts(rules: List[Rule]) -> List[str]:
+def required_facts(rules: list[Rule]) -> list[str]:
     """The facts the check rules need, in rule order, each once."""
-    facts: List[str] = []
+    facts: list[str] = []
     for rule in rules:
         if rule["kind"] == "check" and rule["fact"] not in facts:
             facts.append(rule["fact"])
     return facts
 
 
-def evaluate(rules: List[Rule], facts: Mapping[str, Optional[str]]) -> Verdict:
+def evaluate(rules: list[Rule], facts: Mapping[str, str | None]) -> Verdict:
     """Apply every rule. A failed check decides "not eligible" at once: no need to ask more."""
     outcomes = []
     for rule in rules:

@@ -3,12 +3,13 @@
 Defaults give the embedded local set-up (SQLite files under ``var/``, servers on 127.0.0.1);
 ``make``/``.ci/run`` and the tests override them through environment variables.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,7 +19,7 @@ class Settings:
     catalogue_dir: Path
     catalogue_db: Path
     state_db: Path
-    today: Optional[str]
+    today: str | None
     host: str
     rasa_port: int
     action_port: int
@@ -49,7 +50,7 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return port
 
 
-def load_settings(env: Optional[Mapping[str, str]] = None) -> Settings:
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: ``os.environ``)."""
     env = os.environ if env is None else env
     return Settings(

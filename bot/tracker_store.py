@@ -23,14 +23,16 @@ databases keep working. What differs (measured effects in docs/performance.md):
 
 Used from endpoints.yml: ``tracker_store: {type: bot.tracker_store.SQLiteTrackerStore, db: …}``.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, List, Optional, Text, Tuple
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -53,8 +55,9 @@ _SESSION_FILTER = """sender_id = :sender AND (
 _SESSION_EVENTS = f"SELECT data FROM events WHERE {_SESSION_FILTER} ORDER BY id"
 _SESSION_COUNT = f"SELECT count(*) FROM events WHERE {_SESSION_FILTER}"
 _STAMP = "SELECT max(id), count(*) FROM events WHERE sender_id = ?"
-_INSERT = ("INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
-           "VALUES (?, ?, ?, ?, ?, ?)")
+_INSERT = (
+    "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) VALUES (?, ?, ?, ?, ?, ?)"
+)
 
 
 def _tune_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -70,8 +73,8 @@ class _Cached:
     """A conversation as last read or written: its events since the session start, and a stamp of
     the sender's rows in the file (highest id, number of rows over all sessions)."""
 
-    events: Tuple[Event, ...]
-    stamp: Tuple[Optional[int], int]
+    events: tuple[Event, ...]
+    stamp: tuple[int | None, int]
 
 
 class _EventCache:
@@ -79,10 +82,10 @@ class _EventCache:
 
     def __init__(self, max_events: int) -> None:
         self.max_events = max_events
-        self._items: "OrderedDict[str, _Cached]" = OrderedDict()
+        self._items: OrderedDict[str, _Cached] = OrderedDict()
         self._events = 0
 
-    def get(self, sender_id: str) -> Optional[_Cached]:
+    def get(self, sender_id: str) -> _Cached | None:
         item = self._items.get(sender_id)
         if item is not None:
             self._items.move_to_end(sender_id)
@@ -107,7 +110,7 @@ class _EventCache:
         return len(self._items)
 
 
-def _row(sender_id: str, event: Event) -> Tuple[Any, ...]:
+def _row(sender_id: str, event: Event) -> tuple[Any, ...]:
     """The row Rasa's SQLTrackerStore.save writes for an event."""
     data = event.as_dict()
     intent = (data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY)
@@ -119,8 +122,9 @@ def use_pooled_wal_engine(store: SQLTrackerStore) -> None:
     (WAL, synchronous NORMAL, busy timeout) instead of a new connection per session."""
     url = store.engine.url
     store.engine.dispose()
-    store.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8,
-                                    connect_args={"check_same_thread": False})
+    store.engine = sa.create_engine(
+        url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=8, connect_args={"check_same_thread": False}
+    )
     sa.event.listen(store.engine, "connect", _tune_connection)
     store.sessionmaker = sa.orm.session.sessionmaker(bind=store.engine)
 
@@ -128,9 +132,15 @@ def use_pooled_wal_engine(store: SQLTrackerStore) -> None:
 class SQLiteTrackerStore(SQLTrackerStore):
     """SQLTrackerStore fixed to SQLite: pooled WAL connections, plain SQL, an event cache (see module)."""
 
-    def __init__(self, domain: Optional[Domain] = None, db: Text = "var/trackers.sqlite",
-                 event_broker: Optional[EventBroker] = None, host: Optional[Text] = None,
-                 cache_events: int = DEFAULT_CACHE_EVENTS, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        db: str = "var/trackers.sqlite",
+        event_broker: EventBroker | None = None,
+        host: str | None = None,
+        cache_events: int = DEFAULT_CACHE_EVENTS,
+        **kwargs: Any,
+    ) -> None:
         prepare_tracker_db(Path(db))
         super().__init__(domain=domain, dialect="sqlite", db=db, event_broker=event_broker, **kwargs)
         use_pooled_wal_engine(self)
@@ -141,7 +151,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
         return self.engine.raw_connection()  # close() returns it to the pool
 
     @staticmethod
-    def _stamp(cursor: Any, sender_id: str) -> Tuple[Optional[int], int]:
+    def _stamp(cursor: Any, sender_id: str) -> tuple[int | None, int]:
         last_id, rows = cursor.execute(_STAMP, (sender_id,)).fetchone()
         return last_id, rows
 
@@ -150,7 +160,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
         return self.event_broker is None and not self.max_event_history
 
     # ---- TrackerStore API ----------------------------------------------------------------------
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The tracker of the sender's current session (as Rasa's), from the cache when still valid."""
         if not self._simple() or self.domain is None:
             return await super().retrieve(sender_id)
@@ -187,10 +197,13 @@ class SQLiteTrackerStore(SQLTrackerStore):
         connection = self._connection()
         try:
             cursor = connection.cursor()
-            stored: Optional[int] = None
-            if cached is not None and self._extends(events, cached.events):
-                if self._stamp(cursor, sender_id) == cached.stamp:
-                    stored = len(cached.events)
+            stored: int | None = None
+            if (
+                cached is not None
+                and self._extends(events, cached.events)
+                and self._stamp(cursor, sender_id) == cached.stamp
+            ):
+                stored = len(cached.events)
             if stored is None:  # Rasa's way: count the session's rows
                 parameters = {"sender": sender_id, "session": SessionStarted.type_name}
                 stored = cursor.execute(_SESSION_COUNT, parameters).fetchone()[0]
@@ -210,9 +223,10 @@ class SQLiteTrackerStore(SQLTrackerStore):
         else:
             self._cache.put(sender_id, _Cached(tuple(events), stamp))
         logger.debug("Tracker with sender_id '%s' stored to database", sender_id)
+        return None
 
     @staticmethod
-    def _extends(events: List[Event], cached: Iterable[Event]) -> bool:
+    def _extends(events: list[Event], cached: Iterable[Event]) -> bool:
         """True if ``events`` starts with exactly the cached event objects (the tracker came from us)."""
         cached = tuple(cached)
         if len(events) < len(cached):

@@ -37,8 +37,19 @@ def _spark(draw: ImageDraw.ImageDraw, centre: tuple[float, float], radius: float
     """A four-pointed star: 'digital'."""
     x, y = centre
     thin = radius * 0.28
-    draw.polygon([(x, y - radius), (x + thin, y - thin), (x + radius, y), (x + thin, y + thin),
-                  (x, y + radius), (x - thin, y + thin), (x - radius, y), (x - thin, y - thin)], fill=colour)
+    draw.polygon(
+        [
+            (x, y - radius),
+            (x + thin, y - thin),
+            (x + radius, y),
+            (x + thin, y + thin),
+            (x, y + radius),
+            (x - thin, y + thin),
+            (x - radius, y),
+            (x - thin, y - thin),
+        ],
+        fill=colour,
+    )
 
 
 def color_icon(size: int = 192) -> Image.Image:

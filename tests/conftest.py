@@ -1,4 +1,5 @@
 """Shared pytest set-up: a pinned clock and an isolated catalogue/state DB for unit tests."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,13 +3,13 @@
 The database is written to a temporary file beside the target and moved into place only when it is
 complete, so a running action server never reads a half-built catalogue.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import os
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 import sqlite_utils
 
@@ -19,37 +19,115 @@ from bot.catalogue.validate import Tables, validate
 SCHEMA_VERSION = "1"
 
 # table: (primary key, {column: type}, foreign keys [(column, table, column)], indexes)
-SCHEMA: Dict[str, Tuple] = {
-    "courses": ("id", {"id": str, "name": str, "category": str, "summary": str, "target": str,
-                       "format": str, "hours": str, "how_to_apply": str, "schedule_note": str}, [], []),
-    "course_phases": (("course_id", "seq"), {"course_id": str, "seq": int, "name": str, "months": str,
-                                             "hours": str, "content": str},
-                      [("course_id", "courses", "id")], []),
-    "sessions": ("id", {"id": int, "course_id": str, "starts_on": str, "ends_on": str, "start_time": str,
-                        "end_time": str, "format": str, "venue": str, "note": str},
-                 [("course_id", "courses", "id")], [["course_id"], ["starts_on"], ["ends_on"]]),
-    "cohorts": ("id", {"id": str, "course_id": str, "name": str, "fiscal_year": int, "starts": str,
-                       "ends": str, "seats": int, "apply_until": str, "status": str, "guidance": str},
-                [("course_id", "courses", "id")], [["course_id"]]),
-    "exams": ("id", {"id": str, "name": str, "organizer": str, "fee": int, "format": str,
-                     "related_course": str, "url": str},
-              [("related_course", "courses", "id")], []),
+SCHEMA: dict[str, tuple] = {
+    "courses": (
+        "id",
+        {
+            "id": str,
+            "name": str,
+            "category": str,
+            "summary": str,
+            "target": str,
+            "format": str,
+            "hours": str,
+            "how_to_apply": str,
+            "schedule_note": str,
+        },
+        [],
+        [],
+    ),
+    "course_phases": (
+        ("course_id", "seq"),
+        {"course_id": str, "seq": int, "name": str, "months": str, "hours": str, "content": str},
+        [("course_id", "courses", "id")],
+        [],
+    ),
+    "sessions": (
+        "id",
+        {
+            "id": int,
+            "course_id": str,
+            "starts_on": str,
+            "ends_on": str,
+            "start_time": str,
+            "end_time": str,
+            "format": str,
+            "venue": str,
+            "note": str,
+        },
+        [("course_id", "courses", "id")],
+        [["course_id"], ["starts_on"], ["ends_on"]],
+    ),
+    "cohorts": (
+        "id",
+        {
+            "id": str,
+            "course_id": str,
+            "name": str,
+            "fiscal_year": int,
+            "starts": str,
+            "ends": str,
+            "seats": int,
+            "apply_until": str,
+            "status": str,
+            "guidance": str,
+        },
+        [("course_id", "courses", "id")],
+        [["course_id"]],
+    ),
+    "exams": (
+        "id",
+        {"id": str, "name": str, "organizer": str, "fee": int, "format": str, "related_course": str, "url": str},
+        [("related_course", "courses", "id")],
+        [],
+    ),
     "contacts": ("id", {"id": str, "name": str, "extension": str, "hours": str, "topics": str}, [], []),
-    "subsidy_policy": ("id", {"id": int, "rate_numerator": int, "rate_denominator": int, "rounding": str,
-                              "apply_within_months": int, "apply_via": str, "contact": str,
-                              "payment": str},
-                       [("contact", "contacts", "id")], []),
+    "subsidy_policy": (
+        "id",
+        {
+            "id": int,
+            "rate_numerator": int,
+            "rate_denominator": int,
+            "rounding": str,
+            "apply_within_months": int,
+            "apply_via": str,
+            "contact": str,
+            "payment": str,
+        },
+        [("contact", "contacts", "id")],
+        [],
+    ),
     "subsidy_documents": ("seq", {"seq": int, "name": str}, [], []),
-    "subsidy_rules": ("id", {"id": str, "seq": int, "title": str, "kind": str, "fact": str, "ok": str,
-                             "ng": str, "text": str}, [], []),
-    "subsidy_rule_values": (("rule_id", "value"), {"rule_id": str, "value": str},
-                            [("rule_id", "subsidy_rules", "id")], []),
-    "subsidy_rule_exams": (("rule_id", "exam_id"), {"rule_id": str, "exam_id": str},
-                           [("rule_id", "subsidy_rules", "id"), ("exam_id", "exams", "id")], [["exam_id"]]),
-    "study_tips": ("exam_id", {"exam_id": str, "hours": str, "course_id": str},
-                   [("exam_id", "exams", "id"), ("course_id", "courses", "id")], []),
-    "study_tip_items": (("exam_id", "kind", "seq"), {"exam_id": str, "kind": str, "seq": int, "text": str},
-                        [("exam_id", "exams", "id")], []),
+    "subsidy_rules": (
+        "id",
+        {"id": str, "seq": int, "title": str, "kind": str, "fact": str, "ok": str, "ng": str, "text": str},
+        [],
+        [],
+    ),
+    "subsidy_rule_values": (
+        ("rule_id", "value"),
+        {"rule_id": str, "value": str},
+        [("rule_id", "subsidy_rules", "id")],
+        [],
+    ),
+    "subsidy_rule_exams": (
+        ("rule_id", "exam_id"),
+        {"rule_id": str, "exam_id": str},
+        [("rule_id", "subsidy_rules", "id"), ("exam_id", "exams", "id")],
+        [["exam_id"]],
+    ),
+    "study_tips": (
+        "exam_id",
+        {"exam_id": str, "hours": str, "course_id": str},
+        [("exam_id", "exams", "id"), ("course_id", "courses", "id")],
+        [],
+    ),
+    "study_tip_items": (
+        ("exam_id", "kind", "seq"),
+        {"exam_id": str, "kind": str, "seq": int, "text": str},
+        [("exam_id", "exams", "id")],
+        [],
+    ),
     "vocabulary": (("kind", "id"), {"kind": str, "id": str, "name": str}, [], []),
     "departments": ("id", {"id": str, "name": str}, [], []),
     "aliases": ("key", {"alias": str, "key": str, "kind": str, "target": str}, [], [["kind", "target"]]),
@@ -77,11 +155,12 @@ def is_current(directory: Path, db_path: Path) -> bool:
         db.close()
     except Exception:  # a damaged or foreign file is simply not current
         return False
-    return (meta.get("schema_version") == SCHEMA_VERSION
-            and meta.get("source_fingerprint") == source_fingerprint(directory))
+    return meta.get("schema_version") == SCHEMA_VERSION and meta.get("source_fingerprint") == source_fingerprint(
+        directory
+    )
 
 
-def build(directory: Path, db_path: Path) -> Dict[str, int]:
+def build(directory: Path, db_path: Path) -> dict[str, int]:
     """Validate the sources and (re)build the database; returns row counts per table.
 
     Raises :class:`bot.catalogue.sources.SourceError` or
@@ -99,7 +178,7 @@ def build(directory: Path, db_path: Path) -> Dict[str, int]:
     return counts
 
 
-def _write(tables: Tables, path: Path, fingerprint: str) -> Dict[str, int]:
+def _write(tables: Tables, path: Path, fingerprint: str) -> dict[str, int]:
     db = sqlite_utils.Database(path)
     db.conn.execute("PRAGMA foreign_keys = ON")
     tables = dict(tables)
@@ -113,7 +192,7 @@ def _write(tables: Tables, path: Path, fingerprint: str) -> Dict[str, int]:
         for name, (pk, columns, foreign_keys, indexes) in SCHEMA.items():
             table = db[name]
             table.create(columns, pk=pk, foreign_keys=foreign_keys, not_null=_not_null(pk))
-            rows: List[dict] = tables.get(name, [])
+            rows: list[dict] = tables.get(name, [])
             if rows:
                 table.insert_all(rows)
             for index in indexes:

@@ -2,12 +2,14 @@
 
 Problems are phrased in Japanese for the programme office, e.g. 「日付（YYYY-MM-DD）ではありません」.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
 
 from bot.catalogue.sources import Row
 
@@ -69,7 +71,7 @@ def clock_time(value: Any) -> str:
     return value
 
 
-def text_list(value: Any) -> List[str]:
+def text_list(value: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -77,7 +79,7 @@ def text_list(value: Any) -> List[str]:
     return [text(item) for item in value]
 
 
-def id_list(value: Any) -> List[str]:
+def id_list(value: Any) -> list[str]:
     return [identifier(item) for item in text_list(value)]
 
 
@@ -87,6 +89,7 @@ def choice(*options: str) -> Callable[[Any], str]:
         if value not in options:
             raise FieldProblem(f"「{value}」は {' / '.join(options)} のいずれかにしてください")
         return value
+
     return parse
 
 
@@ -101,9 +104,9 @@ class RowErrors:
     """Collects every problem of a build, each naming file, line, row and field."""
 
     def __init__(self) -> None:
-        self.messages: List[str] = []
+        self.messages: list[str] = []
 
-    def add(self, row: Optional[Row], problem: str, label: str = "") -> None:
+    def add(self, row: Row | None, problem: str, label: str = "") -> None:
         where = row.where() if isinstance(row, Row) and row.file else "catalogue"
         self.messages.append(f"{where}{label}: {problem}")
 
@@ -116,14 +119,14 @@ def row_label(row: Row, key: str = "id") -> str:
     return f"（{key}: {value}）" if value else ""
 
 
-def parse_row(row: Any, fields: List[Field], errors: RowErrors, label_key: str = "id") -> Optional[Dict[str, Any]]:
+def parse_row(row: Any, fields: list[Field], errors: RowErrors, label_key: str = "id") -> dict[str, Any] | None:
     """Check one row against its fields; returns the clean row or None after recording problems."""
     if not isinstance(row, Row):
         errors.add(None, f"項目の形式が正しくありません: {row!r}")
         return None
     label = row_label(row, label_key)
     known = {field.name for field in fields}
-    clean: Dict[str, Any] = {}
+    clean: dict[str, Any] = {}
     ok = True
     for unknown in sorted(set(row) - known):
         errors.add(row, f"知らない項目「{unknown}」があります（書き間違いではありませんか）", label)

@@ -3,11 +3,12 @@
 Every mapping comes back as a :class:`Row` that knows its file and line, so validation errors can
 point the programme office at the exact place to fix.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import yaml
 
@@ -94,7 +95,7 @@ SOURCE_FILES = (
 )
 
 
-def load_sources(directory: Path) -> Dict[str, Any]:
+def load_sources(directory: Path) -> dict[str, Any]:
     """Load every catalogue source file, keyed by file name."""
     sources = {}
     for name in SOURCE_FILES:

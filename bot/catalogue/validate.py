@@ -3,76 +3,117 @@
 The output is a plain ``{table name: [row dict, …]}`` mapping that :mod:`bot.catalogue.build` writes
 with sqlite-utils. Nothing here touches the database.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Dict, Iterable, List, Set, Tuple
+from collections.abc import Iterable
+from typing import Any
 
 from bot.catalogue import fields as f
 from bot.catalogue.fields import Field, RowErrors, parse_row
 from bot.catalogue.sources import Row
 from bot.text.normalize import match_key
 
-Tables = Dict[str, List[Dict[str, Any]]]
+Tables = dict[str, list[dict[str, Any]]]
 
 FACTS = ("employment_type", "pass_status", "department")
 VOCABULARY_KINDS = ("employment_type", "pass_status", "recommendation")
 
 COURSE_FIELDS = [
-    Field("id", f.identifier), Field("name", f.text), Field("aliases", f.text_list, False),
-    Field("category", f.text), Field("summary", f.text), Field("target", f.text),
-    Field("format", f.text), Field("hours", f.text), Field("how_to_apply", f.text),
-    Field("schedule_note", f.text, False), Field("phases", lambda v: v, False),
+    Field("id", f.identifier),
+    Field("name", f.text),
+    Field("aliases", f.text_list, False),
+    Field("category", f.text),
+    Field("summary", f.text),
+    Field("target", f.text),
+    Field("format", f.text),
+    Field("hours", f.text),
+    Field("how_to_apply", f.text),
+    Field("schedule_note", f.text, False),
+    Field("phases", lambda v: v, False),
 ]
 PHASE_FIELDS = [Field("name", f.text), Field("months", f.text), Field("hours", f.text), Field("content", f.text)]
 SESSION_FIELDS = [
-    Field("course", f.identifier), Field("date", f.date, False), Field("from", f.date, False),
-    Field("until", f.date, False), Field("start", f.clock_time, False), Field("end", f.clock_time, False),
-    Field("format", f.text), Field("venue", f.text, False), Field("note", f.text, False),
+    Field("course", f.identifier),
+    Field("date", f.date, False),
+    Field("from", f.date, False),
+    Field("until", f.date, False),
+    Field("start", f.clock_time, False),
+    Field("end", f.clock_time, False),
+    Field("format", f.text),
+    Field("venue", f.text, False),
+    Field("note", f.text, False),
 ]
 COHORT_FIELDS = [
-    Field("id", f.identifier), Field("course", f.identifier), Field("name", f.text),
-    Field("fiscal_year", f.positive_int), Field("starts", f.month), Field("ends", f.month),
-    Field("seats", f.positive_int), Field("apply_until", f.date),
-    Field("status", f.choice("open", "closed")), Field("guidance", f.text),
+    Field("id", f.identifier),
+    Field("course", f.identifier),
+    Field("name", f.text),
+    Field("fiscal_year", f.positive_int),
+    Field("starts", f.month),
+    Field("ends", f.month),
+    Field("seats", f.positive_int),
+    Field("apply_until", f.date),
+    Field("status", f.choice("open", "closed")),
+    Field("guidance", f.text),
 ]
 EXAM_FIELDS = [
-    Field("id", f.identifier), Field("name", f.text), Field("aliases", f.text_list, False),
-    Field("organizer", f.text), Field("fee", f.positive_int), Field("format", f.text),
-    Field("related_course", f.identifier, False), Field("url", f.text, False),
+    Field("id", f.identifier),
+    Field("name", f.text),
+    Field("aliases", f.text_list, False),
+    Field("organizer", f.text),
+    Field("fee", f.positive_int),
+    Field("format", f.text),
+    Field("related_course", f.identifier, False),
+    Field("url", f.text, False),
 ]
 POLICY_FIELDS = [
-    Field("rate_numerator", f.positive_int), Field("rate_denominator", f.positive_int),
-    Field("rounding", f.choice("floor")), Field("apply_within_months", f.positive_int),
-    Field("apply_via", f.text), Field("documents", f.text_list), Field("contact", f.identifier),
+    Field("rate_numerator", f.positive_int),
+    Field("rate_denominator", f.positive_int),
+    Field("rounding", f.choice("floor")),
+    Field("apply_within_months", f.positive_int),
+    Field("apply_via", f.text),
+    Field("documents", f.text_list),
+    Field("contact", f.identifier),
     Field("payment", f.text, False),
 ]
 RULE_FIELDS = [
-    Field("id", f.identifier), Field("title", f.text), Field("kind", f.choice("check", "notice")),
-    Field("fact", f.choice(*FACTS), False), Field("allowed", f.id_list, False),
-    Field("exams", f.id_list, False), Field("ok", f.text, False), Field("ng", f.text, False),
+    Field("id", f.identifier),
+    Field("title", f.text),
+    Field("kind", f.choice("check", "notice")),
+    Field("fact", f.choice(*FACTS), False),
+    Field("allowed", f.id_list, False),
+    Field("exams", f.id_list, False),
+    Field("ok", f.text, False),
+    Field("ng", f.text, False),
     Field("text", f.text, False),
 ]
 TIP_FIELDS = [
-    Field("exam", f.identifier), Field("hours", f.text), Field("materials", f.text_list),
-    Field("advice", f.text_list), Field("course", f.identifier, False),
+    Field("exam", f.identifier),
+    Field("hours", f.text),
+    Field("materials", f.text_list),
+    Field("advice", f.text_list),
+    Field("course", f.identifier, False),
 ]
 NAMED_FIELDS = [Field("id", f.identifier), Field("name", f.text), Field("aliases", f.text_list, False)]
 CONTACT_FIELDS = [
-    Field("id", f.identifier), Field("name", f.text), Field("extension", f.text),
-    Field("hours", f.text, False), Field("topics", f.text, False),
+    Field("id", f.identifier),
+    Field("name", f.text),
+    Field("extension", f.text),
+    Field("hours", f.text, False),
+    Field("topics", f.text, False),
 ]
 
 
 class CatalogueInvalid(Exception):
     """The source files have problems; ``messages`` lists every one of them."""
 
-    def __init__(self, messages: List[str]):
+    def __init__(self, messages: list[str]):
         super().__init__("\n".join(messages))
         self.messages = messages
 
 
-def validate(sources: Dict[str, Any]) -> Tables:
+def validate(sources: dict[str, Any]) -> Tables:
     """Check all sources and return clean table rows; raises :class:`CatalogueInvalid`."""
     errors = RowErrors()
     tables: Tables = defaultdict(list)
@@ -101,9 +142,12 @@ def validate(sources: Dict[str, Any]) -> Tables:
         tables["vocabulary"] += [{"kind": kind, "id": row["id"], "name": row["name"]} for _, row in rows]
     tables["departments"] = [{"id": row["id"], "name": row["name"]} for _, row in departments]
     tables["contacts"] = [row for _, row in contacts]
-    named = ([("course", s, r) for s, r in courses] + [("exam", s, r) for s, r in exams]
-             + [("department", s, r) for s, r in departments]
-             + [(kind, s, r) for kind, rows in vocabulary.items() for s, r in rows])
+    named = (
+        [("course", s, r) for s, r in courses]
+        + [("exam", s, r) for s, r in exams]
+        + [("department", s, r) for s, r in departments]
+        + [(kind, s, r) for kind, rows in vocabulary.items() for s, r in rows]
+    )
     tables["aliases"] = _aliases(named, errors)
 
     if errors:
@@ -111,8 +155,9 @@ def validate(sources: Dict[str, Any]) -> Tables:
     return dict(tables)
 
 
-def _parse_list(data: Any, name: str, fields: List[Field], errors: RowErrors,
-                label_key: str = "id") -> List[Tuple[Row, Dict[str, Any]]]:
+def _parse_list(
+    data: Any, name: str, fields: list[Field], errors: RowErrors, label_key: str = "id"
+) -> list[tuple[Row, dict[str, Any]]]:
     if data is None:
         return []
     if not isinstance(data, list):
@@ -126,8 +171,8 @@ def _parse_list(data: Any, name: str, fields: List[Field], errors: RowErrors,
     return parsed
 
 
-def _unique_ids(rows: Iterable[Tuple[Row, Dict[str, Any]]], errors: RowErrors) -> Set[str]:
-    seen: Set[str] = set()
+def _unique_ids(rows: Iterable[tuple[Row, dict[str, Any]]], errors: RowErrors) -> set[str]:
+    seen: set[str] = set()
     for source, row in rows:
         if row["id"] in seen:
             errors.add(source, f"id「{row['id']}」が重複しています")
@@ -135,11 +180,14 @@ def _unique_ids(rows: Iterable[Tuple[Row, Dict[str, Any]]], errors: RowErrors) -
     return seen
 
 
-def _check_reference(source: Row, row: Dict[str, Any], key: str, known: Set[str], where: str,
-                     errors: RowErrors) -> bool:
+def _check_reference(
+    source: Row, row: dict[str, Any], key: str, known: set[str], where: str, errors: RowErrors
+) -> bool:
     value = row.get(key)
     if value and value not in known:
-        errors.add(source, f"{key}「{value}」は {where} にありません", f.row_label(source, "id") or f.row_label(source, key))
+        errors.add(
+            source, f"{key}「{value}」は {where} にありません", f.row_label(source, "id") or f.row_label(source, key)
+        )
         return False
     return True
 
@@ -157,7 +205,7 @@ def _add_courses(courses, tables: Tables, errors: RowErrors) -> None:
                 tables["course_phases"].append({"course_id": row["id"], "seq": seq, **clean})
 
 
-def _add_sessions(data, course_ids: Set[str], tables: Tables, errors: RowErrors) -> None:
+def _add_sessions(data, course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
     for source, row in _parse_list(data, "sessions.yml", SESSION_FIELDS, errors, "course"):
         if not _check_reference(source, row, "course", course_ids, "courses.yml", errors):
             continue
@@ -175,27 +223,43 @@ def _add_sessions(data, course_ids: Set[str], tables: Tables, errors: RowErrors)
         if row["start"] and row["end"] and row["start"] >= row["end"]:
             errors.add(source, f"start（{row['start']}）が end（{row['end']}）より後になっています", label)
             continue
-        tables["sessions"].append({
-            "id": len(tables["sessions"]) + 1, "course_id": row["course"], "starts_on": starts_on,
-            "ends_on": ends_on, "start_time": row["start"], "end_time": row["end"],
-            "format": row["format"], "venue": row["venue"], "note": row["note"],
-        })
+        tables["sessions"].append(
+            {
+                "id": len(tables["sessions"]) + 1,
+                "course_id": row["course"],
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "start_time": row["start"],
+                "end_time": row["end"],
+                "format": row["format"],
+                "venue": row["venue"],
+                "note": row["note"],
+            }
+        )
 
 
-def _add_cohorts(data, course_ids: Set[str], tables: Tables, errors: RowErrors) -> None:
+def _add_cohorts(data, course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
     cohorts = _parse_list(data, "cohorts.yml", COHORT_FIELDS, errors)
     _unique_ids(cohorts, errors)
     for source, row in cohorts:
         if not _check_reference(source, row, "course", course_ids, "courses.yml", errors):
             continue
         if row["starts"] > row["ends"]:
-            errors.add(source, f"starts（{row['starts']}）が ends（{row['ends']}）より後になっています", f.row_label(source))
+            errors.add(
+                source, f"starts（{row['starts']}）が ends（{row['ends']}）より後になっています", f.row_label(source)
+            )
             continue
         tables["cohorts"].append({**{k: v for k, v in row.items() if k != "course"}, "course_id": row["course"]})
 
 
-def _add_subsidy(data, exam_ids: Set[str], contact_ids: Set[str], known_values: Dict[str, Set[str]],
-                 tables: Tables, errors: RowErrors) -> None:
+def _add_subsidy(
+    data,
+    exam_ids: set[str],
+    contact_ids: set[str],
+    known_values: dict[str, set[str]],
+    tables: Tables,
+    errors: RowErrors,
+) -> None:
     if not isinstance(data, Row) or not isinstance(data.get("policy"), Row):
         errors.add(data if isinstance(data, Row) else None, "subsidy.yml には policy と conditions が必要です")
         return
@@ -212,24 +276,36 @@ def _add_subsidy(data, exam_ids: Set[str], contact_ids: Set[str], known_values: 
     for seq, (source, rule) in enumerate(rules, 1):
         if not _rule_is_consistent(source, rule, exam_ids, known_values, errors):
             continue
-        tables["subsidy_rules"].append({
-            "id": rule["id"], "seq": seq, "title": rule["title"], "kind": rule["kind"],
-            "fact": rule["fact"], "ok": rule["ok"], "ng": rule["ng"], "text": rule["text"],
-        })
+        tables["subsidy_rules"].append(
+            {
+                "id": rule["id"],
+                "seq": seq,
+                "title": rule["title"],
+                "kind": rule["kind"],
+                "fact": rule["fact"],
+                "ok": rule["ok"],
+                "ng": rule["ng"],
+                "text": rule["text"],
+            }
+        )
         tables["subsidy_rule_values"] += [{"rule_id": rule["id"], "value": v} for v in rule["allowed"]]
         tables["subsidy_rule_exams"] += [{"rule_id": rule["id"], "exam_id": e} for e in rule["exams"]]
 
 
-def _rule_is_consistent(source: Row, rule: Dict[str, Any], exam_ids: Set[str],
-                        known_values: Dict[str, Set[str]], errors: RowErrors) -> bool:
+def _rule_is_consistent(
+    source: Row, rule: dict[str, Any], exam_ids: set[str], known_values: dict[str, set[str]], errors: RowErrors
+) -> bool:
     label = f.row_label(source)
     problems = []
     if rule["kind"] == "check":
         if not (rule["fact"] and rule["allowed"] and rule["ok"] and rule["ng"]):
             problems.append("check の条件には fact・allowed・ok・ng が必要です")
         else:
-            problems += [f"allowed「{v}」は {rule['fact']} の選択肢にありません"
-                         for v in rule["allowed"] if v not in known_values[rule["fact"]]]
+            problems += [
+                f"allowed「{v}」は {rule['fact']} の選択肢にありません"
+                for v in rule["allowed"]
+                if v not in known_values[rule["fact"]]
+            ]
     elif not rule["text"]:
         problems.append("notice の条件には text が必要です")
     problems += [f"exams「{e}」は exams.yml にありません" for e in rule["exams"] if e not in exam_ids]
@@ -238,8 +314,8 @@ def _rule_is_consistent(source: Row, rule: Dict[str, Any], exam_ids: Set[str],
     return not problems
 
 
-def _add_study_tips(data, exam_ids: Set[str], course_ids: Set[str], tables: Tables, errors: RowErrors) -> None:
-    seen: Set[str] = set()
+def _add_study_tips(data, exam_ids: set[str], course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
+    seen: set[str] = set()
     for source, row in _parse_list(data, "study_tips.yml", TIP_FIELDS, errors, "exam"):
         ok = _check_reference(source, row, "exam", exam_ids, "exams.yml", errors)
         ok = _check_reference(source, row, "course", course_ids, "courses.yml", errors) and ok
@@ -258,7 +334,7 @@ def _add_study_tips(data, exam_ids: Set[str], course_ids: Set[str], tables: Tabl
         errors.add(None, f"study_tips.yml: 試験「{exam}」の勉強法がありません")
 
 
-def _parse_vocabulary(data: Any, errors: RowErrors) -> Dict[str, List[Tuple[Row, Dict[str, Any]]]]:
+def _parse_vocabulary(data: Any, errors: RowErrors) -> dict[str, list[tuple[Row, dict[str, Any]]]]:
     if not isinstance(data, Row):
         errors.add(None, "vocabularies.yml は employment_type などの見出しごとに書いてください")
         return {}
@@ -275,21 +351,23 @@ def _parse_vocabulary(data: Any, errors: RowErrors) -> Dict[str, List[Tuple[Row,
     return vocabulary
 
 
-def _aliases(named: List[Tuple[str, Row, Dict[str, Any]]], errors: RowErrors) -> List[Dict[str, Any]]:
+def _aliases(named: list[tuple[str, Row, dict[str, Any]]], errors: RowErrors) -> list[dict[str, Any]]:
     """Every name and alias with its match key; a key naming two different things is an error."""
-    owners: Dict[str, Tuple[str, str, str]] = {}
-    rows: List[Dict[str, Any]] = []
+    owners: dict[str, tuple[str, str, str]] = {}
+    rows: list[dict[str, Any]] = []
     for kind, source, item in named:
         for alias in [item["name"], *(item.get("aliases") or [])]:
             key = match_key(alias)
             owner = owners.get(key)
             if owner and owner[:2] != (kind, item["id"]):
-                errors.add(source, f"別名「{alias}」は {owner[0]}「{owner[1]}」の「{owner[2]}」と重複しています",
-                           f.row_label(source))
+                errors.add(
+                    source,
+                    f"別名「{alias}」は {owner[0]}「{owner[1]}」の「{owner[2]}」と重複しています",
+                    f.row_label(source),
+                )
                 continue
             if owner:
                 continue  # the same item lists an equivalent spelling twice: harmless
             owners[key] = (kind, item["id"], alias)
             rows.append({"alias": alias, "key": key, "kind": kind, "target": item["id"]})
     return rows
-

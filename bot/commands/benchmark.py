@@ -5,6 +5,7 @@ servers with the test harness and the fake Bot Framework). Registering the comma
 its option definitions (``benchmarks.cli``, standard library only); the machinery, and with it
 any test code, is imported when the command runs. The bot package itself never imports tests.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,9 +13,11 @@ import argparse
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "benchmark", help="measure training time, latency, throughput and memory against stock Rasa",
+        "benchmark",
+        help="measure training time, latency, throughput and memory against stock Rasa",
         description="Trains both models, serves each, drives REST and Teams conversations at 1/8/32 "
-                    "concurrent users and writes docs/performance.md (method and results: that file).")
+        "concurrent users and writes docs/performance.md (method and results: that file).",
+    )
     try:
         from benchmarks.cli import add_arguments
     except ImportError:  # a copy of the bot without the repository's benchmarks/ folder

@@ -1,4 +1,5 @@
 """``python -m bot catalogue build|check``: build the catalogue database from data/catalogue/."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,9 @@ def register(subparsers) -> None:
     build_parser = actions.add_parser("build", help="validate data/catalogue/*.yml and build the SQLite database")
     build_parser.add_argument("--source", type=Path, default=settings.catalogue_dir)
     build_parser.add_argument("--db", type=Path, default=settings.catalogue_db)
-    build_parser.add_argument("--if-changed", action="store_true",
-                              help="do nothing when the database is already built from these files")
+    build_parser.add_argument(
+        "--if-changed", action="store_true", help="do nothing when the database is already built from these files"
+    )
     build_parser.set_defaults(handler=run_build)
 
     check_parser = actions.add_parser("check", help="only validate the source files")

@@ -2,6 +2,7 @@
 
 Buttons are shown numbered; typing the number sends the button's payload, as a click would.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,7 +12,7 @@ import sys
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from bot.settings import load_settings
 
@@ -22,23 +23,27 @@ def register(subparsers) -> None:
     settings = load_settings()
     parser = subparsers.add_parser("chat", help="chat with the running assistant in this terminal")
     parser.add_argument("--url", default=settings.rasa_url, help=f"Rasa server (default {settings.rasa_url})")
-    parser.add_argument("--sender", default=f"{getpass.getuser()}-{uuid.uuid4().hex[:6]}",
-                        help="conversation id (default: your user name plus a random suffix)")
+    parser.add_argument(
+        "--sender",
+        default=f"{getpass.getuser()}-{uuid.uuid4().hex[:6]}",
+        help="conversation id (default: your user name plus a random suffix)",
+    )
     parser.set_defaults(handler=run)
 
 
-def send(url: str, sender: str, text: str, timeout: float = 30.0) -> List[Dict[str, Any]]:
+def send(url: str, sender: str, text: str, timeout: float = 30.0) -> list[dict[str, Any]]:
     """One user message to the REST channel; returns the bot's messages."""
     body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
-    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read().decode("utf-8"))
 
 
-def render(messages: List[Dict[str, Any]]) -> List[Dict[str, str]]:
+def render(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Print the bot's messages; returns the buttons offered last (for numbered replies)."""
-    buttons: List[Dict[str, str]] = []
+    buttons: list[dict[str, str]] = []
     for message in messages:
         if message.get("text"):
             print(f"\nまなび> {message['text']}")
@@ -57,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 def chat_loop(url: str, sender: str) -> int:
     """Read lines, send them, print the answers, until /quit or end of input."""
     print(f"まなびアシスタントに接続しました（{url}）。終了するには /quit と入力してください。")
-    buttons: List[Dict[str, str]] = []
+    buttons: list[dict[str, str]] = []
     text = "/greet"
     while True:
         try:
@@ -72,7 +77,7 @@ def chat_loop(url: str, sender: str) -> int:
             text = buttons[int(text) - 1]["payload"]
 
 
-def _read_line() -> Optional[str]:
+def _read_line() -> str | None:
     """The next non-empty line, or None at end of input."""
     while True:
         try:

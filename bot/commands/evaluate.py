@@ -9,6 +9,7 @@ models/nlu-baseline-stock.tar.gz and reused while its inputs are unchanged (``--
 forces training). For tuning, ``--sets dev --systems ours --no-write`` trains only our pipeline
 and prints dev scores (``--errors`` lists the dev errors). Never tune on the held-out set.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,11 @@ ALL_SETS = ("heldout", "dev")
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("evaluate", help="measure NLU quality against two baselines (docs/nlu-report.md)")
-    parser.add_argument("--systems", default=",".join(ALL_SYSTEMS),
-                        help="comma-separated subset of: tfidf (baseline 1), ours, stock (baseline 2)")
+    parser.add_argument(
+        "--systems",
+        default=",".join(ALL_SYSTEMS),
+        help="comma-separated subset of: tfidf (baseline 1), ours, stock (baseline 2)",
+    )
     parser.add_argument("--sets", default=",".join(ALL_SETS), help="comma-separated subset of: heldout, dev")
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config.yml", help="our pipeline's config")
     parser.add_argument("--seed", type=int, default=None, help="override our DIETClassifier random_seed")
@@ -39,8 +43,29 @@ def register(subparsers) -> None:
     parser.add_argument("--no-write", action="store_true", help="print the scores only, write no report")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw results to this file")
     parser.add_argument("--errors", action="store_true", help="print the dev-set errors (never held-out ones)")
-    parser.add_argument("--retrain-stock", action="store_true",
-                        help="train baseline 2 even if models/nlu-baseline-stock.tar.gz was trained from the same inputs")
+    parser.add_argument(
+        "--retrain-stock",
+        action="store_true",
+        help="train baseline 2 even if models/nlu-baseline-stock.tar.gz was trained from the same inputs",
+    )
+    conversations = parser.add_argument_group(
+        "behavioural suites", "run YAML conversation suites against the servers instead (tests/conversations/)"
+    )
+    conversations.add_argument(
+        "--conversations",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="suite files to run; without --url, servers are started with the suite's clock",
+    )
+    conversations.add_argument("--url", default=None, help="a running Rasa server, e.g. http://127.0.0.1:5005")
+    conversations.add_argument("--workers", type=int, default=4, help="conversations held at once")
+    conversations.add_argument(
+        "--failures",
+        type=Path,
+        default=None,
+        help="write the failed cases with their replies to this JSON file (a local report)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -53,6 +78,10 @@ def _choices(value: str, allowed: tuple, what: str) -> tuple:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.conversations:
+        from bot.commands.conversation_suites import run_suites
+
+        return run_suites(args)
     from bot.evaluation import quiet
 
     quiet.silence()
@@ -64,8 +93,12 @@ def run(args: argparse.Namespace) -> int:
         if "ours" in systems and not args.config.is_file():
             raise FileNotFoundError(f"config not found: {args.config}")
         write = not args.no_write
-        if write and (set(systems) != set(ALL_SYSTEMS) or set(sets) != set(ALL_SETS) or args.seed is not None
-                      or args.config.resolve() != (PROJECT_ROOT / "config.yml").resolve()):
+        if write and (
+            set(systems) != set(ALL_SYSTEMS)
+            or set(sets) != set(ALL_SETS)
+            or args.seed is not None
+            or args.config.resolve() != (PROJECT_ROOT / "config.yml").resolve()
+        ):
             print("partial or non-default run: not writing the report (use the defaults for docs/nlu-report.md)")
             write = False
         _prepare_catalogue()
@@ -100,12 +133,18 @@ def _prepare_catalogue() -> None:
 
 
 def _measure(args: argparse.Namespace, systems: tuple, sets: tuple, work_dir: Path) -> dict:
-    from bot.evaluation.run import Options, run as run_evaluation
+    from bot.evaluation.run import Options
+    from bot.evaluation.run import run as run_evaluation
 
     defaults = Options()
-    options = Options(config=args.config.resolve(), systems=systems, work_dir=work_dir, seed=args.seed,
-                      eval_sets={name: path for name, path in defaults.eval_sets.items() if name in sets},
-                      stock_cache=None if args.retrain_stock else defaults.stock_cache)
+    options = Options(
+        config=args.config.resolve(),
+        systems=systems,
+        work_dir=work_dir,
+        seed=args.seed,
+        eval_sets={name: path for name, path in defaults.eval_sets.items() if name in sets},
+        stock_cache=None if args.retrain_stock else defaults.stock_cache,
+    )
     return run_evaluation(options, progress=lambda line: print(line, flush=True))
 
 
@@ -113,8 +152,13 @@ def _meta(args: argparse.Namespace, seconds: float) -> dict:
     from bot.evaluation.machine import describe
 
     command = "python -m bot evaluate" + ("" if len(sys.argv) <= 2 else " " + shlex.join(sys.argv[2:]))
-    return {"command": command, "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-            "seconds": seconds, "machine": describe(), "seed": args.seed}
+    return {
+        "command": command,
+        "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "seconds": seconds,
+        "machine": describe(),
+        "seed": args.seed,
+    }
 
 
 def _print_summary(results: dict) -> None:
@@ -123,11 +167,13 @@ def _print_summary(results: dict) -> None:
         for set_name, scores in system["sets"].items():
             entities = scores["entities"]
             entity_text = f"entity F1 {entities['f1']:.3f}" if entities else "entity F1 n/a"
-            print(f"{name:6s} {set_name:8s} acc {scores['intent']['accuracy']:.3f}  "
-                  f"macro-F1 {scores['intent']['macro_f1']:.3f}  "
-                  f"(top non-fallback {scores['intent_without_fallback']['macro_f1']:.3f}, "
-                  f"{scores['fallbacks']} fallbacks)  {entity_text}  "
-                  f"train {system['train_seconds']:.1f} s  parse {latency.get('median', 0.0):.2f} ms")
+            print(
+                f"{name:6s} {set_name:8s} acc {scores['intent']['accuracy']:.3f}  "
+                f"macro-F1 {scores['intent']['macro_f1']:.3f}  "
+                f"(top non-fallback {scores['intent_without_fallback']['macro_f1']:.3f}, "
+                f"{scores['fallbacks']} fallbacks)  {entity_text}  "
+                f"train {system['train_seconds']:.1f} s  parse {latency.get('median', 0.0):.2f} ms"
+            )
 
 
 def _print_dev_errors(results: dict) -> None:
@@ -135,11 +181,19 @@ def _print_dev_errors(results: dict) -> None:
         errors = system["sets"].get("dev", {}).get("errors", [])
         print(f"\n{name}: {len(errors)} dev errors")
         for error in errors:
-            entities = "" if error["predicted_entities"] is None or error["entities"] == error["predicted_entities"] \
+            entities = (
+                ""
+                if error["predicted_entities"] is None or error["entities"] == error["predicted_entities"]
                 else f"  entities {error['entities']} → {error['predicted_entities']}"
-            intent = "" if error["intent"] == error["predicted"] else \
-                (f"{error['intent']} → {error['predicted']} ({error['without_fallback']} {error['confidence']}, "
-                 f"then {error['runner_up'][0]} {error['runner_up'][1]})")
+            )
+            intent = (
+                ""
+                if error["intent"] == error["predicted"]
+                else (
+                    f"{error['intent']} → {error['predicted']} ({error['without_fallback']} {error['confidence']}, "
+                    f"then {error['runner_up'][0]} {error['runner_up'][1]})"
+                )
+            )
             print(f"  {error['text']}  {intent}{entities}")
 
 
@@ -155,7 +209,9 @@ def _write_report(results: dict, out: Path) -> None:
     _write_json(results, out / "nlu-report.json")
     (out / "nlu-report.md").write_text(report.render(results), encoding="utf-8")
     ours = results["systems"]["ours"]["sets"]["heldout"]
-    confusion_plot.save(ours["confusion_matrix"], out / "nlu-confusion.png",
-                        f"Manabi on the held-out set: macro-F1 {ours['intent']['macro_f1']:.3f} "
-                        f"(n={ours['intent']['total']})")
+    confusion_plot.save(
+        ours["confusion_matrix"],
+        out / "nlu-confusion.png",
+        f"Manabi on the held-out set: macro-F1 {ours['intent']['macro_f1']:.3f} (n={ours['intent']['total']})",
+    )
     print(f"wrote {out / 'nlu-report.md'}, nlu-report.json, nlu-confusion.png")

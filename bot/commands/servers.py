@@ -1,4 +1,5 @@
 """``python -m bot train|serve|run``: train when needed, start the servers, chat in the terminal."""
+
 from __future__ import annotations
 
 import argparse
@@ -70,6 +71,7 @@ def run_serve(args: argparse.Namespace) -> int:
         _banner(settings)
         if args.chat:
             from bot.commands.chat import chat_loop
+
             return chat_loop(settings.rasa_url, sender="local-user")
         while all(server.running() for server in servers):
             time.sleep(1)
@@ -84,11 +86,14 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def _banner(settings: Settings) -> None:
-    print(f"""
+    print(
+        f"""
   まなびアシスタント is running
     Rasa server    {settings.rasa_url}  (REST: /webhooks/rest/webhook, Teams: /webhooks/teams/webhook)
     action server  http://{settings.host}:{settings.action_port}
     logs           {settings.log_dir}/
     today          {settings.today or "system date"}
   Stop with Ctrl-C (in the chat: /quit).
-""", flush=True)
+""",
+        flush=True,
+    )

@@ -1,4 +1,5 @@
 """``python -m bot teams-package``: zip the Teams app package with our app id."""
+
 from __future__ import annotations
 
 import argparse
@@ -9,8 +10,11 @@ from pathlib import Path
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("teams-package", help="build the Microsoft Teams app package (zip)")
-    parser.add_argument("--app-id", default=os.environ.get("MANABI_TEAMS_APP_ID"),
-                        help="the bot's Microsoft App ID (default: $MANABI_TEAMS_APP_ID)")
+    parser.add_argument(
+        "--app-id",
+        default=os.environ.get("MANABI_TEAMS_APP_ID"),
+        help="the bot's Microsoft App ID (default: $MANABI_TEAMS_APP_ID)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="output zip (default: teams/build/manabi-teams.zip)")
     parser.add_argument("--bot-domain", default=None, help="the bot's public host name, for validDomains")
     parser.set_defaults(handler=run)

@@ -1,11 +1,11 @@
 """The confusion-matrix image of one system on one set (matplotlib, Agg backend, ASCII labels)."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict
 
 
-def save(matrix: Dict, path: Path, title: str) -> None:
+def save(matrix: dict, path: Path, title: str) -> None:
     """``matrix`` = {"labels": [...], "rows": [[...]]} as in the JSON report; rows are gold intents
     (the last label, nlu_fallback, is a predicted column only)."""
     import matplotlib
@@ -17,7 +17,7 @@ def save(matrix: Dict, path: Path, title: str) -> None:
     labels = matrix["labels"]
     rows = np.array(matrix["rows"], dtype=float)
     gold_labels = labels[:-1] if labels and labels[-1] == "nlu_fallback" else labels
-    rows = rows[:len(gold_labels)]
+    rows = rows[: len(gold_labels)]
     totals = rows.sum(axis=1, keepdims=True)
     shares = np.divide(rows, totals, out=np.zeros_like(rows), where=totals > 0)
 
@@ -32,8 +32,15 @@ def save(matrix: Dict, path: Path, title: str) -> None:
         for j in range(rows.shape[1]):
             count = int(rows[i, j])
             if count:
-                axes.text(j, i, str(count), ha="center", va="center", fontsize=7,
-                          color="white" if shares[i, j] > 0.5 else "black")
+                axes.text(
+                    j,
+                    i,
+                    str(count),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if shares[i, j] > 0.5 else "black",
+                )
     figure.colorbar(image, ax=axes, fraction=0.035, label="share of the true intent's utterances")
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

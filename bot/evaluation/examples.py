@@ -4,26 +4,26 @@ An :class:`Example` is the text, its intent and the set of ``(entity type, value
 in it (values are catalogue ids, see docs/architecture.md). Entity *positions* are not compared
 anywhere: what matters to the assistant is which catalogue item was mentioned.
 """
+
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import FrozenSet, List, Tuple, Union
 
 from bot.text.normalize import normalize
 
-EntityPair = Tuple[str, str]
+EntityPair = tuple[str, str]
 
 
 @dataclass(frozen=True)
 class Example:
     text: str
     intent: str
-    entities: FrozenSet[EntityPair]
+    entities: frozenset[EntityPair]
 
 
-def load_examples(path: Union[str, Path]) -> List[Example]:
+def load_examples(path: str | Path) -> list[Example]:
     """Every intent example in a Rasa NLU YAML file (or directory of them), in file order."""
     from rasa.shared.nlu.training_data.loading import load_data
 

@@ -1,10 +1,10 @@
 """Describe the machine and software the figures were measured with (for the report)."""
+
 from __future__ import annotations
 
 import os
 import platform
 from importlib import metadata
-from typing import Dict
 
 PACKAGES = ("rasa", "tensorflow", "spacy", "ja-ginza", "scikit-learn")
 
@@ -38,7 +38,7 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def describe() -> Dict:
+def describe() -> dict:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     return {
@@ -52,6 +52,8 @@ def describe() -> Dict:
     }
 
 
-def one_line(machine: Dict) -> str:
-    return (f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']:.0f} GB RAM, {machine['os']}, "
-            f"Python {machine['python']}")
+def one_line(machine: dict) -> str:
+    return (
+        f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gb']:.0f} GB RAM, {machine['os']}, "
+        f"Python {machine['python']}"
+    )

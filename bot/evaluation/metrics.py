@@ -9,10 +9,11 @@ Entities: each utterance's gold set of ``(entity type, catalogue id)`` pairs aga
 set; true positives are pairs in both, counted over all utterances (micro P/R/F1), overall and per
 entity type.
 """
+
 from __future__ import annotations
 
 from collections import Counter
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Sequence
 
 from bot.evaluation.examples import EntityPair
 
@@ -25,7 +26,7 @@ def _f1(precision: float, recall: float) -> float:
     return _ratio(2 * precision * recall, precision + recall)
 
 
-def intent_scores(gold: Sequence[str], predicted: Sequence[str]) -> Dict:
+def intent_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict:
     """Accuracy, macro-F1 and per-intent precision/recall/F1/support."""
     if len(gold) != len(predicted):
         raise ValueError("gold and predicted differ in length")
@@ -38,8 +39,12 @@ def intent_scores(gold: Sequence[str], predicted: Sequence[str]) -> Dict:
         correct = pairs[(label, label)]
         precision = _ratio(correct, predicted_counts[label])
         recall = _ratio(correct, gold_counts[label])
-        per_intent[label] = {"precision": precision, "recall": recall, "f1": _f1(precision, recall),
-                             "support": gold_counts[label]}
+        per_intent[label] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": _f1(precision, recall),
+            "support": gold_counts[label],
+        }
     correct_total = sum(count for (g, p), count in pairs.items() if g == p)
     return {
         "accuracy": _ratio(correct_total, len(gold)),
@@ -50,14 +55,14 @@ def intent_scores(gold: Sequence[str], predicted: Sequence[str]) -> Dict:
     }
 
 
-def confusions(gold: Sequence[str], predicted: Sequence[str], top: Optional[int] = None) -> List[Tuple[str, str, int]]:
+def confusions(gold: Sequence[str], predicted: Sequence[str], top: int | None = None) -> list[tuple[str, str, int]]:
     """(gold, predicted, count) for every wrong pair, most frequent first."""
     wrong = Counter((g, p) for g, p in zip(gold, predicted) if g != p)
     ranked = sorted(wrong.items(), key=lambda item: (-item[1], item[0]))
     return [(g, p, count) for (g, p), count in ranked[:top]]
 
 
-def confusion_matrix(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> List[List[int]]:
+def confusion_matrix(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> list[list[int]]:
     """Rows: gold label; columns: predicted label (``labels`` order; extra predictions such as
     nlu_fallback must be listed in ``labels`` to be counted)."""
     index = {label: i for i, label in enumerate(labels)}
@@ -68,9 +73,9 @@ def confusion_matrix(gold: Sequence[str], predicted: Sequence[str], labels: Sequ
     return matrix
 
 
-def entity_scores(gold: Iterable[Iterable[EntityPair]], predicted: Iterable[Iterable[EntityPair]]) -> Dict:
+def entity_scores(gold: Iterable[Iterable[EntityPair]], predicted: Iterable[Iterable[EntityPair]]) -> dict:
     """Micro precision/recall/F1 over (entity type, value) pairs, overall and per entity type."""
-    counts: Dict[str, Counter] = {}
+    counts: dict[str, Counter] = {}
     utterances = exact = 0
     for gold_set, predicted_set in zip(gold, predicted):
         gold_set, predicted_set = set(gold_set), set(predicted_set)
@@ -89,8 +94,15 @@ def entity_scores(gold: Iterable[Iterable[EntityPair]], predicted: Iterable[Iter
     return {**_prf(total), "utterances": utterances, "utterances_exact": exact, "per_type": per_type}
 
 
-def _prf(bucket: Counter) -> Dict:
+def _prf(bucket: Counter) -> dict:
     tp, fp, fn = bucket["tp"], bucket["fp"], bucket["fn"]
     precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-    return {"precision": precision, "recall": recall, "f1": _f1(precision, recall),
-            "tp": tp, "fp": fp, "fn": fn, "gold": tp + fn}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": _f1(precision, recall),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "gold": tp + fn,
+    }

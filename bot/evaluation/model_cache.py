@@ -3,9 +3,11 @@
 Baseline 2 (SpacyNLP ja_ginza + DIET with Rasa's defaults: 300 epochs with a transformer) takes
 far longer to train than everything else in the evaluation (tens of minutes on 2 shared cores).
 Its inputs are few and known: the config, the NLU data, the domain's intents and entities (its
-responses and actions do not reach an NLU model) and the versions of Rasa, spaCy and ja_ginza. When none of them changed, the model trained last time *is* the model this run would
-train, so it is reused together with the training time measured when it was trained.
+responses and actions do not reach an NLU model) and the versions of Rasa, spaCy and ja_ginza.
+When none of them changed, the model trained last time *is* the model this run would train, so
+it is reused together with the training time measured when it was trained.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,15 +16,17 @@ import json
 import shutil
 from importlib import metadata
 from pathlib import Path
-from typing import Optional, Tuple
 
 PACKAGES = ("rasa", "spacy", "ja-ginza", "tensorflow")
 
 
 def fingerprint(config: Path, nlu_data: Path, domain: Path) -> str:
     digest = hashlib.sha256()
-    files = sorted(p for p in nlu_data.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml")) \
-        if nlu_data.is_dir() else [nlu_data]
+    files = (
+        sorted(p for p in nlu_data.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml"))
+        if nlu_data.is_dir()
+        else [nlu_data]
+    )
     for path in [config] + files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -39,8 +43,7 @@ def _nlu_part_of_domain(domain: Path) -> str:
     import yaml
 
     content = yaml.safe_load(domain.read_text(encoding="utf-8")) or {}
-    return json.dumps({key: content.get(key) for key in ("intents", "entities")}, ensure_ascii=False,
-                      sort_keys=True)
+    return json.dumps({key: content.get(key) for key in ("intents", "entities")}, ensure_ascii=False, sort_keys=True)
 
 
 class ModelCache:
@@ -50,7 +53,7 @@ class ModelCache:
         self.model = directory / f"{name}.tar.gz"
         self.stamp = directory / f"{name}.json"
 
-    def lookup(self, key: str) -> Optional[Tuple[Path, float, str]]:
+    def lookup(self, key: str) -> tuple[Path, float, str] | None:
         """(model, training seconds, trained at) if a model trained from these inputs is stored."""
         if not (self.model.exists() and self.stamp.exists()):
             return None
@@ -66,6 +69,7 @@ class ModelCache:
         self.model.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(model, self.model)
         trained_at = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-        self.stamp.write_text(json.dumps({"fingerprint": key, "train_seconds": seconds, "trained_at": trained_at}),
-                              encoding="utf-8")
+        self.stamp.write_text(
+            json.dumps({"fingerprint": key, "train_seconds": seconds, "trained_at": trained_at}), encoding="utf-8"
+        )
         return trained_at

@@ -2,10 +2,11 @@
 
 :func:`silence` must run before TensorFlow or Rasa is imported: it sets the environment variables
 they read at import time (TensorFlow's C++ log level, Rasa's log level, which also turns off Rasa's
-tqdm progress bars), filters Rasa's structlog events below ERROR, and disables Rasa's training cache, so every training run is timed from
-scratch. :func:`captured_output` swallows what Rasa prints during training/loading and hands it
-back, so a failure can still show it.
+tqdm progress bars), filters Rasa's structlog events below ERROR, and disables Rasa's training
+cache, so every training run is timed from scratch. :func:`captured_output` swallows what Rasa
+prints during training/loading and hands it back, so a failure can still show it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -13,14 +14,14 @@ import io
 import logging
 import os
 import warnings
-from typing import Iterator
+from collections.abc import Iterator
 
 QUIET_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
-    "LOG_LEVEL": "ERROR",               # Rasa: log level, and no tqdm progress bars
+    "LOG_LEVEL": "ERROR",  # Rasa: log level, and no tqdm progress bars
     "LOG_LEVEL_LIBRARIES": "ERROR",
     "RASA_TELEMETRY_ENABLED": "false",
-    "RASA_MAX_CACHE_SIZE": "0",         # no training cache: timings are of real training
+    "RASA_MAX_CACHE_SIZE": "0",  # no training cache: timings are of real training
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
     "PYTHONWARNINGS": "ignore",
     "TQDM_DISABLE": "1",

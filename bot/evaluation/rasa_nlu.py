@@ -5,12 +5,13 @@ Training is in-process (``rasa.model_training.train_nlu``) with Rasa's training 
 without the ~10 s of importing TensorFlow and Rasa. Parsing goes through ``Agent.parse_message``,
 the same code path the Rasa server runs for every incoming message.
 """
+
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import List, Sequence, Tuple
 
 from bot.evaluation.predictions import Prediction, from_rasa_parse
 from bot.evaluation.quiet import captured_output
@@ -22,15 +23,20 @@ class EvaluationError(RuntimeError):
     """A step of the evaluation failed; the message is one line for the user."""
 
 
-def train(config: Path, nlu_data: Path, domain: Path, out_dir: Path, name: str) -> Tuple[Path, float]:
+def train(config: Path, nlu_data: Path, domain: Path, out_dir: Path, name: str) -> tuple[Path, float]:
     """Train an NLU-only model into ``out_dir/<name>.tar.gz``; returns (path, seconds)."""
     from rasa.model_training import train_nlu
 
     started = time.perf_counter()
     with captured_output() as output:
         try:
-            model = train_nlu(config=str(config), nlu_data=str(nlu_data), output=str(out_dir),
-                              fixed_model_name=name, domain=str(domain))
+            model = train_nlu(
+                config=str(config),
+                nlu_data=str(nlu_data),
+                output=str(out_dir),
+                fixed_model_name=name,
+                domain=str(domain),
+            )
         except Exception as error:  # Rasa raises many kinds; the user needs one line
             raise EvaluationError(f"training {name} with {config} failed: {error}") from error
     seconds = time.perf_counter() - started
@@ -55,11 +61,11 @@ class RasaModel:
                 raise EvaluationError(f"could not load {model_path}: {error}") from error
         self.path = Path(model_path)
 
-    def parse_all(self, texts: Sequence[str]) -> List[Prediction]:
+    def parse_all(self, texts: Sequence[str]) -> list[Prediction]:
         """Parse each text separately, timing each; a few warm-up parses come first, untimed."""
         return asyncio.run(self._parse_all(texts))
 
-    async def _parse_all(self, texts: Sequence[str]) -> List[Prediction]:
+    async def _parse_all(self, texts: Sequence[str]) -> list[Prediction]:
         for text in list(texts)[:WARMUP_MESSAGES]:
             await self._agent.parse_message(text)
         predictions = []

@@ -13,9 +13,10 @@ overlap. This featurizer joins the tokens back together and counts character n-g
 It emits sentence features only (one row per message); DIET combines them with the
 token-level features of the other featurizers.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -29,6 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.vocabulary import VocabularyFeaturizer, check_ngram_range, count_vector
 from bot.text.normalize import fold_katakana
 
+
 def message_string(message: Message, source: str) -> str:
     """The message's tokens joined without spaces, as surface, kana-folded surface or reading."""
     tokens = message.get(TOKENS_NAMES[TEXT]) or []
@@ -39,10 +41,10 @@ def message_string(message: Message, source: str) -> str:
 SOURCES = ("surface", "folded", "reading")
 
 
-def char_ngrams(text: str, low: int, high: int) -> List[str]:
+def char_ngrams(text: str, low: int, high: int) -> list[str]:
     """All n-grams of ``text`` for low <= n <= high, with ^ and $ marking the ends."""
     padded = f"^{text}$"
-    return [padded[i:i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
+    return [padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
@@ -52,29 +54,35 @@ class SentenceCharFeaturizer(VocabularyFeaturizer):
     VOCABULARY_FILE = "char_vocabulary.json"
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {**SparseFeaturizer.get_default_config(), "source": "reading", "min_ngram": 2,
-                "max_ngram": 4, "min_count": 1}
+    def get_default_config() -> dict[str, Any]:
+        return {
+            **SparseFeaturizer.get_default_config(),
+            "source": "reading",
+            "min_ngram": 2,
+            "max_ngram": 4,
+            "min_count": 1,
+        }
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         if config["source"] not in SOURCES:
             raise ValueError(f"source must be one of {', '.join(SOURCES)}, not {config['source']!r}")
         check_ngram_range(config)
 
     def train(self, training_data: TrainingData) -> Resource:
-        counts: Dict[str, int] = {}
+        counts: dict[str, int] = {}
         for example in training_data.training_examples:
             if example.get(TEXT):
                 for gram in set(self._ngrams(example)):
                     counts[gram] = counts.get(gram, 0) + 1
         return self._keep_vocabulary(gram for gram, count in counts.items() if count >= self._config["min_count"])
 
-    def _ngrams(self, message: Message) -> List[str]:
-        return char_ngrams(message_string(message, self._config["source"]),
-                           self._config["min_ngram"], self._config["max_ngram"])
+    def _ngrams(self, message: Message) -> list[str]:
+        return char_ngrams(
+            message_string(message, self._config["source"]), self._config["min_ngram"], self._config["max_ngram"]
+        )
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if message.get(TEXT) and self._vocabulary:
                 self.add_features_to_message(None, self._features(message), TEXT, message)

@@ -9,10 +9,11 @@ typed in kana or mis-converted: 「りーだーけんしゅう」, 「応用上�
 stores as each token's ``lemma``. The mentions are shared with the CatalogueMentionFeaturizer
 (:mod:`bot.nlu.mentions`), so the matching runs once per message.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -32,7 +33,7 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Adds an entity for every catalogue name found in the message text."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             # Path of catalogue.sqlite; default: MANABI_CATALOGUE_DB or var/catalogue.sqlite
             "catalogue_db": None,
@@ -42,18 +43,23 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
             "match_readings": True,
         }
 
-    def __init__(self, config: Dict[Text, Any], finder: MentionFinder) -> None:
-        self._kinds: Optional[List[str]] = config.get("kinds")
+    def __init__(self, config: dict[str, Any], finder: MentionFinder) -> None:
+        self._kinds: list[str] | None = config.get("kinds")
         self._finder = finder
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "CatalogueEntityExtractor":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CatalogueEntityExtractor:
         db_path = catalogue_path(config.get("catalogue_db"))
         logger.debug("CatalogueEntityExtractor: catalogue %s", db_path)
         return cls(config, mention_finder(db_path, bool(config.get("match_readings", True))))
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if not message.get(TEXT):
                 continue

@@ -10,11 +10,12 @@ probabilities are calibrated well enough for the FallbackClassifier's thresholds
 Each featurizer's block is weighted separately (sublinear TF, IDF, L2 normalisation: a long
 n-gram block does not drown a short one), then the blocks are concatenated.
 """
+
 from __future__ import annotations
 
 import logging
 import pickle
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -38,15 +39,15 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     """See the module docstring."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Featurizer]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["sklearn"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "C": 30.0,  # inverse L2 regularisation strength
             "class_weight": "balanced",
@@ -54,26 +55,42 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             "ranking_length": 10,  # intents listed in intent_ranking
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 state: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        state: dict[str, Any] | None = None,
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         state = state or {}
         # Column blocks, one per featurizer (origin): (origin, width, idf weights), in column order.
-        self._blocks_spec: List[tuple] = state.get("blocks", [])
-        self._classes: List[str] = state.get("classes", [])
-        self._coef: Optional[np.ndarray] = state.get("coef")  # classes × columns
-        self._intercept: Optional[np.ndarray] = state.get("intercept")
+        self._blocks_spec: list[tuple] = state.get("blocks", [])
+        self._classes: list[str] = state.get("classes", [])
+        self._coef: np.ndarray | None = state.get("coef")  # classes × columns
+        self._intercept: np.ndarray | None = state.get("intercept")
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearIntentClassifier":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
         try:
             with model_storage.read_from(resource) as directory:
                 state = pickle.loads((directory / MODEL_FILE).read_bytes())
@@ -82,10 +99,13 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         return cls(config, model_storage, resource, state)
 
     @staticmethod
-    def _sentence_features(message: Message) -> Dict[str, scipy.sparse.spmatrix]:
+    def _sentence_features(message: Message) -> dict[str, scipy.sparse.spmatrix]:
         """Sparse sentence features of the message per featurizer (origin)."""
-        return {feature.origin: feature.features for feature in message.features
-                if feature.attribute == TEXT and feature.type == "sentence" and feature.is_sparse()}
+        return {
+            feature.origin: feature.features
+            for feature in message.features
+            if feature.attribute == TEXT and feature.type == "sentence" and feature.is_sparse()
+        }
 
     # --- training ----------------------------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:
@@ -97,27 +117,42 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             logger.debug("LinearIntentClassifier: no intent examples, not trained")
             return self._resource
         features = [self._sentence_features(e) for e in examples]
-        widths: Dict[str, int] = {}
+        widths: dict[str, int] = {}
         for blocks in features:
             for origin, block in blocks.items():
                 widths[origin] = block.shape[1]
         weighted, self._blocks_spec = [], []
         for origin in sorted(widths):
             width = widths[origin]
-            block = scipy.sparse.vstack([blocks[origin].tocsr() if origin in blocks else scipy.sparse.csr_matrix((1, width))
-                                         for blocks in features]).tocsr()
+            block = scipy.sparse.vstack(
+                [
+                    blocks[origin].tocsr() if origin in blocks else scipy.sparse.csr_matrix((1, width))
+                    for blocks in features
+                ]
+            ).tocsr()
             transformer = TfidfTransformer(sublinear_tf=True).fit(block)
             weighted.append(transformer.transform(block))
             self._blocks_spec.append((origin, width, np.asarray(transformer.idf_, dtype=np.float64)))
-        model = LogisticRegression(C=self._config["C"], class_weight=self._config["class_weight"],
-                                   max_iter=self._config["max_iter"], multi_class="multinomial")
+        model = LogisticRegression(
+            C=self._config["C"],
+            class_weight=self._config["class_weight"],
+            max_iter=self._config["max_iter"],
+            multi_class="multinomial",
+        )
         model.fit(scipy.sparse.hstack(weighted).tocsr(), [e.get(INTENT) for e in examples])
         self._classes = [str(label) for label in model.classes_]
         self._coef, self._intercept = model.coef_.astype(np.float64), model.intercept_.astype(np.float64)
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / MODEL_FILE).write_bytes(pickle.dumps(
-                {"blocks": self._blocks_spec, "classes": self._classes, "coef": self._coef,
-                 "intercept": self._intercept}))
+            (directory / MODEL_FILE).write_bytes(
+                pickle.dumps(
+                    {
+                        "blocks": self._blocks_spec,
+                        "classes": self._classes,
+                        "coef": self._coef,
+                        "intercept": self._intercept,
+                    }
+                )
+            )
         return self._resource
 
     # --- inference ---------------------------------------------------------------------------
@@ -143,7 +178,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         exponentials = np.exp(scores)
         return exponentials / exponentials.sum()
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self._coef is None:
             return messages
         for message in messages:
@@ -154,7 +189,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             row = self.probabilities(message)
-            order = np.argsort(row)[::-1][:self._config["ranking_length"]]
+            order = np.argsort(row)[::-1][: self._config["ranking_length"]]
             ranking = [{"name": self._classes[i], "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

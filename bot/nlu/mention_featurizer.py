@@ -13,9 +13,10 @@ message (「Ⓔ対策どうすればいい」) and emits
 The n-grams without a placeholder are left to the other featurizers. Because the features name
 kinds, not aliases, an alias the office adds later yields the same features without retraining.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import scipy.sparse
 from rasa.engine.graph import ExecutionContext
@@ -34,14 +35,20 @@ from bot.nlu.vocabulary import Vocabulary, VocabularyFeaturizer, check_ngram_ran
 from bot.text.fuzzy import Match
 from bot.text.normalize import fold_katakana
 
-PLACEHOLDERS = {"course": "Ⓒ", "exam": "Ⓔ", "department": "Ⓓ", "employment_type": "Ⓦ",
-                "pass_status": "Ⓟ", "recommendation": "Ⓡ"}
+PLACEHOLDERS = {
+    "course": "Ⓒ",
+    "exam": "Ⓔ",
+    "department": "Ⓓ",
+    "employment_type": "Ⓦ",
+    "pass_status": "Ⓟ",
+    "recommendation": "Ⓡ",
+}
 OTHER_PLACEHOLDER = "Ⓧ"
 
 
-def delexicalised(message: Message, mentions: List[Match]) -> str:
+def delexicalised(message: Message, mentions: list[Match]) -> str:
     """The message's normalised tokens joined, each mention replaced by its kind's placeholder."""
-    pieces: List[str] = []
+    pieces: list[str] = []
     mention_index = 0
     ordered = sorted(mentions, key=lambda m: m.start)
     for token in message.get(TOKENS_NAMES[TEXT]) or []:
@@ -63,19 +70,31 @@ class CatalogueMentionFeaturizer(VocabularyFeaturizer):
     VOCABULARY_FILE = "mention_vocabulary.json"
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {**SparseFeaturizer.get_default_config(), "catalogue_db": None, "match_readings": True,
-                "min_ngram": 2, "max_ngram": 4}
+    def get_default_config() -> dict[str, Any]:
+        return {
+            **SparseFeaturizer.get_default_config(),
+            "catalogue_db": None,
+            "match_readings": True,
+            "min_ngram": 2,
+            "max_ngram": 4,
+        }
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         check_ngram_range(config)
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 execution_context: ExecutionContext, vocabulary: Optional[Vocabulary] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
         super().__init__(config, model_storage, resource, execution_context, vocabulary)
-        self._finder: MentionFinder = mention_finder(catalogue_path(config.get("catalogue_db")),
-                                                     bool(config.get("match_readings", True)))
+        self._finder: MentionFinder = mention_finder(
+            catalogue_path(config.get("catalogue_db")), bool(config.get("match_readings", True))
+        )
 
     def train(self, training_data: TrainingData) -> Resource:
         features = set()
@@ -84,7 +103,7 @@ class CatalogueMentionFeaturizer(VocabularyFeaturizer):
                 features.update(self._feature_names(example, remember=False))
         return self._keep_vocabulary(features)
 
-    def _feature_names(self, message: Message, remember: bool) -> List[str]:
+    def _feature_names(self, message: Message, remember: bool) -> list[str]:
         mentions = self._finder.find(message, remember=remember)
         if not mentions:
             return []
@@ -93,7 +112,7 @@ class CatalogueMentionFeaturizer(VocabularyFeaturizer):
         grams = char_ngrams(delexicalised(message, mentions), self._config["min_ngram"], self._config["max_ngram"])
         return names + [f"gram:{gram}" for gram in grams if placeholders & set(gram)]
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         self._add_features(messages, remember=True)
         return messages
 
@@ -101,7 +120,7 @@ class CatalogueMentionFeaturizer(VocabularyFeaturizer):
         self._add_features(training_data.training_examples, remember=False)
         return training_data
 
-    def _add_features(self, messages: List[Message], remember: bool) -> None:
+    def _add_features(self, messages: list[Message], remember: bool) -> None:
         if not self._vocabulary:
             return
         for message in messages:

@@ -7,10 +7,11 @@ matching runs once per message. Matching is by characters (exact, then fuzzy, se
 :mod:`bot.text.fuzzy`) and then, where nothing was found, by reading (:mod:`bot.text.reading_match`),
 using the readings our tokenizer stores as each token's ``lemma``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import List, Optional, Sequence
 
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
@@ -21,16 +22,18 @@ from bot.settings import load_settings
 from bot.text.fuzzy import AliasMatcher, Match
 from bot.text.reading_match import ReadingMatcher, ReadingToken
 
-MENTIONS = "manabi_catalogue_mentions"  # message data key: [finder tag, [[kind, target, start, end, text, distance], …]]
+MENTIONS = (
+    "manabi_catalogue_mentions"  # message data key: [finder tag, [[kind, target, start, end, text, distance], …]]
+)
 
 
 class MentionFinder:
-    def __init__(self, matcher: AliasMatcher, reading_matcher: Optional[ReadingMatcher], tag: str):
+    def __init__(self, matcher: AliasMatcher, reading_matcher: ReadingMatcher | None, tag: str):
         self._matcher = matcher
         self._reading_matcher = reading_matcher
         self._tag = tag
 
-    def find(self, message: Message, kinds: Optional[Sequence[str]] = None, remember: bool = True) -> List[Match]:
+    def find(self, message: Message, kinds: Sequence[str] | None = None, remember: bool = True) -> list[Match]:
         """Every mention in the message, optionally of some kinds only.
 
         With ``remember`` the result is stored on the message (as plain lists) for the next component;
@@ -42,11 +45,12 @@ class MentionFinder:
         else:
             mentions = self._find(message)
             if remember:
-                message.set(MENTIONS, [self._tag, [[m.kind, m.target, m.start, m.end, m.text, m.distance]
-                                                   for m in mentions]])
+                message.set(
+                    MENTIONS, [self._tag, [[m.kind, m.target, m.start, m.end, m.text, m.distance] for m in mentions]]
+                )
         return [m for m in mentions if m.kind in kinds] if kinds else mentions
 
-    def _find(self, message: Message) -> List[Match]:
+    def _find(self, message: Message) -> list[Match]:
         text = message.get(TEXT) or ""
         matches = self._matcher.find(text)
         tokens = message.get(TOKENS_NAMES[TEXT])
@@ -54,14 +58,15 @@ class MentionFinder:
             return matches
         taken = [False] * len(text)
         for match in matches:
-            taken[match.start:match.end] = [True] * (match.end - match.start)
+            taken[match.start : match.end] = [True] * (match.end - match.start)
         readings = [ReadingToken(token.lemma or token.text, token.start, token.end) for token in tokens]
-        extra = [match for match in self._reading_matcher.find(text, readings)
-                 if not any(taken[match.start:match.end])]
+        extra = [
+            match for match in self._reading_matcher.find(text, readings) if not any(taken[match.start : match.end])
+        ]
         return sorted(matches + extra, key=lambda match: match.start)
 
 
-def catalogue_path(configured: Optional[str]) -> str:
+def catalogue_path(configured: str | None) -> str:
     return configured or str(load_settings().catalogue_db)
 
 
@@ -74,6 +79,6 @@ def mention_finder(db_path: str, match_readings: bool = True) -> MentionFinder:
         from bot.nlu.tokenizer import reading_tokens
 
         reading_matcher = ReadingMatcher(
-            (alias, "".join(token.reading for token in reading_tokens(alias.surface)))
-            for alias in catalogue.aliases())
+            (alias, "".join(token.reading for token in reading_tokens(alias.surface))) for alias in catalogue.aliases()
+        )
     return MentionFinder(catalogue.matcher, reading_matcher, f"{db_path}|{match_readings}")

@@ -5,16 +5,18 @@
   surface as their text, while ``start``/``end`` stay offsets into the text the user typed.
 * Each token's ``lemma`` is set to its katakana **reading** (補助 → ホジョ, ほじょ → ホジョ). Our
   SentenceWordFeaturizer (and SentenceCharFeaturizer with ``source: reading``) then see kanji and
-  all-hiragana spellings alike; Rasa's CountVectorsFeaturizer does too with ``use_lemma: true``. The CatalogueEntityExtractor also reads ``lemma``, to find names typed in kana or
-  mis-converted by the IME (:mod:`bot.text.reading_match`); :func:`reading_tokens` gives it the
-  readings of the catalogue's names, made the same way.
+  all-hiragana spellings alike; Rasa's CountVectorsFeaturizer does too with ``use_lemma: true``.
+  The CatalogueEntityExtractor also reads ``lemma``, to find names typed in kana or mis-converted
+  by the IME (:mod:`bot.text.reading_match`); :func:`reading_tokens` gives it the readings of the
+  catalogue's names, made the same way.
 * Only spaCy's tokenizer is loaded (``spacy.blank("ja")``), not a full model pipeline: it costs well
   under a millisecond per message and little memory.
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Dict, List, Optional, Text
+from functools import cache
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -34,7 +36,7 @@ class JapaneseTokenizer(Tokenizer):
     """Normalising Japanese tokenizer; see the module docstring."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "intent_tokenization_flag": False,
             "intent_split_symbol": "_",
@@ -45,36 +47,43 @@ class JapaneseTokenizer(Tokenizer):
         }
 
     @staticmethod
-    def supported_languages() -> Optional[List[Text]]:
+    def supported_languages() -> list[str] | None:
         return ["ja"]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["spacy", "sudachipy"]
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self._nlp = _spacy_tokenizer(config["split_mode"])
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "JapaneseTokenizer":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> JapaneseTokenizer:
         return cls(config)
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        tokens = [Token(text, start, end, lemma=reading)
-                  for text, reading, start, end in _split(self._nlp, message.get(attribute) or "")]
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        tokens = [
+            Token(text, start, end, lemma=reading)
+            for text, reading, start, end in _split(self._nlp, message.get(attribute) or "")
+        ]
         return self._apply_token_pattern(tokens)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _spacy_tokenizer(split_mode: str) -> Any:
     import spacy  # imported here so `import bot.nlu` stays cheap
 
     return spacy.blank("ja", config={"nlp": {"tokenizer": {"split_mode": split_mode}}})
 
 
-def _split(nlp: Any, text: str) -> List[tuple]:
+def _split(nlp: Any, text: str) -> list[tuple]:
     """(normalised surface, reading, start, end) per token; offsets index ``text``."""
     mapped = normalize_with_offsets(text)
     tokens = []
@@ -86,7 +95,7 @@ def _split(nlp: Any, text: str) -> List[tuple]:
     return tokens
 
 
-def reading_tokens(text: str, split_mode: str = "A") -> List[ReadingToken]:
+def reading_tokens(text: str, split_mode: str = "A") -> list[ReadingToken]:
     """The tokens of ``text`` with their readings, as this tokenizer makes them (for alias readings)."""
     return [ReadingToken(reading, start, end) for _, reading, start, end in _split(_spacy_tokenizer(split_mode), text)]
 

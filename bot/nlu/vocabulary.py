@@ -1,10 +1,12 @@
 """The vocabulary our sparse sentence featurizers learn, stored with the model, and the count
 vector of one message over it; :class:`VocabularyFeaturizer` is their common base (the character
 n-gram and catalogue-mention featurizers)."""
+
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Optional, Text, Type
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import scipy.sparse
@@ -14,7 +16,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 
-Vocabulary = Dict[str, int]
+Vocabulary = dict[str, int]
 
 
 def build_vocabulary(names: Iterable[str]) -> Vocabulary:
@@ -22,8 +24,7 @@ def build_vocabulary(names: Iterable[str]) -> Vocabulary:
     return {name: index for index, name in enumerate(sorted(set(names)))}
 
 
-def save_vocabulary(model_storage: ModelStorage, resource: Resource, file_name: str,
-                    vocabulary: Vocabulary) -> None:
+def save_vocabulary(model_storage: ModelStorage, resource: Resource, file_name: str, vocabulary: Vocabulary) -> None:
     with model_storage.write_to(resource) as directory:
         (directory / file_name).write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
 
@@ -39,7 +40,7 @@ def load_vocabulary(model_storage: ModelStorage, resource: Resource, file_name: 
 
 def count_vector(names: Iterable[str], vocabulary: Vocabulary) -> scipy.sparse.coo_matrix:
     """A 1 × len(vocabulary) row counting each known name; unknown names are dropped."""
-    counts: Dict[int, float] = {}
+    counts: dict[int, float] = {}
     for name in names:
         index = vocabulary.get(name)
         if index is not None:
@@ -49,7 +50,7 @@ def count_vector(names: Iterable[str], vocabulary: Vocabulary) -> scipy.sparse.c
     return scipy.sparse.coo_matrix((values, (np.zeros_like(columns), columns)), shape=(1, len(vocabulary)))
 
 
-def check_ngram_range(config: Dict[Text, Any]) -> None:
+def check_ngram_range(config: dict[str, Any]) -> None:
     if not 1 <= config["min_ngram"] <= config["max_ngram"]:
         raise ValueError("need 1 <= min_ngram <= max_ngram")
 
@@ -61,24 +62,41 @@ class VocabularyFeaturizer(SparseFeaturizer, GraphComponent):
     VOCABULARY_FILE = "vocabulary.json"
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Tokenizer]
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 execution_context: ExecutionContext, vocabulary: Optional[Vocabulary] = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
         super().__init__(execution_context.node_name, config)
         self._model_storage = model_storage
         self._resource = resource
         self._vocabulary: Vocabulary = vocabulary or {}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "VocabularyFeaturizer":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> VocabularyFeaturizer:
         return cls(config, model_storage, resource, execution_context)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "VocabularyFeaturizer":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> VocabularyFeaturizer:
         vocabulary = load_vocabulary(model_storage, resource, cls.VOCABULARY_FILE)
         return cls(config, model_storage, resource, execution_context, vocabulary)
 

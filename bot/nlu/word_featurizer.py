@@ -14,10 +14,11 @@ sentence features only, so this featurizer emits just those, with Rasa's exact r
 
 ``tests/unit/test_word_featurizer.py`` checks the rows against Rasa's own featurizer.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import Any
 
 import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -34,7 +35,7 @@ _NUMBER = re.compile(r"\b[0-9]+\b")  # Rasa's CountVectorsFeaturizer._process_to
 _WORD = re.compile(r"(?u)\b\w+\b")  # the token_pattern Rasa gives scikit-learn's CountVectorizer
 
 
-def reading_words(message: Message) -> List[str]:
+def reading_words(message: Message) -> list[str]:
     """The message's words as Rasa's lemma-based count vectorizer sees them (module docstring)."""
     tokens = message.get(TOKENS_NAMES[TEXT]) or []
     joined = " ".join(_NUMBER.sub("__NUMBER__", token.lemma or token.text).lower() for token in tokens)
@@ -48,18 +49,19 @@ class SentenceWordFeaturizer(VocabularyFeaturizer):
     VOCABULARY_FILE = "word_vocabulary.json"
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return SparseFeaturizer.get_default_config()
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         pass  # nothing to configure
 
     def train(self, training_data: TrainingData) -> Resource:
-        return self._keep_vocabulary(word for example in training_data.training_examples if example.get(TEXT)
-                                     for word in reading_words(example))
+        return self._keep_vocabulary(
+            word for example in training_data.training_examples if example.get(TEXT) for word in reading_words(example)
+        )
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             if message.get(TEXT) and self._vocabulary:
                 self.add_features_to_message(None, self._features(message), TEXT, message)

@@ -2,7 +2,7 @@
 
 | module | one job |
 | --- | --- |
-| ``model``   | the shapes: an application, a stored registration, its status label (受付済 / キャンセル待ち n番目 / 取消済) |
+| ``model``   | the shapes: an application, a stored registration, its status label |
 | ``fields``  | reading and checking the form's answers (name, 所属, 職員番号, 志望動機 …) |
 | ``store``   | every registration SQL statement: register, cancel + waitlist promotion, lists, deletion, audit |
 | ``cohorts`` | whether a cohort takes registrations: catalogue status + deadline + the office's overrides |

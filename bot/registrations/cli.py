@@ -13,6 +13,7 @@
 
 An error (unknown cohort, unwritable path, …) is one line on stderr and exit status 1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,9 @@ import getpass
 import json
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any
 
 from bot.catalogue.queries import Catalogue, CatalogueMissing
 from bot.clock import clock_from_env
@@ -34,10 +36,19 @@ from bot.settings import load_settings
 from bot.state import db as state
 from bot.state.unanswered import list_questions
 
-STATUS_CHOICES = {"all": (CONFIRMED, WAITLISTED, CANCELLED), "active": ACTIVE_STATUSES,
-                  CONFIRMED: (CONFIRMED,), WAITLISTED: (WAITLISTED,), CANCELLED: (CANCELLED,)}
-REASON_LABELS = {cohorts.OPEN: "受付中", cohorts.CATALOGUE_CLOSED: "募集停止", cohorts.DEADLINE_PASSED: "締切済",
-                 cohorts.OFFICE_CLOSED: "受付停止（事務局）"}
+STATUS_CHOICES = {
+    "all": (CONFIRMED, WAITLISTED, CANCELLED),
+    "active": ACTIVE_STATUSES,
+    CONFIRMED: (CONFIRMED,),
+    WAITLISTED: (WAITLISTED,),
+    CANCELLED: (CANCELLED,),
+}
+REASON_LABELS = {
+    cohorts.OPEN: "受付中",
+    cohorts.CATALOGUE_CLOSED: "募集停止",
+    cohorts.DEADLINE_PASSED: "締切済",
+    cohorts.OFFICE_CLOSED: "受付停止（事務局）",
+}
 
 
 class CommandError(RuntimeError):
@@ -46,6 +57,7 @@ class CommandError(RuntimeError):
 
 def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """Turn expected failures into one line on stderr and exit status 1."""
+
     @functools.wraps(handler)
     def run(args: argparse.Namespace) -> int:
         try:
@@ -58,6 +70,7 @@ def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
             message = f"状態データベースを開けません: {error}"
         print(f"エラー: {message}", file=sys.stderr)
         return 1
+
     return run
 
 
@@ -81,11 +94,13 @@ def register(subparsers: Any) -> None:
 
     add("cohorts", run_cohorts, "every cohort with its status and counts", cohort=False)
     add("list", run_list, "a cohort's registrations").add_argument(
-        "--status", choices=sorted(STATUS_CHOICES), default="all")
+        "--status", choices=sorted(STATUS_CHOICES), default="all"
+    )
     export_parser = add("export", run_export, "export a cohort's registrations (CSV for Excel, or JSON)")
     _add_output_options(export_parser)
     add("summary", run_summary, "seats, registered, waitlisted, by department").add_argument(
-        "--json", action="store_true")
+        "--json", action="store_true"
+    )
     add("close", run_close, "stop registrations for a cohort now").add_argument("--note")
     reopen_parser = add("reopen", run_reopen, "take registrations for a cohort again")
     reopen_parser.add_argument("--until", type=_date, help="new deadline YYYY-MM-DD (needed after the deadline)")
@@ -99,7 +114,8 @@ def register(subparsers: Any) -> None:
     person.add_argument("--trackers", type=Path, default=tracker_db_path(), help="Rasa tracker store (conversations)")
     person.add_argument("--yes", action="store_true", help="really delete")
     add("delete-cohort", run_delete_cohort, "delete a closed cohort's registrations").add_argument(
-        "--yes", action="store_true", help="really delete")
+        "--yes", action="store_true", help="really delete"
+    )
 
     unanswered = subparsers.add_parser("unanswered", help="the log of questions Manabi could not answer")
     unanswered_actions = unanswered.add_subparsers(dest="unanswered_command", metavar="action")
@@ -123,11 +139,11 @@ def _date(value: str) -> dt.date:
 
 
 # --- shared steps ---------------------------------------------------------------------------
-def _open(args: argparse.Namespace) -> Tuple[Catalogue, sqlite3.Connection]:
+def _open(args: argparse.Namespace) -> tuple[Catalogue, sqlite3.Connection]:
     return Catalogue(args.catalogue), state.connect(args.db)
 
 
-def _cohort(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str) -> Dict[str, Any]:
+def _cohort(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str) -> dict[str, Any]:
     """The catalogue row; a cohort removed from the catalogue but with stored data still works."""
     row = catalogue.cohort(cohort_id)
     if row:
@@ -145,7 +161,7 @@ def _today() -> dt.date:
     return clock_from_env().today()
 
 
-def _emit(data: bytes, out: Optional[Path], what: str) -> None:
+def _emit(data: bytes, out: Path | None, what: str) -> None:
     if out is None or str(out) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -157,7 +173,7 @@ def _emit(data: bytes, out: Optional[Path], what: str) -> None:
     print(f"{what}を書き出しました: {out}", file=sys.stderr)
 
 
-def _title(catalogue: Catalogue, cohort: Dict[str, Any]) -> str:
+def _title(catalogue: Catalogue, cohort: dict[str, Any]) -> str:
     course = catalogue.course(cohort["course_id"]) if cohort.get("course_id") else None
     return f"{course['name']} {cohort['name']}（{cohort['id']}）" if course else cohort["id"]
 
@@ -167,8 +183,10 @@ def run_cohorts(args: argparse.Namespace) -> int:
     catalogue, conn = _open(args)
     for status in cohorts.statuses(catalogue, cohorts.overrides(conn), _today()):
         c, n = status.cohort, store.counts(conn, status.cohort["id"])
-        print(f"{c['id']}\t{_title(catalogue, c)}\t{REASON_LABELS[status.reason]}（締切 {status.deadline:%Y/%m/%d}）"
-              f"\t定員 {c['seats']}\t受付済 {n[CONFIRMED]}\tキャンセル待ち {n[WAITLISTED]}")
+        print(
+            f"{c['id']}\t{_title(catalogue, c)}\t{REASON_LABELS[status.reason]}（締切 {status.deadline:%Y/%m/%d}）"
+            f"\t定員 {c['seats']}\t受付済 {n[CONFIRMED]}\tキャンセル待ち {n[WAITLISTED]}"
+        )
     return 0
 
 
@@ -178,8 +196,10 @@ def run_list(args: argparse.Namespace) -> int:
     rows = store.for_cohort(conn, cohort["id"], STATUS_CHOICES[args.status])
     print(_title(catalogue, cohort))
     for r in rows:
-        print(f"{r.receipt_number}\t{r.status_label}\t{r.name}\t{r.department}\t{r.staff_number}"
-              f"\t{r.recommendation_label}\t{export.excel_date(r.registered_at)}")
+        print(
+            f"{r.receipt_number}\t{r.status_label}\t{r.name}\t{r.department}\t{r.staff_number}"
+            f"\t{r.recommendation_label}\t{export.excel_date(r.registered_at)}"
+        )
     print(f"（{len(rows)}件）")
     return 0
 
@@ -222,8 +242,10 @@ def run_audit(args: argparse.Namespace) -> int:
     _, conn = _open(args)
     for row in store.audit_trail(conn, cohort_id=args.cohort):
         change = f"{row['old_status'] or '-'} → {row['new_status'] or '-'}"
-        print(f"{row['at']}\t{row['cohort_id']}\t{row['event']}\t{change}\t#{row['registration_id'] or '-'}"
-              f"\t{row['actor']}\t{row['detail'] or ''}")
+        print(
+            f"{row['at']}\t{row['cohort_id']}\t{row['event']}\t{change}\t#{row['registration_id'] or '-'}"
+            f"\t{row['actor']}\t{row['detail'] or ''}"
+        )
     return 0
 
 
@@ -232,20 +254,24 @@ def run_delete_person(args: argparse.Namespace) -> int:
     people = _people(conn, args)
     found = [r for person in people for r in store.for_person(conn, person)]
     if not args.yes:
-        print(f"削除対象: {len(people)}人、登録 {len(found)}件"
-              + "".join(f"\n  {r.receipt_number} {r.status_label} {r.name}" for r in found))
+        print(
+            f"削除対象: {len(people)}人、登録 {len(found)}件"
+            + "".join(f"\n  {r.receipt_number} {r.status_label} {r.name}" for r in found)
+        )
         print("削除するには --yes を付けて再実行してください。", file=sys.stderr)
         return 1
     for person in people:
         result = store.delete_person(conn, person, _seats_of(catalogue), actor=_actor())
         events = delete_conversation(args.trackers, person)
         conversation = "会話ログなし" if events is None else f"会話ログ {events}件"
-        print(f"削除しました: 登録 {result.registrations}件、未回答ログ {result.unanswered_questions}件、{conversation}、"
-              f"監査記録の匿名化 {result.audit_rows_anonymised}件、繰り上げ {len(result.promoted)}件")
+        print(
+            f"削除しました: 登録 {result.registrations}件、未回答ログ {result.unanswered_questions}件、{conversation}、"
+            f"監査記録の匿名化 {result.audit_rows_anonymised}件、繰り上げ {len(result.promoted)}件"
+        )
     return 0
 
 
-def _people(conn: sqlite3.Connection, args: argparse.Namespace) -> List[str]:
+def _people(conn: sqlite3.Connection, args: argparse.Namespace) -> list[str]:
     if args.person_id:
         return [args.person_id]
     people = store.people_with_staff_number(conn, args.staff_number)
@@ -254,10 +280,11 @@ def _people(conn: sqlite3.Connection, args: argparse.Namespace) -> List[str]:
     return people
 
 
-def _seats_of(catalogue: Catalogue) -> Callable[[str], Optional[int]]:
-    def seats(cohort_id: str) -> Optional[int]:
+def _seats_of(catalogue: Catalogue) -> Callable[[str], int | None]:
+    def seats(cohort_id: str) -> int | None:
         row = catalogue.cohort(cohort_id)
         return row["seats"] if row else None
+
     return seats
 
 
@@ -265,7 +292,9 @@ def run_delete_cohort(args: argparse.Namespace) -> int:
     catalogue, conn = _open(args)
     cohort = _cohort(catalogue, conn, args.cohort)
     if not args.yes:
-        print(f"{cohort['id']} の登録 {sum(store.counts(conn, cohort['id']).values())}件を削除します。", file=sys.stderr)
+        print(
+            f"{cohort['id']} の登録 {sum(store.counts(conn, cohort['id']).values())}件を削除します。", file=sys.stderr
+        )
         print("削除するには --yes を付けて再実行してください。", file=sys.stderr)
         return 1
     deleted = store.delete_cohort(conn, cohort["id"], actor=_actor(), gate=_must_be_closed(catalogue, cohort["id"]))
@@ -276,11 +305,12 @@ def run_delete_cohort(args: argparse.Namespace) -> int:
 def _must_be_closed(catalogue: Catalogue, cohort_id: str) -> store.Gate:
     today = _today()
 
-    def gate(conn: sqlite3.Connection) -> Optional[str]:
+    def gate(conn: sqlite3.Connection) -> str | None:
         status = cohorts.status_of(catalogue, conn, cohort_id, today)
         if status and status.is_open:
             return f"{cohort_id} はまだ受付中です。先に `registrations close {cohort_id}` で受付を停止してください"
         return None
+
     return gate
 
 

@@ -10,19 +10,21 @@ survive catalogue rebuilds. The effective status is:
 2. otherwise open when (the office reopened it, or the catalogue says open) and today ≤ deadline,
    where the deadline is the office's new one if it set one, else the catalogue's.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any
 
 from bot.catalogue.queries import Catalogue
 from bot.registrations.store import Gate, record_audit, timestamp
 from bot.state.db import transaction
 
-Row = Dict[str, Any]
+Row = dict[str, Any]
 
 OPEN, CATALOGUE_CLOSED, DEADLINE_PASSED, OFFICE_CLOSED = "open", "catalogue_closed", "deadline_passed", "office_closed"
 
@@ -37,13 +39,13 @@ class Override:
 
     cohort_id: str
     status: str  # "open" or "closed"
-    apply_until: Optional[dt.date]
+    apply_until: dt.date | None
     set_at: str
     set_by: str
-    note: Optional[str] = None
+    note: str | None = None
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "Override":
+    def from_row(cls, row: Mapping[str, Any]) -> Override:
         until = dt.date.fromisoformat(row["apply_until"]) if row["apply_until"] else None
         return cls(row["cohort_id"], row["status"], until, row["set_at"], row["set_by"], row["note"])
 
@@ -55,7 +57,7 @@ class CohortStatus:
     cohort: Row
     reason: str  # OPEN, CATALOGUE_CLOSED, DEADLINE_PASSED or OFFICE_CLOSED
     deadline: dt.date
-    override: Optional[Override] = None
+    override: Override | None = None
 
     @property
     def is_open(self) -> bool:
@@ -67,7 +69,7 @@ class CohortStatus:
         return {**self.cohort, "apply_until": self.deadline.isoformat()}
 
 
-def effective_status(cohort: Row, today: dt.date, override: Optional[Override] = None) -> CohortStatus:
+def effective_status(cohort: Row, today: dt.date, override: Override | None = None) -> CohortStatus:
     """The cohort's status on ``today`` (see the module docstring for the rules)."""
     deadline = dt.date.fromisoformat(cohort["apply_until"])
     if override and override.apply_until:
@@ -84,11 +86,11 @@ def effective_status(cohort: Row, today: dt.date, override: Optional[Override] =
 
 
 # --- overrides in the state DB --------------------------------------------------------------
-def overrides(conn: sqlite3.Connection) -> Dict[str, Override]:
+def overrides(conn: sqlite3.Connection) -> dict[str, Override]:
     return {row["cohort_id"]: Override.from_row(row) for row in conn.execute("SELECT * FROM cohort_overrides")}
 
 
-def read_overrides(state_db: Path) -> Dict[str, Override]:
+def read_overrides(state_db: Path) -> dict[str, Override]:
     """The overrides, read-only, for answers that only display cohorts. A missing or not yet
     migrated state DB simply has none (nothing is created by reading)."""
     path = Path(state_db)
@@ -105,7 +107,7 @@ def read_overrides(state_db: Path) -> Dict[str, Override]:
         return {}
 
 
-def status_of(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, today: dt.date) -> Optional[CohortStatus]:
+def status_of(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, today: dt.date) -> CohortStatus | None:
     """The effective status of a catalogue cohort; None for an unknown id."""
     cohort = catalogue.cohort(cohort_id)
     if cohort is None:
@@ -114,14 +116,16 @@ def status_of(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, to
     return effective_status(cohort, today, Override.from_row(row) if row else None)
 
 
-def statuses(catalogue: Catalogue, known_overrides: Mapping[str, Override], today: dt.date,
-             course_id: Optional[str] = None) -> List[CohortStatus]:
+def statuses(
+    catalogue: Catalogue, known_overrides: Mapping[str, Override], today: dt.date, course_id: str | None = None
+) -> list[CohortStatus]:
     """Every cohort (of one course, or all), newest fiscal year first."""
     return [effective_status(c, today, known_overrides.get(c["id"])) for c in catalogue.cohorts(course_id)]
 
 
-def open_cohorts(catalogue: Catalogue, known_overrides: Mapping[str, Override], today: dt.date,
-                 course_id: Optional[str] = None) -> List[CohortStatus]:
+def open_cohorts(
+    catalogue: Catalogue, known_overrides: Mapping[str, Override], today: dt.date, course_id: str | None = None
+) -> list[CohortStatus]:
     return [s for s in statuses(catalogue, known_overrides, today, course_id) if s.is_open]
 
 
@@ -129,30 +133,43 @@ def closed_reason(catalogue: Catalogue, cohort_id: str, today: dt.date) -> Gate:
     """A gate for :func:`bot.registrations.store.register`: why the cohort is closed, else None.
     It reads the override inside the registering transaction, so an office ``close`` and a
     registration never cross."""
-    def gate(conn: sqlite3.Connection) -> Optional[str]:
+
+    def gate(conn: sqlite3.Connection) -> str | None:
         status = status_of(catalogue, conn, cohort_id, today)
         if status is None:
             return CATALOGUE_CLOSED
         return None if status.is_open else status.reason
+
     return gate
 
 
 # --- office commands --------------------------------------------------------------------------
-def close(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, *, actor: str,
-          note: Optional[str] = None) -> None:
+def close(
+    catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, *, actor: str, note: str | None = None
+) -> None:
     """Stop registrations for the cohort now."""
     _require(catalogue, cohort_id)
     _set_override(conn, cohort_id, "closed", None, actor, note, "cohort_closed")
 
 
-def reopen(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, today: dt.date, *, actor: str,
-           until: Optional[dt.date] = None, note: Optional[str] = None) -> CohortStatus:
+def reopen(
+    catalogue: Catalogue,
+    conn: sqlite3.Connection,
+    cohort_id: str,
+    today: dt.date,
+    *,
+    actor: str,
+    until: dt.date | None = None,
+    note: str | None = None,
+) -> CohortStatus:
     """Take registrations again, until ``until`` (needed when the deadline has passed)."""
     cohort = _require(catalogue, cohort_id)
     deadline = until or dt.date.fromisoformat(cohort["apply_until"])
     if deadline < today:
-        raise CohortError(f"{cohort_id} の締切（{deadline.isoformat()}）は過ぎています。"
-                          "--until YYYY-MM-DD で新しい締切を指定してください")
+        raise CohortError(
+            f"{cohort_id} の締切（{deadline.isoformat()}）は過ぎています。"
+            "--until YYYY-MM-DD で新しい締切を指定してください"
+        )
     _set_override(conn, cohort_id, "open", until, actor, note, "cohort_reopened")
     status = status_of(catalogue, conn, cohort_id, today)
     assert status is not None
@@ -166,8 +183,15 @@ def _require(catalogue: Catalogue, cohort_id: str) -> Row:
     return cohort
 
 
-def _set_override(conn: sqlite3.Connection, cohort_id: str, status: str, until: Optional[dt.date], actor: str,
-                  note: Optional[str], event: str) -> None:
+def _set_override(
+    conn: sqlite3.Connection,
+    cohort_id: str,
+    status: str,
+    until: dt.date | None,
+    actor: str,
+    note: str | None,
+    event: str,
+) -> None:
     stamp = timestamp()
     with transaction(conn):
         conn.execute(
@@ -175,6 +199,8 @@ def _set_override(conn: sqlite3.Connection, cohort_id: str, status: str, until: 
                VALUES (?, ?, ?, ?, ?, ?)
                ON CONFLICT (cohort_id) DO UPDATE SET status = excluded.status, apply_until = excluded.apply_until,
                    set_at = excluded.set_at, set_by = excluded.set_by, note = excluded.note""",
-            (cohort_id, status, until.isoformat() if until else None, stamp, actor, note))
-        record_audit(conn, cohort_id, event, actor=actor, at=stamp,
-                     detail=f"until {until.isoformat()}" if until else note)
+            (cohort_id, status, until.isoformat() if until else None, stamp, actor, note),
+        )
+        record_audit(
+            conn, cohort_id, event, actor=actor, at=stamp, detail=f"until {until.isoformat()}" if until else note
+        )

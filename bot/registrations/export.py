@@ -5,6 +5,7 @@ dates as ``2027/03/31``, and cells that Excel would run as a formula (=, +, -, @
 Files are written to a temporary file beside the target and renamed, so a half-written export is
 never left behind. The person id (Teams account id) is not exported: the office does not need it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,28 +14,29 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any
 
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Registration
 
 BOM = "\ufeff"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-Column = Tuple[str, Callable[[Registration], Any]]
+Column = tuple[str, Callable[[Registration], Any]]
 
 
-def excel_date(value: Optional[str]) -> str:
+def excel_date(value: str | None) -> str:
     """'2027-03-31T10:15:00+09:00' → '2027/03/31' ('' for None)."""
     return dt.datetime.fromisoformat(value).strftime("%Y/%m/%d") if value else ""
 
 
-def excel_time(value: Optional[str]) -> str:
+def excel_time(value: str | None) -> str:
     """'2027-03-31T10:15:00+09:00' → '10:15'."""
     return dt.datetime.fromisoformat(value).strftime("%H:%M") if value else ""
 
 
-REGISTRATION_COLUMNS: List[Column] = [
+REGISTRATION_COLUMNS: list[Column] = [
     ("受付番号", lambda r: r.receipt_number),
     ("状態", lambda r: r.status_label),
     ("キャンセル待ち順位", lambda r: r.waitlist_position or ""),
@@ -67,18 +69,20 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def registrations_csv(registrations: Iterable[Registration]) -> bytes:
-    return csv_bytes([name for name, _ in REGISTRATION_COLUMNS],
-                     ([value(r) for _, value in REGISTRATION_COLUMNS] for r in registrations))
+    return csv_bytes(
+        [name for name, _ in REGISTRATION_COLUMNS],
+        ([value(r) for _, value in REGISTRATION_COLUMNS] for r in registrations),
+    )
 
 
-def registration_record(registration: Registration) -> Dict[str, Any]:
+def registration_record(registration: Registration) -> dict[str, Any]:
     """The JSON form of one registration (ISO dates, no person id)."""
     data = registration.as_dict()
     data.pop("person_id", None)
     return data
 
 
-def registrations_json(cohort: Dict[str, Any], registrations: List[Registration]) -> bytes:
+def registrations_json(cohort: dict[str, Any], registrations: list[Registration]) -> bytes:
     document = {
         "cohort": {key: cohort.get(key) for key in ("id", "course_id", "name", "fiscal_year", "seats", "apply_until")},
         "summary": summary(cohort, registrations),
@@ -87,45 +91,66 @@ def registrations_json(cohort: Dict[str, Any], registrations: List[Registration]
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def summary(cohort: Dict[str, Any], registrations: List[Registration]) -> Dict[str, Any]:
+def summary(cohort: dict[str, Any], registrations: list[Registration]) -> dict[str, Any]:
     """Seats, registered, waitlisted, cancelled, and the active registrations per department."""
-    count = {status: sum(1 for r in registrations if r.status == status) for status in (CONFIRMED, WAITLISTED, CANCELLED)}
-    departments: Dict[str, Dict[str, int]] = {}
+    count = {
+        status: sum(1 for r in registrations if r.status == status) for status in (CONFIRMED, WAITLISTED, CANCELLED)
+    }
+    departments: dict[str, dict[str, int]] = {}
     for r in registrations:
         if r.is_active:
             row = departments.setdefault(r.department, {CONFIRMED: 0, WAITLISTED: 0})
             row[r.status] += 1
-    by_department = [{"department": name, "registered": c[CONFIRMED], "waitlisted": c[WAITLISTED]}
-                     for name, c in sorted(departments.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))]
+    by_department = [
+        {"department": name, "registered": c[CONFIRMED], "waitlisted": c[WAITLISTED]}
+        for name, c in sorted(departments.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    ]
     seats = cohort.get("seats")
-    return {"cohort_id": cohort.get("id"), "seats": seats, "registered": count[CONFIRMED],
-            "waitlisted": count[WAITLISTED], "cancelled": count[CANCELLED],
-            "remaining": max(0, seats - count[CONFIRMED]) if seats is not None else None,
-            "by_department": by_department}
+    return {
+        "cohort_id": cohort.get("id"),
+        "seats": seats,
+        "registered": count[CONFIRMED],
+        "waitlisted": count[WAITLISTED],
+        "cancelled": count[CANCELLED],
+        "remaining": max(0, seats - count[CONFIRMED]) if seats is not None else None,
+        "by_department": by_department,
+    }
 
 
-def summary_text(data: Dict[str, Any], title: str) -> str:
+def summary_text(data: dict[str, Any], title: str) -> str:
     """The summary as lines for the terminal."""
     seats = "定員 -（カタログにない期）" if data["seats"] is None else f"定員 {data['seats']}名"
     remaining = "" if data["remaining"] is None else f" / 残り {data['remaining']}席"
-    lines = [title, f"{seats} / 受付済 {data['registered']}名 / キャンセル待ち {data['waitlisted']}名"
-                    f" / 取消 {data['cancelled']}名{remaining}"]
+    lines = [
+        title,
+        f"{seats} / 受付済 {data['registered']}名 / キャンセル待ち {data['waitlisted']}名"
+        f" / 取消 {data['cancelled']}名{remaining}",
+    ]
     if data["by_department"]:
         lines.append("所属別（受付済 / キャンセル待ち）:")
         lines += [f"  {row['department']}: {row['registered']} / {row['waitlisted']}" for row in data["by_department"]]
     return "\n".join(lines)
 
 
-def unanswered_csv(questions: Iterable[Dict[str, Any]]) -> bytes:
+def unanswered_csv(questions: Iterable[dict[str, Any]]) -> bytes:
     """The unanswered-questions log (without sender ids) for review in Excel."""
     header = ["日付", "時刻", "チャネル", "質問", "推定した意図", "確信度", "理由"]
-    rows = ([excel_date(q["asked_at"]), excel_time(q["asked_at"]), q.get("channel") or "", q["text"],
-             q.get("intent") or "", "" if q.get("confidence") is None else f"{q['confidence']:.2f}", q["reason"]]
-            for q in questions)
+    rows = (
+        [
+            excel_date(q["asked_at"]),
+            excel_time(q["asked_at"]),
+            q.get("channel") or "",
+            q["text"],
+            q.get("intent") or "",
+            "" if q.get("confidence") is None else f"{q['confidence']:.2f}",
+            q["reason"],
+        ]
+        for q in questions
+    )
     return csv_bytes(header, rows)
 
 
-def unanswered_json(questions: Iterable[Dict[str, Any]]) -> bytes:
+def unanswered_json(questions: Iterable[dict[str, Any]]) -> bytes:
     records = [{k: v for k, v in q.items() if k != "sender_id"} for q in questions]
     return (json.dumps(records, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

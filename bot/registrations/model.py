@@ -1,8 +1,10 @@
 """The shapes registrations travel in, and how their status reads in Japanese."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Dict, Mapping, Optional
+from typing import Any
 
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
@@ -23,9 +25,9 @@ class Application:
     staff_number: str
     recommendation: str  # "self" or "manager"
     motivation: str
-    manager_name: Optional[str] = None
-    department_id: Optional[str] = None  # the catalogue's id when the department is a known one
-    channel: Optional[str] = None
+    manager_name: str | None = None
+    department_id: str | None = None  # the catalogue's id when the department is a known one
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,21 +41,21 @@ class Registration:
     status: str
     name: str
     department: str
-    department_id: Optional[str]
+    department_id: str | None
     staff_number: str
     recommendation: str
-    manager_name: Optional[str]
+    manager_name: str | None
     motivation: str
-    channel: Optional[str]
+    channel: str | None
     registered_at: str
     updated_at: str
-    cancelled_at: Optional[str]
-    waitlist_position: Optional[int] = None
+    cancelled_at: str | None
+    waitlist_position: int | None = None
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> "Registration":
+    def from_row(cls, row: Mapping[str, Any]) -> Registration:
         names = {f.name for f in fields(cls)}
-        return cls(**{key: row[key] for key in row.keys() if key in names})
+        return cls(**{key: row[key] for key in row.keys() if key in names})  # noqa: SIM118 (sqlite3.Row iterates values)
 
     @property
     def is_active(self) -> bool:
@@ -72,13 +74,13 @@ class Registration:
     def recommendation_label(self) -> str:
         return RECOMMENDATION_LABELS.get(self.recommendation, self.recommendation)
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data.update(receipt_number=self.receipt_number, status_label=self.status_label)
         return data
 
 
-def status_label(status: str, waitlist_position: Optional[int] = None) -> str:
+def status_label(status: str, waitlist_position: int | None = None) -> str:
     """受付済 / キャンセル待ち 3番目 / 取消済"""
     if status == CONFIRMED:
         return "受付済"

@@ -15,19 +15,21 @@ Guarantees, all from SQLite itself so they hold across threads, processes and re
 ``queue_no`` is the order of registration within a cohort (a re-registration after a cancellation
 goes to the end); the waitlist position is computed from it, so it never needs renumbering.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any
 
 from bot.clock import JST
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Application, Registration
 from bot.state.db import transaction
 
 # Runs inside the write transaction; returns why the write must not happen (None: go ahead).
-Gate = Callable[[sqlite3.Connection], Optional[str]]
+Gate = Callable[[sqlite3.Connection], str | None]
 
 REGISTERED, ALREADY_REGISTERED, REFUSED = "registered", "already_registered", "refused"
 STATUS_ORDER = {CONFIRMED: 0, WAITLISTED: 1, CANCELLED: 2}
@@ -48,14 +50,14 @@ class RegistrationRefused(RuntimeError):
 @dataclass(frozen=True)
 class RegisterResult:
     outcome: str  # REGISTERED, ALREADY_REGISTERED or REFUSED
-    registration: Optional[Registration] = None
-    reason: Optional[str] = None  # why it was refused (the gate's answer)
+    registration: Registration | None = None
+    reason: str | None = None  # why it was refused (the gate's answer)
 
 
 @dataclass(frozen=True)
 class CancelResult:
-    cancelled: Optional[Registration]  # None: there was no active registration to cancel
-    promoted: List[Registration] = field(default_factory=list)
+    cancelled: Registration | None  # None: there was no active registration to cancel
+    promoted: list[Registration] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,17 +65,23 @@ class PersonDeletion:
     registrations: int
     audit_rows_anonymised: int
     unanswered_questions: int
-    promoted: List[Registration] = field(default_factory=list)
+    promoted: list[Registration] = field(default_factory=list)
 
 
-def timestamp(now: Optional[dt.datetime] = None) -> str:
+def timestamp(now: dt.datetime | None = None) -> str:
     """ISO 8601 in Japan time, to the second."""
     return (now or dt.datetime.now(JST)).astimezone(JST).isoformat(timespec="seconds")
 
 
 # --- writes ---------------------------------------------------------------------------------
-def register(conn: sqlite3.Connection, application: Application, seats: int, *,
-             gate: Optional[Gate] = None, now: Optional[dt.datetime] = None) -> RegisterResult:
+def register(
+    conn: sqlite3.Connection,
+    application: Application,
+    seats: int,
+    *,
+    gate: Gate | None = None,
+    now: dt.datetime | None = None,
+) -> RegisterResult:
     """Register ``application`` as confirmed while seats remain, else on the waitlist.
 
     A person already registered (confirmed or waitlisted) gets ALREADY_REGISTERED with the current
@@ -94,30 +102,58 @@ def register(conn: sqlite3.Connection, application: Application, seats: int, *,
             registration_id, detail = existing.id, "registered again after a cancellation"
         else:
             registration_id, detail = _insert(conn, application, status, queue_no, stamp), None
-        record_audit(conn, application.cohort_id, "registered", actor="user", at=stamp,
-                     registration_id=registration_id, person_id=application.person_id,
-                     old_status=existing.status if existing else None, new_status=status, detail=detail)
+        record_audit(
+            conn,
+            application.cohort_id,
+            "registered",
+            actor="user",
+            at=stamp,
+            registration_id=registration_id,
+            person_id=application.person_id,
+            old_status=existing.status if existing else None,
+            new_status=status,
+            detail=detail,
+        )
         return RegisterResult(REGISTERED, _get(conn, application.person_id, application.cohort_id))
 
 
-def cancel(conn: sqlite3.Connection, person_id: str, cohort_id: str, seats: Optional[int], *,
-           actor: str = "user", now: Optional[dt.datetime] = None) -> CancelResult:
+def cancel(
+    conn: sqlite3.Connection,
+    person_id: str,
+    cohort_id: str,
+    seats: int | None,
+    *,
+    actor: str = "user",
+    now: dt.datetime | None = None,
+) -> CancelResult:
     """Cancel the person's active registration and fill a freed seat from the waitlist."""
     stamp = timestamp(now)
     with transaction(conn):
         current = _get(conn, person_id, cohort_id)
         if current is None or not current.is_active:
             return CancelResult(None)
-        conn.execute("UPDATE registrations SET status = ?, cancelled_at = ?, updated_at = ? WHERE id = ?",
-                     (CANCELLED, stamp, stamp, current.id))
-        record_audit(conn, cohort_id, "cancelled", actor=actor, at=stamp, registration_id=current.id,
-                     person_id=person_id, old_status=current.status, new_status=CANCELLED)
+        conn.execute(
+            "UPDATE registrations SET status = ?, cancelled_at = ?, updated_at = ? WHERE id = ?",
+            (CANCELLED, stamp, stamp, current.id),
+        )
+        record_audit(
+            conn,
+            cohort_id,
+            "cancelled",
+            actor=actor,
+            at=stamp,
+            registration_id=current.id,
+            person_id=person_id,
+            old_status=current.status,
+            new_status=CANCELLED,
+        )
         promoted = fill_seats(conn, cohort_id, seats, actor=actor, at=stamp)
         return CancelResult(_get(conn, person_id, cohort_id), promoted)
 
 
-def fill_seats(conn: sqlite3.Connection, cohort_id: str, seats: Optional[int], *, actor: str,
-               at: str) -> List[Registration]:
+def fill_seats(
+    conn: sqlite3.Connection, cohort_id: str, seats: int | None, *, actor: str, at: str
+) -> list[Registration]:
     """Promote the head of the waitlist while seats are free. Call inside a transaction."""
     if seats is None:  # the cohort is no longer in the catalogue: nobody to promote into
         return []
@@ -125,37 +161,62 @@ def fill_seats(conn: sqlite3.Connection, cohort_id: str, seats: Optional[int], *
     while _count(conn, cohort_id, CONFIRMED) < seats:
         head = conn.execute(
             "SELECT id, person_id FROM registrations WHERE cohort_id = ? AND status = ? ORDER BY queue_no LIMIT 1",
-            (cohort_id, WAITLISTED)).fetchone()
+            (cohort_id, WAITLISTED),
+        ).fetchone()
         if head is None:
             break
         conn.execute("UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?", (CONFIRMED, at, head["id"]))
-        record_audit(conn, cohort_id, "promoted", actor=actor, at=at, registration_id=head["id"],
-                     person_id=head["person_id"], old_status=WAITLISTED, new_status=CONFIRMED)
+        record_audit(
+            conn,
+            cohort_id,
+            "promoted",
+            actor=actor,
+            at=at,
+            registration_id=head["id"],
+            person_id=head["person_id"],
+            old_status=WAITLISTED,
+            new_status=CONFIRMED,
+        )
         promoted.append(_get(conn, head["person_id"], cohort_id))
     return promoted
 
 
-def delete_person(conn: sqlite3.Connection, person_id: str, seats_of: Callable[[str], Optional[int]], *,
-                  actor: str, now: Optional[dt.datetime] = None) -> PersonDeletion:
+def delete_person(
+    conn: sqlite3.Connection,
+    person_id: str,
+    seats_of: Callable[[str], int | None],
+    *,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> PersonDeletion:
     """Delete everything stored about a person; seats they held go to the waitlist."""
     stamp = timestamp(now)
     with transaction(conn):
         rows = _select(conn, "WHERE r.person_id = ?", person_id)
         conn.execute("DELETE FROM registrations WHERE person_id = ?", (person_id,))
-        anonymised = conn.execute("UPDATE registration_audit SET person_id = NULL WHERE person_id = ?",
-                                  (person_id,)).rowcount
+        anonymised = conn.execute(
+            "UPDATE registration_audit SET person_id = NULL WHERE person_id = ?", (person_id,)
+        ).rowcount
         questions = conn.execute("DELETE FROM unanswered_questions WHERE sender_id = ?", (person_id,)).rowcount
-        promoted: List[Registration] = []
+        promoted: list[Registration] = []
         for row in rows:
-            record_audit(conn, row.cohort_id, "person_deleted", actor=actor, at=stamp,
-                         registration_id=row.id, old_status=row.status)
+            record_audit(
+                conn,
+                row.cohort_id,
+                "person_deleted",
+                actor=actor,
+                at=stamp,
+                registration_id=row.id,
+                old_status=row.status,
+            )
             if row.status == CONFIRMED:
                 promoted += fill_seats(conn, row.cohort_id, seats_of(row.cohort_id), actor=actor, at=stamp)
         return PersonDeletion(len(rows), anonymised, questions, promoted)
 
 
-def delete_cohort(conn: sqlite3.Connection, cohort_id: str, *, actor: str, gate: Optional[Gate] = None,
-                  now: Optional[dt.datetime] = None) -> int:
+def delete_cohort(
+    conn: sqlite3.Connection, cohort_id: str, *, actor: str, gate: Gate | None = None, now: dt.datetime | None = None
+) -> int:
     """Delete a cohort's registrations, audit trail and override; returns the registrations deleted.
 
     ``gate`` runs inside the transaction (e.g. "the cohort must be closed"); a refusal raises
@@ -169,68 +230,94 @@ def delete_cohort(conn: sqlite3.Connection, cohort_id: str, *, actor: str, gate:
         deleted = conn.execute("DELETE FROM registrations WHERE cohort_id = ?", (cohort_id,)).rowcount
         conn.execute("DELETE FROM registration_audit WHERE cohort_id = ?", (cohort_id,))
         conn.execute("DELETE FROM cohort_overrides WHERE cohort_id = ?", (cohort_id,))
-        record_audit(conn, cohort_id, "cohort_deleted", actor=actor, at=stamp,
-                     detail=f"{deleted} registrations deleted")
+        record_audit(
+            conn, cohort_id, "cohort_deleted", actor=actor, at=stamp, detail=f"{deleted} registrations deleted"
+        )
         return deleted
 
 
-def record_audit(conn: sqlite3.Connection, cohort_id: str, event: str, *, actor: str, at: str,
-                 registration_id: Optional[int] = None, person_id: Optional[str] = None,
-                 old_status: Optional[str] = None, new_status: Optional[str] = None,
-                 detail: Optional[str] = None) -> None:
+def record_audit(
+    conn: sqlite3.Connection,
+    cohort_id: str,
+    event: str,
+    *,
+    actor: str,
+    at: str,
+    registration_id: int | None = None,
+    person_id: str | None = None,
+    old_status: str | None = None,
+    new_status: str | None = None,
+    detail: str | None = None,
+) -> None:
     """One audit row. Call inside the transaction that makes the change."""
     conn.execute(
         """INSERT INTO registration_audit (at, cohort_id, registration_id, person_id, event, old_status,
                                            new_status, actor, detail)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (at, cohort_id, registration_id, person_id, event, old_status, new_status, actor, detail))
+        (at, cohort_id, registration_id, person_id, event, old_status, new_status, actor, detail),
+    )
 
 
 # --- reads ----------------------------------------------------------------------------------
-def get(conn: sqlite3.Connection, person_id: str, cohort_id: str) -> Optional[Registration]:
+def get(conn: sqlite3.Connection, person_id: str, cohort_id: str) -> Registration | None:
     return _get(conn, person_id, cohort_id)
 
 
-def for_person(conn: sqlite3.Connection, person_id: str, active_only: bool = False) -> List[Registration]:
+def for_person(conn: sqlite3.Connection, person_id: str, active_only: bool = False) -> list[Registration]:
     """A person's registrations, newest first."""
     rows = _select(conn, "WHERE r.person_id = ? ORDER BY r.registered_at DESC, r.id DESC", person_id)
     return [r for r in rows if r.is_active] if active_only else rows
 
 
-def for_cohort(conn: sqlite3.Connection, cohort_id: str,
-               statuses: Sequence[str] = (CONFIRMED, WAITLISTED, CANCELLED)) -> List[Registration]:
+def for_cohort(
+    conn: sqlite3.Connection, cohort_id: str, statuses: Sequence[str] = (CONFIRMED, WAITLISTED, CANCELLED)
+) -> list[Registration]:
     """A cohort's registrations: confirmed, then waitlisted, then cancelled, each in queue order."""
     rows = _select(conn, "WHERE r.cohort_id = ? ORDER BY r.queue_no", cohort_id)
     return sorted((r for r in rows if r.status in statuses), key=lambda r: (STATUS_ORDER[r.status], r.queue_no))
 
 
-def counts(conn: sqlite3.Connection, cohort_id: str) -> Dict[str, int]:
+def counts(conn: sqlite3.Connection, cohort_id: str) -> dict[str, int]:
     """{confirmed: n, waitlisted: n, cancelled: n}"""
-    found = dict(conn.execute("SELECT status, COUNT(*) FROM registrations WHERE cohort_id = ? GROUP BY status",
-                              (cohort_id,)).fetchall())
+    found = dict(
+        conn.execute(
+            "SELECT status, COUNT(*) FROM registrations WHERE cohort_id = ? GROUP BY status", (cohort_id,)
+        ).fetchall()
+    )
     return {status: found.get(status, 0) for status in STATUS_ORDER}
 
 
-def cohort_ids(conn: sqlite3.Connection) -> List[str]:
+def cohort_ids(conn: sqlite3.Connection) -> list[str]:
     """Cohorts that have registrations stored (including ones since removed from the catalogue)."""
     return [r[0] for r in conn.execute("SELECT DISTINCT cohort_id FROM registrations ORDER BY cohort_id")]
 
 
-def others_with_staff_number(conn: sqlite3.Connection, cohort_id: str, staff_number: str,
-                             person_id: str) -> List[Registration]:
+def others_with_staff_number(
+    conn: sqlite3.Connection, cohort_id: str, staff_number: str, person_id: str
+) -> list[Registration]:
     """Active registrations in the cohort that gave this 職員番号 from another Teams account."""
-    rows = _select(conn, "WHERE r.cohort_id = ? AND r.staff_number = ? AND r.person_id != ? ORDER BY r.id",
-                   cohort_id, staff_number, person_id)
+    rows = _select(
+        conn,
+        "WHERE r.cohort_id = ? AND r.staff_number = ? AND r.person_id != ? ORDER BY r.id",
+        cohort_id,
+        staff_number,
+        person_id,
+    )
     return [r for r in rows if r.is_active]
 
 
-def people_with_staff_number(conn: sqlite3.Connection, staff_number: str) -> List[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT DISTINCT person_id FROM registrations WHERE staff_number = ? ORDER BY person_id", (staff_number,))]
+def people_with_staff_number(conn: sqlite3.Connection, staff_number: str) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT person_id FROM registrations WHERE staff_number = ? ORDER BY person_id", (staff_number,)
+        )
+    ]
 
 
-def audit_trail(conn: sqlite3.Connection, cohort_id: Optional[str] = None,
-                person_id: Optional[str] = None) -> List[Dict[str, Any]]:
+def audit_trail(
+    conn: sqlite3.Connection, cohort_id: str | None = None, person_id: str | None = None
+) -> list[dict[str, Any]]:
     """Audit rows, oldest first, optionally for one cohort and/or one person."""
     clauses, params = [], []
     for column, value in (("cohort_id", cohort_id), ("person_id", person_id)):
@@ -242,30 +329,40 @@ def audit_trail(conn: sqlite3.Connection, cohort_id: Optional[str] = None,
 
 
 # --- helpers --------------------------------------------------------------------------------
-def _select(conn: sqlite3.Connection, tail: str, *params: Any) -> List[Registration]:
+def _select(conn: sqlite3.Connection, tail: str, *params: Any) -> list[Registration]:
     return [Registration.from_row(row) for row in conn.execute(f"{_SELECT} {tail}", params)]
 
 
-def _get(conn: sqlite3.Connection, person_id: str, cohort_id: str) -> Optional[Registration]:
+def _get(conn: sqlite3.Connection, person_id: str, cohort_id: str) -> Registration | None:
     rows = _select(conn, "WHERE r.person_id = ? AND r.cohort_id = ?", person_id, cohort_id)
     return rows[0] if rows else None
 
 
 def _count(conn: sqlite3.Connection, cohort_id: str, status: str) -> int:
-    return conn.execute("SELECT COUNT(*) FROM registrations WHERE cohort_id = ? AND status = ?",
-                        (cohort_id, status)).fetchone()[0]
+    return conn.execute(
+        "SELECT COUNT(*) FROM registrations WHERE cohort_id = ? AND status = ?", (cohort_id, status)
+    ).fetchone()[0]
 
 
 def _next_queue_no(conn: sqlite3.Connection, cohort_id: str) -> int:
-    return conn.execute("SELECT COALESCE(MAX(queue_no), 0) + 1 FROM registrations WHERE cohort_id = ?",
-                        (cohort_id,)).fetchone()[0]
+    return conn.execute(
+        "SELECT COALESCE(MAX(queue_no), 0) + 1 FROM registrations WHERE cohort_id = ?", (cohort_id,)
+    ).fetchone()[0]
 
 
-_COLUMNS = ("name", "department", "department_id", "staff_number", "recommendation", "manager_name",
-            "motivation", "channel")
+_COLUMNS = (
+    "name",
+    "department",
+    "department_id",
+    "staff_number",
+    "recommendation",
+    "manager_name",
+    "motivation",
+    "channel",
+)
 
 
-def _values(application: Application) -> List[Any]:
+def _values(application: Application) -> list[Any]:
     return [getattr(application, column) for column in _COLUMNS]
 
 
@@ -273,14 +370,17 @@ def _insert(conn: sqlite3.Connection, application: Application, status: str, que
     columns = ("cohort_id", "person_id", "queue_no", "status") + _COLUMNS + ("registered_at", "updated_at")
     values = [application.cohort_id, application.person_id, queue_no, status, *_values(application), stamp, stamp]
     cursor = conn.execute(
-        f"INSERT INTO registrations ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values)
+        f"INSERT INTO registrations ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
+    )
     return cursor.lastrowid
 
 
-def _reuse_row(conn: sqlite3.Connection, row_id: int, application: Application, status: str, queue_no: int,
-               stamp: str) -> None:
+def _reuse_row(
+    conn: sqlite3.Connection, row_id: int, application: Application, status: str, queue_no: int, stamp: str
+) -> None:
     assignments = ", ".join(f"{column} = ?" for column in _COLUMNS)
     conn.execute(
         f"""UPDATE registrations SET {assignments}, queue_no = ?, status = ?, registered_at = ?, updated_at = ?,
                                      cancelled_at = NULL WHERE id = ?""",
-        [*_values(application), queue_no, status, stamp, stamp, row_id])
+        [*_values(application), queue_no, status, stamp, stamp, row_id],
+    )

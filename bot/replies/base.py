@@ -1,10 +1,11 @@
 """The channel-neutral reply shape (see docs/architecture.md) and small formatting helpers."""
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from bot.dates import format_date, format_short_date
 
@@ -14,12 +15,12 @@ class Reply:
     """One bot message: plain Japanese text, optional buttons, optional structured card."""
 
     text: str
-    buttons: List[Dict[str, str]] = field(default_factory=list)
-    card: Optional[Dict[str, Any]] = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    card: dict[str, Any] | None = None
 
-    def as_utterance(self) -> Dict[str, Any]:
+    def as_utterance(self) -> dict[str, Any]:
         """Keyword arguments for rasa-sdk's ``dispatcher.utter_message``."""
-        message: Dict[str, Any] = {"text": self.text}
+        message: dict[str, Any] = {"text": self.text}
         if self.buttons:
             message["buttons"] = self.buttons
         if self.card:
@@ -27,7 +28,7 @@ class Reply:
         return message
 
 
-def button(title: str, intent: str, **entities: str) -> Dict[str, str]:
+def button(title: str, intent: str, **entities: str) -> dict[str, str]:
     """A button whose payload triggers ``intent`` with ``entities`` (Rasa's /intent{json} form)."""
     payload = f"/{intent}"
     if entities:
@@ -39,11 +40,11 @@ def yen(amount: int) -> str:
     return f"{amount:,}円"
 
 
-def bullet_list(items: List[str]) -> str:
+def bullet_list(items: list[str]) -> str:
     return "\n".join(f"- {item}" for item in items)
 
 
-def session_when(session: Dict[str, Any], short: bool = False) -> str:
+def session_when(session: dict[str, Any], short: bool = False) -> str:
     """「2026年12月16日（水）10:00〜11:30」 or 「2027年3月31日（水）までいつでも」."""
     start = dt.date.fromisoformat(session["starts_on"])
     end = dt.date.fromisoformat(session["ends_on"])
@@ -56,7 +57,7 @@ def session_when(session: Dict[str, Any], short: bool = False) -> str:
     return when
 
 
-def session_line(session: Dict[str, Any], short: bool = False, with_course: bool = False) -> str:
+def session_line(session: dict[str, Any], short: bool = False, with_course: bool = False) -> str:
     """One line describing a session, e.g. for a bulleted list."""
     parts = [session_when(session, short)]
     if with_course:
@@ -69,7 +70,7 @@ def session_line(session: Dict[str, Any], short: bool = False, with_course: bool
     return line
 
 
-def contact_line(contact: Dict[str, Any]) -> str:
+def contact_line(contact: dict[str, Any]) -> str:
     """「デジタル行政戦略課（内線 2345）」"""
     if not contact:
         return "デジタル行政戦略課"

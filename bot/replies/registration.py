@@ -4,18 +4,20 @@ Pure functions: rows and :class:`bot.registrations.model.Registration` in, :clas
 A "cohort view" is the pair (course row, cohort row); the cohort row carries the effective
 deadline (an office extension included).
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any
 
 from bot.dates import format_date, reiwa_fiscal_year_label
 from bot.registrations.fields import MOTIVATION_MAX_CHARS, MOTIVATION_MIN_CHARS, StaffNumberFormat
 from bot.registrations.model import CONFIRMED, RECOMMENDATION_LABELS, Registration
 from bot.replies.base import Reply, bullet_list, button, contact_line
 
-Row = Dict[str, Any]
-CohortView = Tuple[Row, Row]  # (course, cohort)
+Row = dict[str, Any]
+CohortView = tuple[Row, Row]  # (course, cohort)
 
 YES_NO = [button("はい", "affirm"), button("いいえ", "deny")]
 STOP_HINT = "途中でやめるときは「やめる」と送ってください。"
@@ -39,8 +41,10 @@ def _stamp_date(value: str) -> str:
 def ask_cohort(options: Sequence[CohortView]) -> Reply:
     """Which open cohort? One button per cohort."""
     items = [f"{cohort_title(v)}：{_deadline(v[1])}まで受付（定員{v[1]['seats']}名）" for v in options]
-    return Reply("どの期に応募しますか？現在受付中の期です。\n" + bullet_list(items),
-                 [button(cohort_title(v), "inform", cohort=v[1]["id"]) for v in options])
+    return Reply(
+        "どの期に応募しますか？現在受付中の期です。\n" + bullet_list(items),
+        [button(cohort_title(v), "inform", cohort=v[1]["id"]) for v in options],
+    )
 
 
 def not_a_cohort() -> str:
@@ -48,15 +52,19 @@ def not_a_cohort() -> str:
 
 
 def no_open_cohort(office: Row) -> Reply:
-    return Reply("現在、受講希望を受け付けている期はありません。次の募集が決まり次第、ご案内します。"
-                 f"ご不明な点は{contact_line(office)}へお問い合わせください。")
+    return Reply(
+        "現在、受講希望を受け付けている期はありません。次の募集が決まり次第、ご案内します。"
+        f"ご不明な点は{contact_line(office)}へお問い合わせください。"
+    )
 
 
 def not_taken_here(course: Row) -> Reply:
     """A course without cohorts (sessions anyone can join, or applied for elsewhere)."""
-    return Reply(f"{course['name']}は、このアシスタントで受講希望を登録する研修ではありません。\n"
-                 f"参加方法：{course['how_to_apply']}",
-                 [button("日程を見る", "ask_schedule", course=course["id"])])
+    return Reply(
+        f"{course['name']}は、このアシスタントで受講希望を登録する研修ではありません。\n"
+        f"参加方法：{course['how_to_apply']}",
+        [button("日程を見る", "ask_schedule", course=course["id"])],
+    )
 
 
 def cohort_intro(view: CohortView, confirmed: int) -> Reply:
@@ -87,9 +95,11 @@ def closed(view: CohortView, reason: str, office: Row, alternatives: Sequence[Co
 
 
 def already_registered(view: CohortView, registration: Registration) -> Reply:
-    return Reply(f"{cohort_title(view)}には、すでに登録されています（状態：**{registration.status_label}**、"
-                 f"受付番号 {registration.receipt_number}、{_stamp_date(registration.registered_at)}登録）。\n"
-                 "取り消す場合は「申込を取り消したい」と送ってください。")
+    return Reply(
+        f"{cohort_title(view)}には、すでに登録されています（状態：**{registration.status_label}**、"
+        f"受付番号 {registration.receipt_number}、{_stamp_date(registration.registered_at)}登録）。\n"
+        "取り消す場合は「申込を取り消したい」と送ってください。"
+    )
 
 
 # --- the questions --------------------------------------------------------------------------
@@ -98,18 +108,24 @@ def ask_staff_number(fmt: StaffNumberFormat) -> Reply:
 
 
 def ask_recommendation() -> Reply:
-    return Reply("推薦区分を教えてください。ご自身での応募（自薦）ですか、所属長の推薦ですか？",
-                 [button(label, "inform", recommendation=value) for value, label in RECOMMENDATION_LABELS.items()])
+    return Reply(
+        "推薦区分を教えてください。ご自身での応募（自薦）ですか、所属長の推薦ですか？",
+        [button(label, "inform", recommendation=value) for value, label in RECOMMENDATION_LABELS.items()],
+    )
 
 
 def ask_motivation() -> Reply:
-    return Reply(f"志望動機を{MOTIVATION_MIN_CHARS}〜{MOTIVATION_MAX_CHARS}文字で教えてください"
-                 "（例：窓口の手続きをオンライン化して、待ち時間を減らしたい）。")
+    return Reply(
+        f"志望動機を{MOTIVATION_MIN_CHARS}〜{MOTIVATION_MAX_CHARS}文字で教えてください"
+        "（例：窓口の手続きをオンライン化して、待ち時間を減らしたい）。"
+    )
 
 
 def staff_number_taken(office: Row) -> str:
-    return ("その職員番号では、別のアカウントからこの期にすでに登録があります。番号をもう一度ご確認ください。"
-            f"ご本人の登録に心当たりがない場合は、{contact_line(office)}へご連絡ください。")
+    return (
+        "その職員番号では、別のアカウントからこの期にすでに登録があります。番号をもう一度ご確認ください。"
+        f"ご本人の登録に心当たりがない場合は、{contact_line(office)}へご連絡ください。"
+    )
 
 
 def invalid(problem: str) -> Reply:
@@ -117,23 +133,35 @@ def invalid(problem: str) -> Reply:
 
 
 # --- summary and result ---------------------------------------------------------------------
-def answer_facts(view: CohortView, answers: Row) -> List[List[str]]:
+def answer_facts(view: CohortView, answers: Row) -> list[list[str]]:
     """The answers as (label, value) rows, in the order they were asked."""
     recommendation = RECOMMENDATION_LABELS.get(answers.get("recommendation") or "", "")
     if answers.get("recommendation") == "manager" and answers.get("manager_name"):
         recommendation += f"（推薦者：{answers['manager_name']}）"
-    return [["研修", cohort_title(view)], ["氏名", answers.get("name") or ""],
-            ["所属", answers.get("department") or ""], ["職員番号", answers.get("staff_number") or ""],
-            ["推薦区分", recommendation], ["志望動機", answers.get("motivation") or ""]]
+    return [
+        ["研修", cohort_title(view)],
+        ["氏名", answers.get("name") or ""],
+        ["所属", answers.get("department") or ""],
+        ["職員番号", answers.get("staff_number") or ""],
+        ["推薦区分", recommendation],
+        ["志望動機", answers.get("motivation") or ""],
+    ]
 
 
 def summary(view: CohortView, answers: Row) -> Reply:
     """Everything that will be stored, and an explicit yes/no."""
     facts = answer_facts(view, answers)
-    text = ("次の内容で登録します。よろしいですか？\n" + "\n".join(f"- {label}：{value}" for label, value in facts)
-            + "\n（「はい」で登録、「いいえ」で登録せずに終了します）")
-    card = {"title": "受講希望の登録内容", "subtitle": cohort_title(view), "facts": facts[1:],
-            "note": "この内容で登録してよろしいですか？"}
+    text = (
+        "次の内容で登録します。よろしいですか？\n"
+        + "\n".join(f"- {label}：{value}" for label, value in facts)
+        + "\n（「はい」で登録、「いいえ」で登録せずに終了します）"
+    )
+    card = {
+        "title": "受講希望の登録内容",
+        "subtitle": cohort_title(view),
+        "facts": facts[1:],
+        "note": "この内容で登録してよろしいですか？",
+    }
     return Reply(text, list(YES_NO), card)
 
 
@@ -144,14 +172,24 @@ def confirm_expected() -> str:
 def registered(view: CohortView, registration: Registration, office: Row) -> Reply:
     number = f"受付番号 {registration.receipt_number}"
     if registration.status == CONFIRMED:
-        text = (f"{cohort_title(view)}の受講希望を登録しました。**受付済**です（{number}）。\n"
-                f"今後のご案内は{contact_line(office)}からお送りします。")
+        text = (
+            f"{cohort_title(view)}の受講希望を登録しました。**受付済**です（{number}）。\n"
+            f"今後のご案内は{contact_line(office)}からお送りします。"
+        )
     else:
-        text = (f"定員に達しているため、{cohort_title(view)}に**{registration.status_label}**で登録しました（{number}）。\n"
-                "取り消しが出た場合は、順番に繰り上がります。")
+        text = (
+            f"定員に達しているため、{cohort_title(view)}に**{registration.status_label}**で登録しました（{number}）。\n"
+            "取り消しが出た場合は、順番に繰り上がります。"
+        )
     text += "\n申込状況は「申込状況を教えて」でいつでも確認できます。"
-    card = {"title": "受講希望を登録しました", "facts": [["研修", cohort_title(view)], ["状態", registration.status_label],
-                                                  ["受付番号", registration.receipt_number]]}
+    card = {
+        "title": "受講希望を登録しました",
+        "facts": [
+            ["研修", cohort_title(view)],
+            ["状態", registration.status_label],
+            ["受付番号", registration.receipt_number],
+        ],
+    }
     return Reply(text, card=card)
 
 
@@ -167,16 +205,21 @@ def stopped(what: str = "登録") -> Reply:
 def registration_line(view: CohortView, registration: Registration) -> str:
     when = _stamp_date(registration.cancelled_at or registration.registered_at)
     action = "取消" if registration.cancelled_at and not registration.is_active else "登録"
-    return (f"{cohort_title(view)}：**{registration.status_label}**"
-            f"（受付番号 {registration.receipt_number}、{when}{action}）")
+    return (
+        f"{cohort_title(view)}：**{registration.status_label}**"
+        f"（受付番号 {registration.receipt_number}、{when}{action}）"
+    )
 
 
-def registration_list(items: Sequence[Tuple[CohortView, Registration]]) -> Reply:
+def registration_list(items: Sequence[tuple[CohortView, Registration]]) -> Reply:
     if not items:
         return Reply("現在、登録されている申込はありません。「リーダー研修に応募したい」のように送ると登録できます。")
     lines = [registration_line(view, r) for view, r in items]
     buttons = [button("申込を取り消す", "cancel_registration")] if any(r.is_active for _, r in items) else []
-    card = {"title": "申込状況", "facts": [[cohort_title(v), f"{r.status_label}（{r.receipt_number}）"] for v, r in items]}
+    card = {
+        "title": "申込状況",
+        "facts": [[cohort_title(v), f"{r.status_label}（{r.receipt_number}）"] for v, r in items],
+    }
     return Reply("申込状況です。\n" + bullet_list(lines), buttons, card)
 
 
@@ -184,9 +227,11 @@ def nothing_to_cancel() -> Reply:
     return Reply("取り消せる申込はありません。申込状況は「申込状況を教えて」で確認できます。")
 
 
-def ask_cancel_target(items: Sequence[Tuple[CohortView, Registration]]) -> Reply:
-    return Reply("どの申込を取り消しますか？\n" + bullet_list([registration_line(v, r) for v, r in items]),
-                 [button(cohort_title(v), "inform", cohort=r.cohort_id) for v, r in items])
+def ask_cancel_target(items: Sequence[tuple[CohortView, Registration]]) -> Reply:
+    return Reply(
+        "どの申込を取り消しますか？\n" + bullet_list([registration_line(v, r) for v, r in items]),
+        [button(cohort_title(v), "inform", cohort=r.cohort_id) for v, r in items],
+    )
 
 
 def not_a_cancel_target() -> str:
@@ -194,8 +239,10 @@ def not_a_cancel_target() -> str:
 
 
 def confirm_cancel(view: CohortView, registration: Registration) -> Reply:
-    text = (f"{cohort_title(view)}（{registration.status_label}、受付番号 {registration.receipt_number}）の"
-            "申込を取り消します。よろしいですか？\n取り消したあとで改めて登録すると、その時点での受付順になります。")
+    text = (
+        f"{cohort_title(view)}（{registration.status_label}、受付番号 {registration.receipt_number}）の"
+        "申込を取り消します。よろしいですか？\n取り消したあとで改めて登録すると、その時点での受付順になります。"
+    )
     return Reply(text, list(YES_NO))
 
 
@@ -215,7 +262,9 @@ def already_cancelled(view: CohortView) -> Reply:
     return Reply(f"{cohort_title(view)}の申込は、すでに取り消されています。")
 
 
-def missing_answers(office: Row, missing: Optional[List[str]] = None) -> Reply:
+def missing_answers(office: Row, missing: list[str] | None = None) -> Reply:
     detail = f"（{'、'.join(missing)}）" if missing else ""
-    return Reply(f"申し訳ありません、登録に必要な情報がそろっていませんでした{detail}。"
-                 f"もう一度「応募したい」と送るか、{contact_line(office)}へお問い合わせください。")
+    return Reply(
+        f"申し訳ありません、登録に必要な情報がそろっていませんでした{detail}。"
+        f"もう一度「応募したい」と送るか、{contact_line(office)}へお問い合わせください。"
+    )

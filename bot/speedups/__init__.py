@@ -22,11 +22,13 @@ The fixes are applied only to the Rasa version they were written against; any ot
 unpatched with a warning. ``MANABI_SPEED_FIXES_OFF=name,…`` leaves single fixes out (names in
 ``FIXES``).
 """
+
 from __future__ import annotations
 
 import importlib
 import logging
-from typing import Any, Dict, Iterable, Optional, Tuple
+from collections.abc import Iterable
+from typing import Any
 
 from bot.speedups.action_validation import compiled_action_result_validator
 from bot.speedups.debug_copies import DEBUG_ONLY_COPY_MODULES, _DebugOnlyCopy, debug_only_format_tracker_states
@@ -45,7 +47,7 @@ PATCHED_RASA_VERSION = "3.6.21"
 PATCHED_TENSORFLOW_VERSION = "2.12.0"  # the version ``direct_predict`` was written against
 
 # Replaced attributes: (owner, attribute name) -> the original value, for tests and comparisons.
-ORIGINALS: Dict[Tuple[Any, str], Any] = {}
+ORIGINALS: dict[tuple[Any, str], Any] = {}
 
 
 def _replace(owner: Any, attribute: str, value: Any) -> None:
@@ -61,11 +63,21 @@ def original(owner: Any, attribute: str) -> Any:
 # The fixes by name, in the order of the docstring's list. ``MANABI_SPEED_FIXES_OFF=name,name``
 # (or ``apply_patches(skip=…)``) leaves some out: for measuring each one's effect
 # (``python -m benchmarks.ablation``), or to rule one out when hunting a problem.
-FIXES = ("validation", "event_table", "graph_runner", "debug_copies", "rule_matching", "direct_predict",
-         "history_memo", "slot_copy", "empty_domain", "keep_alive")
+FIXES = (
+    "validation",
+    "event_table",
+    "graph_runner",
+    "debug_copies",
+    "rule_matching",
+    "direct_predict",
+    "history_memo",
+    "slot_copy",
+    "empty_domain",
+    "keep_alive",
+)
 
 
-def apply_patches(skip: Optional[Iterable[str]] = None) -> bool:
+def apply_patches(skip: Iterable[str] | None = None) -> bool:
     """Install the fixes (once); returns False (and warns) on an unexpected Rasa version."""
     import os
 
@@ -84,8 +96,9 @@ def apply_patches(skip: Optional[Iterable[str]] = None) -> bool:
     from rasa.utils.tensorflow.models import RasaModel
 
     if rasa.__version__ != PATCHED_RASA_VERSION:
-        logger.warning("rasa %s is not %s: running without Manabi's speed fixes",
-                       rasa.__version__, PATCHED_RASA_VERSION)
+        logger.warning(
+            "rasa %s is not %s: running without Manabi's speed fixes", rasa.__version__, PATCHED_RASA_VERSION
+        )
         return False
     if ORIGINALS:
         return True
@@ -96,8 +109,9 @@ def apply_patches(skip: Optional[Iterable[str]] = None) -> bool:
     if off:
         logger.warning("running without these speed fixes: %s", ", ".join(sorted(off)))
     # the compiled schema itself predates these fixes and always stays; "validation" is the fast path
-    _replace(RemoteAction, "_validate_action_result",
-             compiled_action_result_validator(fast_path="validation" not in off))
+    _replace(
+        RemoteAction, "_validate_action_result", compiled_action_result_validator(fast_path="validation" not in off)
+    )
     if "event_table" not in off:
         _replace(Event, "resolve_by_type", event_type_resolver())
     if "graph_runner" not in off:
@@ -105,24 +119,32 @@ def apply_patches(skip: Optional[Iterable[str]] = None) -> bool:
     if "debug_copies" not in off:
         for module_name in DEBUG_ONLY_COPY_MODULES:
             _replace(importlib.import_module(module_name), "copy", _DebugOnlyCopy())
-        _replace(RulePolicy, "format_tracker_states",
-                 debug_only_format_tracker_states(RulePolicy.format_tracker_states))
+        _replace(
+            RulePolicy, "format_tracker_states", debug_only_format_tracker_states(RulePolicy.format_tracker_states)
+        )
     if "rule_matching" not in off:
         _replace(RulePolicy, "_get_possible_keys", fast_possible_keys())
     if "direct_predict" not in off:
         if tensorflow.__version__ == PATCHED_TENSORFLOW_VERSION:
             _replace(RasaModel, "_rasa_predict", direct_rasa_predict(RasaModel._rasa_predict))
         else:
-            logger.warning("tensorflow %s is not %s: DIET predictions take the tf.function path",
-                           tensorflow.__version__, PATCHED_TENSORFLOW_VERSION)
+            logger.warning(
+                "tensorflow %s is not %s: DIET predictions take the tf.function path",
+                tensorflow.__version__,
+                PATCHED_TENSORFLOW_VERSION,
+            )
     if "history_memo" not in off:
-        _replace(DialogueStateTracker, "applied_events",
-                 memoised_applied_events(DialogueStateTracker.applied_events))
-        _replace(Domain, "states_for_tracker_history",
-                 incremental_states_for_tracker_history(Domain.states_for_tracker_history))
+        _replace(DialogueStateTracker, "applied_events", memoised_applied_events(DialogueStateTracker.applied_events))
+        _replace(
+            Domain,
+            "states_for_tracker_history",
+            incremental_states_for_tracker_history(Domain.states_for_tracker_history),
+        )
     if "slot_copy" not in off and not any(
-            name in vars(cls) for cls in [Slot, *all_subclasses(Slot)]
-            for name in ("__copy__", "__reduce__", "__reduce_ex__", "__setstate__", "__slots__")):
+        name in vars(cls)
+        for cls in [Slot, *all_subclasses(Slot)]
+        for name in ("__copy__", "__reduce__", "__reduce_ex__", "__setstate__", "__slots__")
+    ):
         _replace(Slot, "__copy__", _slot_copy)
     if "empty_domain" not in off:
         _replace(Domain, "is_empty", cached_is_empty())

@@ -7,9 +7,10 @@ own type (the full schema tries all 23 and builds an error object for each that 
 response that does not pass this way gets the full validation, so invalid responses are still rejected
 with Rasa's message.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 
 def compiled_action_result_validator(fast_path: bool = True):
@@ -48,7 +49,7 @@ def compiled_action_result_validator(fast_path: bool = True):
                 return False
         return True
 
-    def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
+    def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
         if event_validators and quickly_valid(result):
             return True
         try:
@@ -58,13 +59,14 @@ def compiled_action_result_validator(fast_path: bool = True):
             error.message += (
                 ". Failed to validate Action server response from API, make sure your response "
                 f"from the Action endpoint is valid. For more information about the format visit "
-                f"{DOCS_BASE_URL}/custom-actions")
+                f"{DOCS_BASE_URL}/custom-actions"
+            )
             raise error
 
     return _validate_action_result
 
 
-def _event_validators(validator_class: Any, response_schema: Dict[str, Any]) -> Dict[str, Any]:
+def _event_validators(validator_class: Any, response_schema: dict[str, Any]) -> dict[str, Any]:
     """One validator per event type: the event schema's common part together with that type's schema.
 
     Returns {} (every response then takes the full validation) if the schema is not shaped as
@@ -81,7 +83,7 @@ def _event_validators(validator_class: Any, response_schema: Dict[str, Any]) -> 
         if responses != {"type": "array", "items": {"type": "object"}}:
             return {}
         common = {key: value for key, value in event_schema.items() if key != "oneOf"}
-        table: Dict[str, Any] = {}
+        table: dict[str, Any] = {}
         for alternative in alternatives:
             name = alternative["properties"]["event"]["const"]
             if name in table:

@@ -6,10 +6,11 @@ the copy was made), and the rule policy formats all tracker states into a string
 logging off those copies are skipped (the value itself is passed); with ``--debug`` they are made as
 before.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any
 
 
 def _debug_enabled() -> bool:
@@ -33,12 +34,16 @@ class _DebugOnlyCopy:
 
 # Every ``copy.deepcopy`` in these modules only builds an argument of a structlog debug call
 # (checked for Rasa 3.6.21; see docs/performance.md).
-DEBUG_ONLY_COPY_MODULES = ("rasa.core.processor", "rasa.core.actions.forms",
-                           "rasa.core.policies.memoization", "rasa.core.policies.rule_policy")
+DEBUG_ONLY_COPY_MODULES = (
+    "rasa.core.processor",
+    "rasa.core.actions.forms",
+    "rasa.core.policies.memoization",
+    "rasa.core.policies.rule_policy",
+)
 
 
 def debug_only_format_tracker_states(original):
-    def format_tracker_states(states: List[Dict]) -> Text:
+    def format_tracker_states(states: list[dict]) -> str:
         return original(states) if _debug_enabled() else ""
 
     return staticmethod(format_tracker_states)

@@ -7,9 +7,10 @@ signature's types; anything unexpected (no traced function yet, eager mode, othe
 takes Rasa's own path. Installed only on the TensorFlow version it was written against
 (``bot.speedups.PATCHED_TENSORFLOW_VERSION``).
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, Text, Tuple
+from typing import Any
 
 
 def direct_rasa_predict(original):
@@ -18,7 +19,7 @@ def direct_rasa_predict(original):
     from keras.utils import tf_utils
     from rasa.shared.constants import DIAGNOSTIC_DATA
 
-    def _rasa_predict(self: Any, batch_in: Tuple[Any, ...]) -> Dict[Text, Any]:
+    def _rasa_predict(self: Any, batch_in: tuple[Any, ...]) -> dict[str, Any]:
         function = self._tf_predict_step
         if self._run_eagerly or function is None or not self.prepared_for_prediction:
             return original(self, batch_in)

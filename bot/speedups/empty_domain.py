@@ -3,6 +3,7 @@
 The processor asks it for every message (before checking the parsed intent against the domain), and
 Rasa answers by constructing ``Domain.empty()`` and serialising it each time; we serialise it once.
 """
+
 from __future__ import annotations
 
 from typing import Any

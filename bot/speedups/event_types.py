@@ -5,9 +5,8 @@
 response, every stored event read back. We keep a name → class table, rebuilt when a name is not in
 it (a class imported later).
 """
-from __future__ import annotations
 
-from typing import Dict, Optional, Text
+from __future__ import annotations
 
 
 def event_type_resolver():
@@ -16,14 +15,14 @@ def event_type_resolver():
     from rasa.shared.utils.common import all_subclasses
 
     original = Event.resolve_by_type
-    table: Dict[str, type] = {}
+    table: dict[str, type] = {}
 
     def rebuild() -> None:
         table.clear()
         for cls in all_subclasses(Event):  # the order Rasa searches in: first match wins
             table.setdefault(cls.type_name, cls)
 
-    def resolve_by_type(type_name: Text, default: Optional[type] = None) -> Optional[type]:
+    def resolve_by_type(type_name: str, default: type | None = None) -> type | None:
         cls = table.get(type_name)
         if cls is None:
             rebuild()

@@ -5,18 +5,19 @@ hands each run to ``dask.get``, which rebuilds and re-orders the task graph and 
 with every input each time. The graphs are small chains, so we compute each target set's order once
 and call the same nodes in it, passing the same inputs; errors surface as they did.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 
-def _execution_plan(schema: Any, targets: List[Text]) -> List[Tuple[Text, List[Text]]]:
+def _execution_plan(schema: Any, targets: list[str]) -> list[tuple[str, list[str]]]:
     """The nodes ``targets`` depend on, each after its dependencies: [(node, [input names…])]."""
     minimal = schema.minimal_graph_schema(targets)
-    order: List[Tuple[Text, List[Text]]] = []
-    state: Dict[Text, int] = {}  # 1 visiting, 2 done
+    order: list[tuple[str, list[str]]] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
 
-    def visit(name: Text) -> None:
+    def visit(name: str) -> None:
         if state.get(name) == 2 or name not in minimal.nodes:
             return
         if state.get(name) == 1:
@@ -37,8 +38,7 @@ def sequential_graph_run():
     """A replacement for ``DaskGraphRunner.run`` that calls the nodes in a precomputed order."""
     from rasa.engine.exceptions import GraphRunError
 
-    def run(self: Any, inputs: Optional[Dict[Text, Any]] = None,
-            targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+    def run(self: Any, inputs: dict[str, Any] | None = None, targets: list[str] | None = None) -> dict[str, Any]:
         run_targets = list(targets) if targets else list(self._graph_schema.target_names)
         plans = self.__dict__.setdefault("_manabi_plans", {})
         key = tuple(run_targets)
@@ -48,13 +48,14 @@ def sequential_graph_run():
                 plan = plans[key] = _execution_plan(self._graph_schema, run_targets)
             except RuntimeError as error:
                 raise GraphRunError("Error running runner.") from error
-        results: Dict[Text, Any] = {}
+        results: dict[str, Any] = {}
         for input_name, input_value in (inputs or {}).items():
             if isinstance(input_value, str) and input_value in self._graph_schema.nodes:
                 raise GraphRunError(
                     f"Input value '{input_value}' clashes with a node name. Make sure "
                     f"that none of the input names passed to the `run` method are the "
-                    f"same as node names in the graph schema.")
+                    f"same as node names in the graph schema."
+                )
             results[input_name] = (input_name, input_value)
         nodes = self._instantiated_nodes
         try:

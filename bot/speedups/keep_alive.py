@@ -4,13 +4,13 @@
 action. We keep one session per endpoint and event loop (idle connections closed after 2 s, before the
 action server's own 5 s keep-alive ends them), closed when the server stops.
 """
+
 from __future__ import annotations
 
 import asyncio
-from typing import Any, List
+from typing import Any
 
-
-_SHARED_SESSIONS: List[Any] = []
+_SHARED_SESSIONS: list[Any] = []
 CLIENT_KEEPALIVE_SECONDS = 2.0  # below Sanic's KEEP_ALIVE_TIMEOUT (5 s) on the action server
 
 
@@ -36,12 +36,15 @@ def kept_alive_session():
         loop = asyncio.get_running_loop()
         current = self.__dict__.get("_manabi_session")
         if current is None or current.closed or current._loop is not loop:
-            auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-                    if self.basic_auth else None)
+            auth = (
+                aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+            )
             current = aiohttp.ClientSession(
-                headers=self.headers, auth=auth,
+                headers=self.headers,
+                auth=auth,
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-                connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEPALIVE_SECONDS))
+                connector=aiohttp.TCPConnector(keepalive_timeout=CLIENT_KEEPALIVE_SECONDS),
+            )
             self.__dict__["_manabi_session"] = current
             _SHARED_SESSIONS.append(current)
         return _KeptSession(current)

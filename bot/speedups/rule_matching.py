@@ -5,9 +5,10 @@ first, re-reading and reversing each rule's states on every test. A rule whose s
 us always matches (Rasa's own ``turn_index >= len(rule)`` case), so we stop once every remaining rule
 is that short, and keep each rule's reversed states; the rules that remain are the same.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 
 def fast_possible_keys():
@@ -18,17 +19,17 @@ def fast_possible_keys():
     from rasa.core.policies.rule_policy import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
     from rasa.shared.nlu.constants import ACTION_NAME
 
-    @functools.lru_cache(maxsize=None)
-    def reversed_rule(rule_key: Text) -> Tuple[Dict[Text, Any], ...]:
+    @functools.cache
+    def reversed_rule(rule_key: str) -> tuple[dict[str, Any], ...]:
         return tuple(reversed(json.loads(rule_key)))
 
-    indexes: Dict[int, Tuple[Dict[Text, Any], Dict[Optional[Text], set], set]] = {}
+    indexes: dict[int, tuple[dict[str, Any], dict[str | None, set], set]] = {}
 
-    def index_of(lookup: Dict[Text, Text]) -> Tuple[Dict[Optional[Text], set], set]:
+    def index_of(lookup: dict[str, str]) -> tuple[dict[str | None, set], set]:
         """Rules by the previous action their newest state requires (exact name), and the others."""
         entry = indexes.get(id(lookup))
         if entry is None or entry[0] is not lookup:
-            by_action: Dict[Optional[Text], set] = {}
+            by_action: dict[str | None, set] = {}
             others = set()
             for key in lookup:
                 rule = reversed_rule(key)
@@ -40,7 +41,7 @@ def fast_possible_keys():
             entry = indexes[id(lookup)] = (lookup, by_action, others)
         return entry[1], entry[2]
 
-    def _get_possible_keys(self: Any, lookup: Dict[Text, Text], states: List[Dict[Text, Any]]) -> set:
+    def _get_possible_keys(self: Any, lookup: dict[str, str], states: list[dict[str, Any]]) -> set:
         if not states:
             return set(lookup.keys())
         by_action, others = index_of(lookup)
@@ -60,9 +61,13 @@ def fast_possible_keys():
                     kept.add(key)
                     continue
                 rule_previous_action = rule[index].get(PREVIOUS_ACTION)
-                if not rule_previous_action and not current_previous_action:
-                    kept.add(key)
-                elif rule_previous_action and current_previous_action and matches(rule[index], state):
+                if (
+                    not rule_previous_action
+                    and not current_previous_action
+                    or rule_previous_action
+                    and current_previous_action
+                    and matches(rule[index], state)
+                ):
                     kept.add(key)
             possible = kept
         return possible

@@ -4,6 +4,7 @@ Every tracker (and every intermediate tracker of a replay) copies all slots with
 goes through ``__reduce_ex__``; ``Slot.__copy__`` now makes the same shallow copy (new object, same
 attributes) directly.
 """
+
 from __future__ import annotations
 
 from typing import Any

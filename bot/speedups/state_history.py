@@ -9,12 +9,13 @@ after turn); anything else is replayed from the start as before. The filtered ev
 (``DialogueStateTracker.applied_events``) and the states are also remembered per tracker version, and
 callers get copies, so changing a result cannot change the next one.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 
-def _tracker_version(tracker: Any) -> Tuple[int, int, int]:
+def _tracker_version(tracker: Any) -> tuple[int, int, int]:
     events = tracker.events
     return id(events), len(events), id(events[-1]) if events else 0
 
@@ -22,7 +23,7 @@ def _tracker_version(tracker: Any) -> Tuple[int, int, int]:
 def memoised_applied_events(original):
     """A replacement for ``DialogueStateTracker.applied_events`` remembering the last answer."""
 
-    def applied_events(self: Any) -> List[Any]:
+    def applied_events(self: Any) -> list[Any]:
         version = _tracker_version(self)
         cached = self.__dict__.get("_manabi_applied")
         # the events themselves are kept in the entry, so their ids cannot be reused meanwhile
@@ -34,10 +35,12 @@ def memoised_applied_events(original):
     return applied_events
 
 
-def _copy_states(states: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+def _copy_states(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """States are dicts of sub-state dicts of immutable values: two levels make an independent copy."""
-    return [{name: dict(sub_state) if isinstance(sub_state, dict) else sub_state
-             for name, sub_state in state.items()} for state in states]
+    return [
+        {name: dict(sub_state) if isinstance(sub_state, dict) else sub_state for name, sub_state in state.items()}
+        for state in states
+    ]
 
 
 class _Replay:
@@ -46,8 +49,14 @@ class _Replay:
 
     __slots__ = ("applied", "tracker", "states", "last_ml_action", "turn_was_hidden")
 
-    def __init__(self, applied: Tuple[Any, ...], tracker: Any, states: List[Dict[Text, Any]],
-                 last_ml_action: Any, turn_was_hidden: bool) -> None:
+    def __init__(
+        self,
+        applied: tuple[Any, ...],
+        tracker: Any,
+        states: list[dict[str, Any]],
+        last_ml_action: Any,
+        turn_was_hidden: bool,
+    ) -> None:
         self.applied, self.tracker, self.states = applied, tracker, states
         self.last_ml_action, self.turn_was_hidden = last_ml_action, turn_was_hidden
 
@@ -74,17 +83,25 @@ def incremental_states_for_tracker_history(original):
     from rasa.shared.core.constants import PREVIOUS_ACTION
     from rasa.shared.core.events import ActionExecuted
 
-    replays: "OrderedDict[Tuple[Any, ...], _Replay]" = OrderedDict()
+    replays: OrderedDict[tuple[Any, ...], _Replay] = OrderedDict()
 
-    def step(domain: Any, replay_tracker: Any, hide_rule_turn: bool, states: List[Dict[Text, Any]],
-             last_ml_action: Any, turn_was_hidden: bool, omit_unset_slots: bool, ignore_rule_only_turns: bool,
-             rule_only_data: Optional[Dict[Text, Any]]) -> Tuple[Any, bool]:
+    def step(
+        domain: Any,
+        replay_tracker: Any,
+        hide_rule_turn: bool,
+        states: list[dict[str, Any]],
+        last_ml_action: Any,
+        turn_was_hidden: bool,
+        omit_unset_slots: bool,
+        ignore_rule_only_turns: bool,
+        rule_only_data: dict[str, Any] | None,
+    ) -> tuple[Any, bool]:
         """One iteration of Rasa's loop over ``generate_all_prior_trackers`` (same statements)."""
         tr = replay_tracker
         if ignore_rule_only_turns:
             if not turn_was_hidden:
                 last_ml_action = domain._get_prev_action_sub_state(tr)
-            if not tr.followup_action and not tr.latest_action_name == tr.active_loop_name:
+            if not tr.followup_action and tr.latest_action_name != tr.active_loop_name:
                 turn_was_hidden = hide_rule_turn
             if turn_was_hidden:
                 return last_ml_action, turn_was_hidden
@@ -98,12 +115,21 @@ def incremental_states_for_tracker_history(original):
         states.append(domain._clean_state(state))
         return last_ml_action, turn_was_hidden
 
-    def compute(domain: Any, tracker: Any, omit_unset_slots: bool, ignore_rule_only_turns: bool,
-                rule_only_data: Optional[Dict[Text, Any]], key: Tuple[Any, ...]) -> List[Dict[Text, Any]]:
+    def compute(
+        domain: Any,
+        tracker: Any,
+        omit_unset_slots: bool,
+        ignore_rule_only_turns: bool,
+        rule_only_data: dict[str, Any] | None,
+        key: tuple[Any, ...],
+    ) -> list[dict[str, Any]]:
         applied = tracker.applied_events()
         replay = replays.pop(key, None)  # taken out: its tracker is about to move on
-        if (replay is not None and len(applied) >= len(replay.applied)
-                and all(map(operator.is_, replay.applied, applied))):
+        if (
+            replay is not None
+            and len(applied) >= len(replay.applied)
+            and all(map(operator.is_, replay.applied, applied))
+        ):
             replay_tracker, states = replay.tracker, replay.states
             last_ml_action, turn_was_hidden = replay.last_ml_action, replay.turn_was_hidden
             start = len(replay.applied)
@@ -112,8 +138,9 @@ def incremental_states_for_tracker_history(original):
         options = (omit_unset_slots, ignore_rule_only_turns, rule_only_data)
         for event in applied[start:]:
             if isinstance(event, ActionExecuted):
-                last_ml_action, turn_was_hidden = step(domain, replay_tracker, event.hide_rule_turn, states,
-                                                       last_ml_action, turn_was_hidden, *options)
+                last_ml_action, turn_was_hidden = step(
+                    domain, replay_tracker, event.hide_rule_turn, states, last_ml_action, turn_was_hidden, *options
+                )
             replay_tracker.update(event)
         replays[key] = _Replay(tuple(applied), replay_tracker, states, last_ml_action, turn_was_hidden)
         while len(replays) > MAX_REPLAYS:
@@ -122,12 +149,19 @@ def incremental_states_for_tracker_history(original):
         step(domain, replay_tracker, False, result, last_ml_action, turn_was_hidden, *options)  # the final yield
         return result
 
-    def states_for_tracker_history(self: Any, tracker: Any, omit_unset_slots: bool = False,
-                                   ignore_rule_only_turns: bool = False,
-                                   rule_only_data: Optional[Dict[Text, Any]] = None) -> List[Dict[Text, Any]]:
+    def states_for_tracker_history(
+        self: Any,
+        tracker: Any,
+        omit_unset_slots: bool = False,
+        ignore_rule_only_turns: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
         try:
-            options = (omit_unset_slots, ignore_rule_only_turns,
-                       json.dumps(rule_only_data, sort_keys=True, default=str))
+            options = (
+                omit_unset_slots,
+                ignore_rule_only_turns,
+                json.dumps(rule_only_data, sort_keys=True, default=str),
+            )
         except (TypeError, ValueError):
             return original(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
         version = _tracker_version(tracker)
@@ -138,10 +172,17 @@ def incremental_states_for_tracker_history(original):
             tracker.__dict__["_manabi_states"] = memo
         states = memo[3].get(options)
         if states is None:
-            key = (tracker.sender_id, id(self), type(tracker), tracker.is_rule_tracker,
-                   tracker._max_event_history, *options)
-            states = memo[3][options] = compute(self, tracker, omit_unset_slots, ignore_rule_only_turns,
-                                                rule_only_data, key)
+            key = (
+                tracker.sender_id,
+                id(self),
+                type(tracker),
+                tracker.is_rule_tracker,
+                tracker._max_event_history,
+                *options,
+            )
+            states = memo[3][options] = compute(
+                self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data, key
+            )
         return _copy_states(states)
 
     return states_for_tracker_history

@@ -7,18 +7,21 @@ work while one writer commits; ``busy_timeout`` makes concurrent writers wait in
 
 Schema changes are numbered migrations applied once, tracked in ``PRAGMA user_version``.
 """
+
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Tuple
 
 BUSY_TIMEOUT_MS = 10_000
 
 # (version, SQL). Append only: never edit a migration that has shipped.
-MIGRATIONS: List[Tuple[int, str]] = [
-    (1, """
+MIGRATIONS: list[tuple[int, str]] = [
+    (
+        1,
+        """
         CREATE TABLE unanswered_questions (
             id INTEGER PRIMARY KEY,
             asked_at TEXT NOT NULL,
@@ -30,12 +33,15 @@ MIGRATIONS: List[Tuple[int, str]] = [
             reason TEXT NOT NULL
         );
         CREATE INDEX unanswered_questions_asked_at ON unanswered_questions(asked_at);
-    """),
+    """,
+    ),
     # Registrations of interest in cohorts (bot/registrations/store.py). One row per (person, cohort):
     # registering again after a cancellation reuses the row with a new queue_no. queue_no orders the
     # cohort's registrations (seats go to the lowest numbers, the waitlist follows it). Statuses:
     # confirmed (受付済), waitlisted (キャンセル待ち), cancelled (取消済).
-    (2, """
+    (
+        2,
+        """
         CREATE TABLE registrations (
             id INTEGER PRIMARY KEY,
             cohort_id TEXT NOT NULL,
@@ -79,7 +85,8 @@ MIGRATIONS: List[Tuple[int, str]] = [
             set_by TEXT NOT NULL,
             note TEXT
         )
-    """),
+    """,
+    ),
 ]
 
 
@@ -87,8 +94,7 @@ def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the state database, migrated to the latest schema."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")

@@ -10,10 +10,11 @@ A name right after a negating prefix (不, 非, 未, 無) is not a mention of it
 Names written only in kana need five characters to match fuzzily: a kana is a whole syllable, and a
 four-kana name with one syllable changed is usually another word (じゅけん, 受験, is not ジーケン).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.text.normalize import MappedText, is_ascii_word, is_kana, match_key, match_key_with_offsets
 
@@ -21,7 +22,7 @@ FUZZY_MIN_LENGTH = 4
 KANA_FUZZY_MIN_LENGTH = 5  # for keys made only of kana (see module docstring)
 NEGATING_PREFIXES = "不非未無"
 
-Candidate = Tuple["Alias", int, int, int]  # alias, start, end (in key text), edit distance
+Candidate = tuple["Alias", int, int, int]  # alias, start, end (in key text), edit distance
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,10 @@ def _is_kana(key: str) -> bool:
 
 
 def _bigrams(text: str) -> set:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _best_substring_alignment(pattern: str, text: str) -> Tuple[int, int, int]:
+def _best_substring_alignment(pattern: str, text: str) -> tuple[int, int, int]:
     """Smallest edit distance between ``pattern`` and any substring of ``text``.
 
     Returns (distance, start, end) of that substring (Sellers' algorithm, free start and end).
@@ -96,25 +97,25 @@ def _best_substring_alignment(pattern: str, text: str) -> Tuple[int, int, int]:
 class AliasMatcher:
     """Finds aliases in texts. Build once per alias set; :meth:`find` is cheap."""
 
-    def __init__(self, aliases: Iterable[Alias], fuzzy_kinds: Optional[Sequence[str]] = None):
+    def __init__(self, aliases: Iterable[Alias], fuzzy_kinds: Sequence[str] | None = None):
         """``fuzzy_kinds`` limits typo tolerance to those kinds (None: all). Short phrases such as
         「まだです」 would otherwise match ordinary words (「さまです」)."""
-        by_key: Dict[str, Alias] = {}
+        by_key: dict[str, Alias] = {}
         for alias in aliases:
             key = alias.key
             if key:
                 by_key.setdefault(key, alias)
-        self._keys: List[Tuple[str, Alias]] = sorted(by_key.items(), key=lambda kv: -len(kv[0]))
+        self._keys: list[tuple[str, Alias]] = sorted(by_key.items(), key=lambda kv: -len(kv[0]))
         self._fuzzy = [
-            (key, alias, _bigrams(key)) for key, alias in self._keys
-            if allowed_typos(key) and not is_ascii_word(key)
-            and (fuzzy_kinds is None or alias.kind in fuzzy_kinds)
+            (key, alias, _bigrams(key))
+            for key, alias in self._keys
+            if allowed_typos(key) and not is_ascii_word(key) and (fuzzy_kinds is None or alias.kind in fuzzy_kinds)
         ]
 
     def __len__(self) -> int:
         return len(self._keys)
 
-    def find(self, text: str, kinds: Optional[Sequence[str]] = None) -> List[Match]:
+    def find(self, text: str, kinds: Sequence[str] | None = None) -> list[Match]:
         """All non-overlapping alias mentions in ``text``, in reading order.
 
         Candidates are exact occurrences and, for long aliases, the closest fuzzy occurrence. The
@@ -122,11 +123,14 @@ class AliasMatcher:
         「ITパスポード」 is read as one mistyped ITパスポート rather than an exact ITパス plus noise.
         """
         mapped = match_key_with_offsets(text)
-        candidates = [c for c in self._exact_candidates(mapped.text, kinds) + self._fuzzy_candidates(mapped, text, kinds)
-                      if not (c[1] > 0 and mapped.text[c[1] - 1] in NEGATING_PREFIXES)]
+        candidates = [
+            c
+            for c in self._exact_candidates(mapped.text, kinds) + self._fuzzy_candidates(mapped, text, kinds)
+            if not (c[1] > 0 and mapped.text[c[1] - 1] in NEGATING_PREFIXES)
+        ]
         candidates.sort(key=lambda c: (-(c[2] - c[1] - 2 * c[3]), c[3], c[1]))
         taken = [False] * len(mapped.text)
-        found: List[Match] = []
+        found: list[Match] = []
         for alias, start, end, distance in candidates:
             if any(taken[start:end]):
                 continue
@@ -134,7 +138,7 @@ class AliasMatcher:
             found.append(_match(alias, mapped, text, start, end, distance))
         return sorted(found, key=lambda m: m.start)
 
-    def _exact_candidates(self, key_text: str, kinds: Optional[Sequence[str]]) -> List[Candidate]:
+    def _exact_candidates(self, key_text: str, kinds: Sequence[str] | None) -> list[Candidate]:
         return [
             (alias, start, start + len(key), 0)
             for key, alias in self._keys
@@ -143,8 +147,7 @@ class AliasMatcher:
             if _on_word_boundary(key_text, key, start, start + len(key))
         ]
 
-    def _fuzzy_candidates(self, mapped: MappedText, original: str,
-                          kinds: Optional[Sequence[str]]) -> List[Candidate]:
+    def _fuzzy_candidates(self, mapped: MappedText, original: str, kinds: Sequence[str] | None) -> list[Candidate]:
         key_text = mapped.text
         text_bigrams = _bigrams(key_text)
         candidates = []
@@ -156,12 +159,15 @@ class AliasMatcher:
             if len(key_bigrams & text_bigrams) < len(key_bigrams) - 2 * allowed:
                 continue
             distance, start, end = _best_substring_alignment(key, key_text)
-            if 0 < distance <= allowed and end - start >= FUZZY_MIN_LENGTH - 1 \
-                    and not _cuts_a_word(original, *mapped.original_span(start, end)):
+            if (
+                0 < distance <= allowed
+                and end - start >= FUZZY_MIN_LENGTH - 1
+                and not _cuts_a_word(original, *mapped.original_span(start, end))
+            ):
                 candidates.append((alias, start, end, distance))
         return candidates
 
-    def best(self, text: str, kind: str) -> Optional[Match]:
+    def best(self, text: str, kind: str) -> Match | None:
         """The first mention of ``kind`` in ``text`` (exact beats fuzzy), if any."""
         matches = self.find(text, kinds=[kind])
         return min(matches, key=lambda m: (m.distance, m.start)) if matches else None
@@ -182,7 +188,7 @@ def _on_word_boundary(text: str, key: str, start: int, end: int) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
-def _word_script(char: str) -> Optional[str]:
+def _word_script(char: str) -> str | None:
     """'katakana' or 'latin' for characters that build words with their neighbours, else None."""
     if "ァ" <= char <= "ヺ" or char == "ー" or "ｦ" <= char <= "ﾟ":
         return "katakana"
@@ -193,15 +199,16 @@ def _word_script(char: str) -> Optional[str]:
 
 def _cuts_a_word(text: str, start: int, end: int) -> bool:
     """True if text[start:end] begins or ends inside a katakana or Latin word of ``text``."""
+
     def joined(left: int, right: int) -> bool:
         if left < 0 or right >= len(text):
             return False
         script = _word_script(text[left])
         return script is not None and script == _word_script(text[right])
+
     return joined(start - 1, start) or joined(end - 1, end)
 
 
 def _match(alias: Alias, mapped: MappedText, text: str, start: int, end: int, distance: int) -> Match:
     original_start, original_end = mapped.original_span(start, end)
-    return Match(alias.kind, alias.target, original_start, original_end,
-                 text[original_start:original_end], distance)
+    return Match(alias.kind, alias.target, original_start, original_end, text[original_start:original_end], distance)

@@ -13,14 +13,14 @@ Two levels:
 Both come in an ``*_with_offsets`` form that maps every output character back to its span in the
 original text, so entity offsets always refer to what the user typed.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import List, Tuple
 
-Span = Tuple[int, int]
+Span = tuple[int, int]
 
 _DASHES = set("-‐‑‒–—―−ｰー─━")
 _WAVES = set("~〜～")
@@ -28,8 +28,15 @@ _SEPARATORS = set(" ・･-/_.,'\"")
 _COMBINING_VOICE_MARKS = set("\u3099\u309a\uff9e\uff9f")
 # ヴ-row spellings are folded to the plain b-row; ヂ/ヅ to ジ/ズ (common input variants).
 _KANA_VARIANTS = {
-    "ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴ": "ブ",
-    "ヂ": "ジ", "ヅ": "ズ", "ヵ": "カ", "ヶ": "ケ",
+    "ヴァ": "バ",
+    "ヴィ": "ビ",
+    "ヴェ": "ベ",
+    "ヴォ": "ボ",
+    "ヴ": "ブ",
+    "ヂ": "ジ",
+    "ヅ": "ズ",
+    "ヵ": "カ",
+    "ヶ": "ケ",
 }
 _HIRAGANA_TO_KATAKANA_OFFSET = ord("ァ") - ord("ぁ")
 
@@ -39,7 +46,7 @@ class MappedText:
     """A transformed string with, for each of its characters, the span in the original text."""
 
     text: str
-    spans: Tuple[Span, ...]
+    spans: tuple[Span, ...]
 
     def original_span(self, start: int, end: int) -> Span:
         """Span in the original text covered by ``self.text[start:end]``."""
@@ -53,9 +60,9 @@ def is_kana(char: str) -> bool:
     return "ぁ" <= char <= "ゖ" or "ァ" <= char <= "ヺ" or char == "ー"
 
 
-def _graphemes(text: str) -> List[Tuple[str, Span]]:
+def _graphemes(text: str) -> list[tuple[str, Span]]:
     """Split into units NFKC can treat independently (a base char plus its voicing marks)."""
-    units: List[Tuple[str, Span]] = []
+    units: list[tuple[str, Span]] = []
     for index, char in enumerate(text):
         attaches = char in _COMBINING_VOICE_MARKS or unicodedata.combining(char)
         if units and attaches:
@@ -68,8 +75,8 @@ def _graphemes(text: str) -> List[Tuple[str, Span]]:
 
 def normalize_with_offsets(text: str) -> MappedText:
     """:func:`normalize`, keeping the original span of every output character."""
-    chars: List[str] = []
-    spans: List[Span] = []
+    chars: list[str] = []
+    spans: list[Span] = []
     for unit, span in _graphemes(text or ""):
         for char in unicodedata.normalize("NFKC", unit):
             if char in _DASHES and chars and is_kana(chars[-1]):
@@ -110,8 +117,8 @@ def _to_katakana(char: str) -> str:
 def match_key_with_offsets(text: str) -> MappedText:
     """:func:`match_key`, keeping the original span of every output character."""
     normalised = normalize_with_offsets(text)
-    chars: List[str] = []
-    spans: List[Span] = []
+    chars: list[str] = []
+    spans: list[Span] = []
     for char, span in zip(normalised.text, normalised.spans):
         if char in _SEPARATORS:
             continue
@@ -120,12 +127,12 @@ def match_key_with_offsets(text: str) -> MappedText:
     return _fold_variants(chars, spans)
 
 
-def _fold_variants(chars: List[str], spans: List[Span]) -> MappedText:
-    out_chars: List[str] = []
-    out_spans: List[Span] = []
+def _fold_variants(chars: list[str], spans: list[Span]) -> MappedText:
+    out_chars: list[str] = []
+    out_spans: list[Span] = []
     index = 0
     while index < len(chars):
-        pair = "".join(chars[index:index + 2])
+        pair = "".join(chars[index : index + 2])
         if len(pair) == 2 and pair in _KANA_VARIANTS:
             out_chars.append(_KANA_VARIANTS[pair])
             out_spans.append((spans[index][0], spans[index + 1][1]))

@@ -1,10 +1,12 @@
 """Helpers to run an action against a tracker and look at what it did."""
+
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 import pytest
 import yaml
@@ -18,25 +20,41 @@ TRACKERS = Path(__file__).parent / "trackers"
 
 
 @pytest.fixture(scope="session")
-def domain() -> Dict[str, Any]:
+def domain() -> dict[str, Any]:
     return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
-def tracker(text: str = "", intent: str = "inform", entities: Sequence[Tuple[str, str]] = (),
-            slots: Optional[Dict[str, Any]] = None, metadata: Optional[Dict[str, Any]] = None,
-            sender: str = "staff-1", active_loop: Optional[str] = None, confidence: float = 0.95,
-            events: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+def tracker(
+    text: str = "",
+    intent: str = "inform",
+    entities: Sequence[tuple[str, str]] = (),
+    slots: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    sender: str = "staff-1",
+    active_loop: str | None = None,
+    confidence: float = 0.95,
+    events: list[dict[str, Any]] | None = None,
+) -> Tracker:
     """A tracker whose latest user message is ``text`` with the given intent and entities."""
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
         "intent_ranking": [{"name": intent, "confidence": confidence}],
-        "entities": [{"entity": kind, "value": value, "extractor": "CatalogueEntityExtractor"}
-                     for kind, value in entities],
+        "entities": [
+            {"entity": kind, "value": value, "extractor": "CatalogueEntityExtractor"} for kind, value in entities
+        ],
         "metadata": metadata or {},
     }
-    return Tracker(sender, dict(slots or {}), latest, events or [], False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    return Tracker(
+        sender,
+        dict(slots or {}),
+        latest,
+        events or [],
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def saved_tracker(name: str) -> Tracker:
@@ -45,33 +63,33 @@ def saved_tracker(name: str) -> Tracker:
     return Tracker.from_dict(state)
 
 
-def run(action, some_tracker: Tracker, domain: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+def run(action, some_tracker: Tracker, domain: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run an action; returns (events, messages sent). The ``answered_as`` record every answer ends
     with is left out (tests/actions/test_follow_ups.py checks it): see :func:`answered_as`."""
     events, messages = run_all(action, some_tracker, domain)
     return [e for e in events if not _is_answer_record(e)], messages
 
 
-def run_all(action, some_tracker: Tracker, domain: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+def run_all(action, some_tracker: Tracker, domain: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Run an action; returns all its events and the messages sent."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, some_tracker, domain))
     return events, dispatcher.messages
 
 
-def answered_as(events: List[Dict[str, Any]]) -> Optional[str]:
+def answered_as(events: list[dict[str, Any]]) -> str | None:
     """The action an answer was recorded as (actions/follow_ups.py)."""
     records = [e["value"] for e in events if _is_answer_record(e)]
     return records[-1] if records else None
 
 
-def _is_answer_record(event: Dict[str, Any]) -> bool:
+def _is_answer_record(event: dict[str, Any]) -> bool:
     return event.get("event") == "slot" and event.get("name") == ANSWERED_AS
 
 
-def texts(messages: List[Dict[str, Any]]) -> str:
+def texts(messages: list[dict[str, Any]]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
 
-def slot_events(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

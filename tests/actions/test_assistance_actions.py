@@ -1,4 +1,5 @@
 """Study tips with context, contact, the unanswered log, and failures becoming apologies."""
+
 import sqlite3
 
 from actions.assistance import ActionContact, ActionCoreFallback, ActionInformTopic, ActionLogUnanswered
@@ -10,7 +11,9 @@ from tests.actions.conftest import run, slot_events, texts, tracker
 
 def test_study_tips_for_the_remembered_exam(manabi_env, domain):
     """「ITパスポートの補助は？」 then 「それの勉強法は？」: the exam comes from the slot."""
-    events, messages = run(ActionStudyTips(), tracker("それの勉強法は？", "ask_study_tips", slots={"exam": "itpass"}), domain)
+    events, messages = run(
+        ActionStudyTips(), tracker("それの勉強法は？", "ask_study_tips", slots={"exam": "itpass"}), domain
+    )
     reply = texts(messages)
     assert "ITパスポート試験" in reply and "100〜150時間" in reply and "シラバス" in reply and "過去問題" in reply
     assert slot_events(events) == {"exam": "itpass"}
@@ -36,19 +39,27 @@ def test_out_of_scope_is_logged(manabi_env, domain):
     state = tracker("今日の天気は？", "out_of_scope", sender="staff-9")
     reply = texts(run(ActionLogUnanswered(), state, domain)[1])
     assert "お答えできません" in reply and "内線 2345" in reply
-    rows = sqlite3.connect(manabi_env / "manabi.sqlite").execute(
-        "SELECT sender_id, text, reason, intent FROM unanswered_questions").fetchall()
+    rows = (
+        sqlite3.connect(manabi_env / "manabi.sqlite")
+        .execute("SELECT sender_id, text, reason, intent FROM unanswered_questions")
+        .fetchall()
+    )
     assert rows == [("staff-9", "今日の天気は？", "out_of_scope", "out_of_scope")]
 
 
 def test_low_confidence_is_logged_with_the_best_guess(manabi_env, domain):
     state = tracker("ほげほげ", "nlu_fallback", confidence=0.5)
-    state.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.5},
-                                              {"name": "greet", "confidence": 0.31}]
+    state.latest_message["intent_ranking"] = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "greet", "confidence": 0.31},
+    ]
     reply = texts(run(ActionLogUnanswered(), state, domain)[1])
     assert "読み取れませんでした" in reply
-    row = sqlite3.connect(manabi_env / "manabi.sqlite").execute(
-        "SELECT reason, intent, confidence FROM unanswered_questions").fetchone()
+    row = (
+        sqlite3.connect(manabi_env / "manabi.sqlite")
+        .execute("SELECT reason, intent, confidence FROM unanswered_questions")
+        .fetchone()
+    )
     assert row == ("low_confidence", "greet", 0.31)
 
 
@@ -66,8 +77,11 @@ def test_bare_exam_name_offers_topics(manabi_env, domain):
 
 def test_a_fact_outside_the_form_starts_the_subsidy_check(manabi_env, domain):
     """「DBスペの補助って出る？」→ amount, then 「再任用です」: check eligibility with what is known."""
-    events, messages = run(ActionInformTopic(), tracker("再任用です", "inform", [("employment_type", "reappointed")],
-                                                        slots={"exam": "db"}), domain)
+    events, messages = run(
+        ActionInformTopic(),
+        tracker("再任用です", "inform", [("employment_type", "reappointed")], slots={"exam": "db"}),
+        domain,
+    )
     assert events == [{"event": "followup", "timestamp": None, "name": "subsidy_form"}]
     assert "確認しますね" in texts(messages)
 
@@ -87,8 +101,11 @@ def test_core_fallback_in_a_form_takes_the_answer_back(manabi_env, domain):
     events, messages = run(ActionCoreFallback(), state, domain)
     assert events == [{"event": "rewind", "timestamp": None}]
     assert "読み取れませんでした" in texts(messages) and "やめる" in texts(messages)
-    row = sqlite3.connect(manabi_env / "manabi.sqlite").execute(
-        "SELECT text, reason FROM unanswered_questions").fetchone()
+    row = (
+        sqlite3.connect(manabi_env / "manabi.sqlite")
+        .execute("SELECT text, reason FROM unanswered_questions")
+        .fetchone()
+    )
     assert row == ("嘱託職員です", "not_understood")
 
 
@@ -107,7 +124,9 @@ def test_blank_message_is_neither_an_apology_nor_logged(manabi_env, domain):
 
 def test_study_tips_for_an_exam_we_do_not_cover(manabi_env, domain):
     """「英検の勉強法」 after talking about ITパスポート must not answer for ITパスポート."""
-    events, messages = run(ActionStudyTips(), tracker("英検の勉強法は？", "ask_study_tips", slots={"exam": "itpass"}), domain)
+    events, messages = run(
+        ActionStudyTips(), tracker("英検の勉強法は？", "ask_study_tips", slots={"exam": "itpass"}), domain
+    )
     assert "「英検」は勉強法のご案内の対象" in texts(messages) and "100〜150時間" not in texts(messages)
     assert events == []
 
@@ -120,8 +139,11 @@ def test_an_english_question_is_asked_to_be_japanese(manabi_env, domain):
 
 
 def test_study_tips_for_each_exam_named(manabi_env, domain):
-    events, messages = run(ActionStudyTips(), tracker("ITパスとG検定の勉強法", "ask_study_tips",
-                                                      [("exam", "itpass"), ("exam", "g_kentei")]), domain)
+    events, messages = run(
+        ActionStudyTips(),
+        tracker("ITパスとG検定の勉強法", "ask_study_tips", [("exam", "itpass"), ("exam", "g_kentei")]),
+        domain,
+    )
     assert len(messages) == 2
     assert "ITパスポート試験" in messages[0]["text"] and "G検定" in messages[1]["text"]
     assert events[-1]["value"] == "g_kentei"

@@ -4,10 +4,12 @@ A temporary state DB and the built catalogue come through MANABI_* variables; th
 The trackers here also carry what Rasa sends a *form validation*: the form's ActionExecuted and the
 slot candidates after it (tests/actions/conftest.py builds plain action trackers).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any
 
 import pytest
 import yaml
@@ -20,10 +22,16 @@ from bot.registrations import cohorts, store
 from bot.registrations.model import Application
 from bot.settings import PROJECT_ROOT
 
-DOMAIN: Dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+DOMAIN: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 PERSON = "aad-0001"
-ANSWERS = {"reg_cohort": "leader-7", "reg_name": "山田太郎", "reg_department": "市民課", "reg_staff_number": "204518",
-           "reg_recommendation": "self", "reg_motivation": "窓口の手続きをオンライン化して待ち時間を減らしたい"}
+ANSWERS = {
+    "reg_cohort": "leader-7",
+    "reg_name": "山田太郎",
+    "reg_department": "市民課",
+    "reg_staff_number": "204518",
+    "reg_recommendation": "self",
+    "reg_motivation": "窓口の手続きをオンライン化して待ち時間を減らしたい",
+}
 
 pytestmark = pytest.mark.asyncio
 
@@ -35,60 +43,82 @@ def env(manabi_env: Path) -> Path:
 
 
 # --- building trackers and running actions --------------------------------------------------
-def tracker(text: str = "", intent: Optional[str] = "inform", *, entities: Iterable[Tuple[str, str]] = (),
-            slots: Optional[Dict[str, Any]] = None, requested: Optional[str] = None,
-            candidates: Optional[Dict[str, Any]] = None, metadata: Optional[Dict[str, Any]] = None,
-            form: Optional[str] = "registration_form", confidence: float = 0.95, sender: str = PERSON) -> Tracker:
+def tracker(
+    text: str = "",
+    intent: str | None = "inform",
+    *,
+    entities: Iterable[tuple[str, str]] = (),
+    slots: dict[str, Any] | None = None,
+    requested: str | None = None,
+    candidates: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
+    form: str | None = "registration_form",
+    confidence: float = 0.95,
+    sender: str = PERSON,
+) -> Tracker:
     """A tracker as the action server receives it: the user's message, then (for a validation) the
     form's ActionExecuted followed by the slot candidates Rasa appends."""
-    values = {name: None for name in DOMAIN["slots"]}
+    values = dict.fromkeys(DOMAIN["slots"])
     values.update(slots or {})
     values["requested_slot"] = requested
-    latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
-              "entities": [{"entity": kind, "value": value} for kind, value in entities], "metadata": metadata or {}}
-    events: List[Dict[str, Any]] = [{"event": "user", "text": text, "parse_data": latest, "input_channel": "rest",
-                                     "metadata": metadata or {}}]
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": [{"entity": kind, "value": value} for kind, value in entities],
+        "metadata": metadata or {},
+    }
+    events: list[dict[str, Any]] = [
+        {"event": "user", "text": text, "parse_data": latest, "input_channel": "rest", "metadata": metadata or {}}
+    ]
     if form:
         events.append({"event": "action", "name": form})
     for name, value in (candidates or {}).items():
         values[name] = value
         events.append({"event": "slot", "name": name, "value": value})
-    return Tracker(sender, values, latest, events, False, None, {"name": form} if form else {},
-                   form or "action_listen")
+    return Tracker(sender, values, latest, events, False, None, {"name": form} if form else {}, form or "action_listen")
 
 
-async def run(action: Any, state: Tracker) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+async def run(action: Any, state: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The action's slot events as a dict, and its messages."""
     dispatcher = CollectingDispatcher()
     events = await action.run(dispatcher, state, DOMAIN)
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
 
 
-def texts(messages: List[Dict[str, Any]]) -> str:
+def texts(messages: list[dict[str, Any]]) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
 
 async def validate(text: str, requested: str, **kwargs: Any):
     """The registration form's validation for an answer to ``requested`` (earlier answers known)."""
     order = list(registration_support.REGISTRATION_SLOTS)
-    before = order[:order.index(requested)]
+    before = order[: order.index(requested)]
     known = kwargs.pop("known", ())
     slots = {k: v for k, v in ANSWERS.items() if k in before or k in known}
-    return await run(registration_form.ValidateRegistrationForm(),
-                     tracker(text, requested=requested, slots={**slots, **kwargs.pop("slots", {})}, **kwargs))
+    return await run(
+        registration_form.ValidateRegistrationForm(),
+        tracker(text, requested=requested, slots={**slots, **kwargs.pop("slots", {})}, **kwargs),
+    )
 
 
 def register(person: str, cohort: str = "leader-7") -> store.RegisterResult:
-    return store.register(state_db(), Application(cohort, person, "既存職員", "税務課", "100001", "self",
-                                                  "既に登録している職員です"), seats=20)
+    return store.register(
+        state_db(),
+        Application(cohort, person, "既存職員", "税務課", "100001", "self", "既に登録している職員です"),
+        seats=20,
+    )
 
 
 # --- starting ---------------------------------------------------------------------------------
 async def test_start_fills_in_what_the_message_and_teams_already_tell():
-    state = tracker("市民課からリーダー研修に自薦で応募したい", "register_interest", form=None,
-                    entities=[("course", "leader"), ("department", "shimin"), ("recommendation", "self")],
-                    metadata={"channel": "teams", "teams": {"user_name": "山田 太郎", "aad_object_id": PERSON}},
-                    slots={"reg_confirm": "yes", "reg_motivation": "old"})
+    state = tracker(
+        "市民課からリーダー研修に自薦で応募したい",
+        "register_interest",
+        form=None,
+        entities=[("course", "leader"), ("department", "shimin"), ("recommendation", "self")],
+        metadata={"channel": "teams", "teams": {"user_name": "山田 太郎", "aad_object_id": PERSON}},
+        slots={"reg_confirm": "yes", "reg_motivation": "old"},
+    )
     slots, messages = await run(registration.ActionRegistrationStart(), state)
     assert slots["reg_cohort"] == "leader-7" and slots["reg_name"] == "山田 太郎"
     assert slots["reg_department"] == "市民課" and slots["reg_recommendation"] == "self"
@@ -99,21 +129,27 @@ async def test_start_fills_in_what_the_message_and_teams_already_tell():
 @pytest.mark.parametrize("text", ["第6期のリーダー研修に応募できますか", "リーダー研修の第６期に応募したい"])
 async def test_start_names_a_closed_cohort_when_the_message_does(text):
     """「第6期」 must reach the form as 第6期 (which then says it is closed), not as the open 第7期."""
-    slots, _ = await run(registration.ActionRegistrationStart(),
-                         tracker(text, "register_interest", entities=[("course", "leader")], form=None))
+    slots, _ = await run(
+        registration.ActionRegistrationStart(),
+        tracker(text, "register_interest", entities=[("course", "leader")], form=None),
+    )
     assert slots["reg_cohort"] == "leader-6"
 
 
 async def test_start_without_any_open_cohort_says_so_and_ends_the_form(monkeypatch):
     monkeypatch.setenv("MANABI_TODAY", "2027-04-01")
-    slots, messages = await run(registration.ActionRegistrationStart(), tracker("応募したい", "register_interest", form=None))
+    slots, messages = await run(
+        registration.ActionRegistrationStart(), tracker("応募したい", "register_interest", form=None)
+    )
     assert slots["reg_halt"] == "no_open_cohort"
     assert "受け付けている期はありません" in texts(messages) and "内線 2345" in texts(messages)
 
 
 async def test_a_course_without_cohorts_points_to_how_to_join():
-    slots, messages = await run(registration.ActionRegistrationStart(),
-                                tracker("RPA研修に申し込みたい", "register_interest", entities=[("course", "rpa")], form=None))
+    slots, messages = await run(
+        registration.ActionRegistrationStart(),
+        tracker("RPA研修に申し込みたい", "register_interest", entities=[("course", "rpa")], form=None),
+    )
     assert slots["reg_halt"] == "not_taken_here"
     assert "事前申込は不要です" in texts(messages)
 
@@ -126,8 +162,9 @@ async def test_the_cohort_is_asked_with_the_open_cohorts_as_buttons():
 
 # --- the cohort -------------------------------------------------------------------------------
 async def test_a_known_open_cohort_shows_the_guidance_as_guidance_and_asks_on():
-    state = tracker("リーダー研修に応募したい", "register_interest",
-                    candidates={"reg_cohort": "leader-7", "reg_name": "山田 太郎"})
+    state = tracker(
+        "リーダー研修に応募したい", "register_interest", candidates={"reg_cohort": "leader-7", "reg_name": "山田 太郎"}
+    )
     slots, messages = await run(registration_form.ValidateRegistrationForm(), state)
     assert slots["reg_cohort"] == "leader-7" and slots["requested_slot"] == "reg_department"
     text = texts(messages)
@@ -135,8 +172,10 @@ async def test_a_known_open_cohort_shows_the_guidance_as_guidance_and_asks_on():
     assert "reg_halt" not in slots
 
 
-@pytest.mark.parametrize("text, entities", [
-    ("/inform", [("cohort", "leader-7")]), ("リーダー研修で", [("course", "leader")]), ("第7期でお願いします", [])])
+@pytest.mark.parametrize(
+    "text, entities",
+    [("/inform", [("cohort", "leader-7")]), ("リーダー研修で", [("course", "leader")]), ("第7期でお願いします", [])],
+)
 async def test_the_cohort_answer(text, entities):
     slots, _ = await validate(text, "reg_cohort", entities=entities)
     assert slots["reg_cohort"] == "leader-7"
@@ -149,8 +188,10 @@ async def test_a_cohort_that_is_not_one_is_asked_again():
 
 
 async def test_a_closed_cohort_ends_the_form_with_the_office_contact():
-    slots, messages = await run(registration_form.ValidateRegistrationForm(),
-                                tracker("第6期に応募したい", "register_interest", candidates={"reg_cohort": "leader-6"}))
+    slots, messages = await run(
+        registration_form.ValidateRegistrationForm(),
+        tracker("第6期に応募したい", "register_interest", candidates={"reg_cohort": "leader-6"}),
+    )
     assert slots["reg_halt"] == "closed" and slots["requested_slot"] is None
     assert "受け付けていません" in texts(messages) and "内線 2345" in texts(messages)
     assert messages[0]["buttons"][0]["payload"] == '/register_interest{"cohort":"leader-7"}'
@@ -158,16 +199,20 @@ async def test_a_closed_cohort_ends_the_form_with_the_office_contact():
 
 async def test_after_the_deadline_nothing_is_asked(monkeypatch):
     monkeypatch.setenv("MANABI_TODAY", "2027-04-01")
-    slots, messages = await run(registration_form.ValidateRegistrationForm(),
-                                tracker("応募したい", "register_interest", candidates={"reg_cohort": "leader-7"}))
+    slots, messages = await run(
+        registration_form.ValidateRegistrationForm(),
+        tracker("応募したい", "register_interest", candidates={"reg_cohort": "leader-7"}),
+    )
     assert slots["reg_halt"] == "closed" and slots["requested_slot"] is None
     assert "2027年3月31日（水）で締め切りました" in texts(messages) and "内線 2345" in texts(messages)
 
 
 async def test_registering_twice_answers_with_the_current_status():
     register(PERSON)
-    slots, messages = await run(registration_form.ValidateRegistrationForm(),
-                                tracker("応募したい", "register_interest", candidates={"reg_cohort": "leader-7"}))
+    slots, messages = await run(
+        registration_form.ValidateRegistrationForm(),
+        tracker("応募したい", "register_interest", candidates={"reg_cohort": "leader-7"}),
+    )
     assert slots["reg_halt"] == "already_registered"
     assert "すでに登録されています" in texts(messages) and "受付済" in texts(messages)
 
@@ -192,17 +237,24 @@ async def test_a_surname_ending_like_a_unit_is_a_name():
     assert slots["reg_name"] == "阿部"
 
 
-@pytest.mark.parametrize("text, entities, department", [
-    ("市民課の佐藤です", [("department", "shimin")], "市民課"), ("総務部総務課の佐藤です", [], "総務部総務課")])
+@pytest.mark.parametrize(
+    "text, entities, department",
+    [("市民課の佐藤です", [("department", "shimin")], "市民課"), ("総務部総務課の佐藤です", [], "総務部総務課")],
+)
 async def test_a_name_with_the_department_fills_both(text, entities, department):
     slots, _ = await validate(text, "reg_name", entities=entities)
     assert (slots["reg_name"], slots["reg_department"]) == ("佐藤", department)
     assert slots["requested_slot"] == "reg_staff_number"
 
 
-@pytest.mark.parametrize("text, entities, value", [
-    ("福祉課です", [("department", "fukushi")], "福祉政策課"), ("環境保全課です", [], "環境保全課"),
-    ("総務部総務課に所属しています", [], "総務部総務課")])
+@pytest.mark.parametrize(
+    "text, entities, value",
+    [
+        ("福祉課です", [("department", "fukushi")], "福祉政策課"),
+        ("環境保全課です", [], "環境保全課"),
+        ("総務部総務課に所属しています", [], "総務部総務課"),
+    ],
+)
 async def test_department(text, entities, value):
     slots, _ = await validate(text, "reg_department", entities=entities)
     assert slots["reg_department"] == value
@@ -243,8 +295,10 @@ async def test_staff_number_question_names_the_format():
 
 async def test_recommendation_question_offers_both_as_buttons():
     _, messages = await run(registration.ActionAskRegRecommendation(), tracker())
-    assert [b["payload"] for b in messages[0]["buttons"]] == ['/inform{"recommendation":"self"}',
-                                                             '/inform{"recommendation":"manager"}']
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        '/inform{"recommendation":"self"}',
+        '/inform{"recommendation":"manager"}',
+    ]
 
 
 async def test_recommendation_self_skips_the_manager():
@@ -273,9 +327,13 @@ async def test_motivation_limits():
     assert slots["reg_motivation"].startswith("住民") and slots["requested_slot"] == "reg_confirm"
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("子育て支援の申請手続きをオンライン化したい", "ask_subsidy_procedure"),
-    ("G検定の勉強法を業務に活かしたいです", "ask_study_tips")])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("子育て支援の申請手続きをオンライン化したい", "ask_subsidy_procedure"),
+        ("G検定の勉強法を業務に活かしたいです", "ask_study_tips"),
+    ],
+)
 async def test_motivation_that_sounds_like_another_topic_is_still_the_answer(text, intent):
     """Asked for the 志望動機, a statement is the answer even when it reads like a question about
     something else to the classifier."""
@@ -288,8 +346,10 @@ async def test_a_question_while_asked_for_the_motivation_is_not_the_answer():
     assert slots.get("reg_motivation") is None
 
 
-@pytest.mark.parametrize("text, intent, value", [
-    ("はい", "affirm", "yes"), ("/affirm", "affirm", "yes"), ("いいえ", "deny", "no"), ("はい。", "inform", "yes")])
+@pytest.mark.parametrize(
+    "text, intent, value",
+    [("はい", "affirm", "yes"), ("/affirm", "affirm", "yes"), ("いいえ", "deny", "no"), ("はい。", "inform", "yes")],
+)
 async def test_confirmation(text, intent, value):
     slots, _ = await validate(text, "reg_confirm", intent=intent, known=ANSWERS)
     assert slots["reg_confirm"] == value and slots["requested_slot"] is None
@@ -301,10 +361,17 @@ async def test_something_else_than_yes_or_no_is_asked_again():
 
 
 # --- free text does not swallow leaving or questions ------------------------------------------
-@pytest.mark.parametrize("text, intent", [
-    ("やめる", "stop"), ("キャンセル", "stop"), ("来月の研修は？", "ask_schedule"),
-    ("ITパスポートの補助はいくら", "ask_subsidy_amount"), ("今日の天気は？", "out_of_scope"),
-    ("/ask_schedule", "ask_schedule")])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("やめる", "stop"),
+        ("キャンセル", "stop"),
+        ("来月の研修は？", "ask_schedule"),
+        ("ITパスポートの補助はいくら", "ask_subsidy_amount"),
+        ("今日の天気は？", "out_of_scope"),
+        ("/ask_schedule", "ask_schedule"),
+    ],
+)
 @pytest.mark.parametrize("requested", ["reg_name", "reg_department", "reg_motivation", "reg_confirm"])
 async def test_leaving_and_questions_are_not_answers(text, intent, requested):
     slots, messages = await validate(text, requested, intent=intent)
@@ -326,7 +393,7 @@ async def test_the_summary_shows_every_answer_and_asks_yes_or_no():
     assert messages[0]["custom"]["card"]["title"] == "受講希望の登録内容"
 
 
-async def submit(slots: Dict[str, Any], sender: str = PERSON):
+async def submit(slots: dict[str, Any], sender: str = PERSON):
     return await run(registration.ActionRegistrationSubmit(), tracker(slots=slots, form=None, sender=sender))
 
 
@@ -382,9 +449,12 @@ async def test_stop_clears_everything():
 async def test_a_failing_validation_apologises_and_ends_the_form(monkeypatch):
     def broken(*args):
         raise RuntimeError("disk on fire")
+
     monkeypatch.setattr(registration_form, "cohort_status", broken)
-    slots, messages = await run(registration_form.ValidateRegistrationForm(),
-                                tracker("応募したい", "register_interest", candidates={"reg_cohort": "leader-7"}))
+    slots, messages = await run(
+        registration_form.ValidateRegistrationForm(),
+        tracker("応募したい", "register_interest", candidates={"reg_cohort": "leader-7"}),
+    )
     assert slots["reg_halt"] == "error" and slots["requested_slot"] is None
     assert "申し訳ありません" in texts(messages) and "disk on fire" not in texts(messages)
 
@@ -399,24 +469,29 @@ async def test_my_registrations_lists_each_status():
     store.cancel(state_db(), PERSON, "leader-7", 20)
     _, messages = await run(registration.ActionMyRegistrations(), tracker("申込状況を教えて", "ask_my_registrations"))
     assert "取消済" in texts(messages)
-    _, messages = await run(registration.ActionMyRegistrations(), tracker("申込状況", "ask_my_registrations",
-                                                                          sender="nobody"))
+    _, messages = await run(
+        registration.ActionMyRegistrations(), tracker("申込状況", "ask_my_registrations", sender="nobody")
+    )
     assert "登録されている申込はありません" in texts(messages)
 
 
 async def test_cancelling_with_nothing_to_cancel():
-    slots, messages = await run(cancellation.ActionCancellationStart(),
-                                tracker("申込を取り消したい", "cancel_registration", form=None))
+    slots, messages = await run(
+        cancellation.ActionCancellationStart(), tracker("申込を取り消したい", "cancel_registration", form=None)
+    )
     assert slots["reg_halt"] == "nothing_to_cancel" and "取り消せる申込はありません" in texts(messages)
 
 
 async def test_a_single_registration_is_chosen_and_confirmed():
     register(PERSON)
-    slots, _ = await run(cancellation.ActionCancellationStart(),
-                         tracker("申込を取り消したい", "cancel_registration", form=None))
+    slots, _ = await run(
+        cancellation.ActionCancellationStart(), tracker("申込を取り消したい", "cancel_registration", form=None)
+    )
     assert slots["reg_cancel_target"] == "leader-7"
-    _, messages = await run(cancellation.ActionAskRegCancelConfirm(),
-                            tracker(slots={"reg_cancel_target": "leader-7"}, form="cancel_registration_form"))
+    _, messages = await run(
+        cancellation.ActionAskRegCancelConfirm(),
+        tracker(slots={"reg_cancel_target": "leader-7"}, form="cancel_registration_form"),
+    )
     assert "取り消します。よろしいですか" in texts(messages) and "受付済" in texts(messages)
     assert [b["title"] for b in messages[0]["buttons"]] == ["はい", "いいえ"]
 
@@ -424,15 +499,21 @@ async def test_a_single_registration_is_chosen_and_confirmed():
 async def test_several_registrations_are_offered_as_buttons():
     register(PERSON)
     register(PERSON, "leader-6")
-    slots, _ = await run(cancellation.ActionCancellationStart(),
-                         tracker("申込を取り消したい", "cancel_registration", form=None))
+    slots, _ = await run(
+        cancellation.ActionCancellationStart(), tracker("申込を取り消したい", "cancel_registration", form=None)
+    )
     assert slots["reg_cancel_target"] is None
     _, messages = await run(cancellation.ActionAskRegCancelTarget(), tracker(form="cancel_registration_form"))
-    assert {b["payload"] for b in messages[0]["buttons"]} == {'/inform{"cohort":"leader-7"}',
-                                                             '/inform{"cohort":"leader-6"}'}
-    slots, _ = await run(cancellation.ValidateCancelRegistrationForm(),
-                         tracker("/inform", entities=[("cohort", "leader-6")], requested="reg_cancel_target",
-                                 form="cancel_registration_form"))
+    assert {b["payload"] for b in messages[0]["buttons"]} == {
+        '/inform{"cohort":"leader-7"}',
+        '/inform{"cohort":"leader-6"}',
+    }
+    slots, _ = await run(
+        cancellation.ValidateCancelRegistrationForm(),
+        tracker(
+            "/inform", entities=[("cohort", "leader-6")], requested="reg_cancel_target", form="cancel_registration_form"
+        ),
+    )
     assert slots["reg_cancel_target"] == "leader-6" and slots["requested_slot"] == "reg_cancel_confirm"
 
 
@@ -441,12 +522,21 @@ async def test_yes_cancels_and_promotes_the_first_on_the_waitlist():
     for n in range(20):
         register(f"other-{n}")
     assert store.get(state_db(), "other-19", "leader-7").status == "waitlisted"
-    slots, _ = await run(cancellation.ValidateCancelRegistrationForm(),
-                         tracker("はい", "affirm", slots={"reg_cancel_target": "leader-7"},
-                                 requested="reg_cancel_confirm", form="cancel_registration_form"))
+    slots, _ = await run(
+        cancellation.ValidateCancelRegistrationForm(),
+        tracker(
+            "はい",
+            "affirm",
+            slots={"reg_cancel_target": "leader-7"},
+            requested="reg_cancel_confirm",
+            form="cancel_registration_form",
+        ),
+    )
     assert slots["reg_cancel_confirm"] == "yes" and slots["requested_slot"] is None
-    _, messages = await run(cancellation.ActionCancellationSubmit(), tracker(
-        slots={"reg_cancel_target": "leader-7", "reg_cancel_confirm": "yes"}, form=None))
+    _, messages = await run(
+        cancellation.ActionCancellationSubmit(),
+        tracker(slots={"reg_cancel_target": "leader-7", "reg_cancel_confirm": "yes"}, form=None),
+    )
     assert "申込を取り消しました" in texts(messages)
     assert store.get(state_db(), PERSON, "leader-7").status == "cancelled"
     assert store.get(state_db(), "other-19", "leader-7").status == "confirmed"
@@ -454,16 +544,24 @@ async def test_yes_cancels_and_promotes_the_first_on_the_waitlist():
 
 async def test_no_keeps_the_registration():
     register(PERSON)
-    _, messages = await run(cancellation.ActionCancellationSubmit(), tracker(
-        slots={"reg_cancel_target": "leader-7", "reg_cancel_confirm": "no"}, form=None))
+    _, messages = await run(
+        cancellation.ActionCancellationSubmit(),
+        tracker(slots={"reg_cancel_target": "leader-7", "reg_cancel_confirm": "no"}, form=None),
+    )
     assert "取り消しは行いませんでした" in texts(messages)
     assert store.get(state_db(), PERSON, "leader-7").status == "confirmed"
 
 
 async def test_a_question_during_the_cancellation_is_not_an_answer():
     register(PERSON)
-    slots, messages = await run(cancellation.ValidateCancelRegistrationForm(), tracker(
-        "申込状況を教えて", "ask_my_registrations", slots={"reg_cancel_target": "leader-7"},
-        requested="reg_cancel_confirm", form="cancel_registration_form"))
+    slots, messages = await run(
+        cancellation.ValidateCancelRegistrationForm(),
+        tracker(
+            "申込状況を教えて",
+            "ask_my_registrations",
+            slots={"reg_cancel_target": "leader-7"},
+            requested="reg_cancel_confirm",
+            form="cancel_registration_form",
+        ),
+    )
     assert set(slots) == {"requested_slot"} and messages == []
-

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import pytest_asyncio
 
 # The helpers next to this file are imported as top-level modules whatever the import mode.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fake_botframework import FakeBotFramework, fake_botframework  # noqa: E402,F401  (fixture)
 from teams_harness import ChannelServer, ServeChannel  # noqa: E402
 
 from bot.channels.teams import TeamsInput  # noqa: E402
 from bot.channels.teams.http import HttpClient  # noqa: E402
+from bot.devtools.fake_botframework import FakeBotFramework  # noqa: E402
+
+
+@pytest_asyncio.fixture
+async def fake_botframework() -> AsyncIterator[FakeBotFramework]:
+    """A running FakeBotFramework on a free port of 127.0.0.1."""
+    async with FakeBotFramework() as fake:
+        yield fake
 
 
 @pytest_asyncio.fixture

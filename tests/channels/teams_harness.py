@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import socket
 import uuid
-from typing import Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
@@ -30,7 +31,7 @@ class _StubAgent:
 class ChannelServer:
     """A Sanic app with the channel at ``/webhooks/teams``; records every UserMessage."""
 
-    def __init__(self, channel: TeamsInput, on_new_message: Optional[Handler] = None) -> None:
+    def __init__(self, channel: TeamsInput, on_new_message: Handler | None = None) -> None:
         self.channel = channel
         self.received: list[UserMessage] = []
         self._handler = on_new_message or self.echo
@@ -53,7 +54,7 @@ class ChannelServer:
     def health_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/webhooks/teams/"
 
-    async def start(self) -> "ChannelServer":
+    async def start(self) -> ChannelServer:
         # Test mode lets Sanic start several apps in one process (touch-up keeps the originals).
         Sanic.test_mode = True
         app = Sanic(f"teams_test_{uuid.uuid4().hex}", configure_logging=False)
@@ -83,7 +84,7 @@ class ChannelServer:
         await self._server.after_stop()
         self._server = None
 
-    async def __aenter__(self) -> "ChannelServer":
+    async def __aenter__(self) -> ChannelServer:
         return await self.start()
 
     async def __aexit__(self, *_: Any) -> None:

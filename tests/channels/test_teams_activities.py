@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from fake_botframework import BOT_ID, BOT_NAME, USER_AAD_ID, USER_NAME, FakeBotFramework
 
 from bot.channels.teams.activities import (
     ActivityError,
@@ -15,6 +14,7 @@ from bot.channels.teams.activities import (
     strip_mentions,
     tenant_of,
 )
+from bot.devtools.fake_botframework import BOT_ID, BOT_NAME, USER_AAD_ID, USER_NAME, FakeBotFramework
 
 FAKE = FakeBotFramework()  # only its activity builders are used here (no server)
 

@@ -7,27 +7,33 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Optional
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from fake_botframework import OTHER_TENANT_ID, TENANT_ID, FakeBotFramework, ManualClock, rsa_key
 
 from bot.channels.teams.auth import AuthError, BotFrameworkAuthenticator, KeyStore, bearer_token, check_tenant
 from bot.channels.teams.config import TeamsSettings
 from bot.channels.teams.http import HttpClient
+from bot.devtools.fake_botframework import OTHER_TENANT_ID, TENANT_ID, FakeBotFramework, ManualClock, rsa_key
 
 
-
-def make(fake: FakeBotFramework, http: HttpClient, clock: ManualClock, **store_options: float) -> BotFrameworkAuthenticator:
+def make(
+    fake: FakeBotFramework, http: HttpClient, clock: ManualClock, **store_options: float
+) -> BotFrameworkAuthenticator:
     settings = TeamsSettings.from_credentials(fake.credentials())
     options = {"unknown_kid_seconds": 300, "retry_seconds": 0, **store_options}
     return BotFrameworkAuthenticator(settings, KeyStore(fake.metadata_url, http, clock=clock, **options))
 
 
-async def check(auth: BotFrameworkAuthenticator, fake: FakeBotFramework, token: str, *, service_url: str = "",
-                channel_id: str = "msteams") -> dict:
+async def check(
+    auth: BotFrameworkAuthenticator,
+    fake: FakeBotFramework,
+    token: str,
+    *,
+    service_url: str = "",
+    channel_id: str = "msteams",
+) -> dict:
     return await auth.authenticate(f"Bearer {token}", service_url or fake.service_url, channel_id)
 
 
@@ -70,9 +76,7 @@ async def test_claims_are_checked(
 
 
 @pytest.mark.asyncio
-async def test_five_minutes_of_clock_skew_are_tolerated(
-    fake_botframework: FakeBotFramework, http: HttpClient
-) -> None:
+async def test_five_minutes_of_clock_skew_are_tolerated(fake_botframework: FakeBotFramework, http: HttpClient) -> None:
     auth = make(fake_botframework, http, ManualClock())
     now = int(time.time())
     await check(auth, fake_botframework, fake_botframework.sign(exp=now - 240))
@@ -86,8 +90,9 @@ async def test_signature_from_another_key_is_rejected(fake_botframework: FakeBot
     assert await rejected(auth, fake_botframework, forged) == "bad signature"
 
 
-def hand_made_token(header: dict, claims: dict, hmac_key: Optional[bytes]) -> str:
+def hand_made_token(header: dict, claims: dict, hmac_key: bytes | None) -> str:
     """A JWT built by hand, as an attacker would (PyJWT refuses to make these)."""
+
     def segment(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -100,11 +105,17 @@ def hand_made_token(header: dict, claims: dict, hmac_key: Optional[bytes]) -> st
 async def test_only_rs256_whatever_the_header_says(fake_botframework: FakeBotFramework, http: HttpClient) -> None:
     fake = fake_botframework
     auth = make(fake, http, ManualClock())
-    public_pem = rsa_key(0).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    public_pem = (
+        rsa_key(0)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
-    claims = {"iss": "https://api.botframework.com", "aud": fake.app_id, "exp": int(time.time()) + 60,
-              "serviceurl": fake.service_url}
+    claims = {
+        "iss": "https://api.botframework.com",
+        "aud": fake.app_id,
+        "exp": int(time.time()) + 60,
+        "serviceurl": fake.service_url,
+    }
     # The classic confusion attack (HMAC keyed with the public key) and an unsigned token.
     hs256 = hand_made_token({"alg": "HS256", "typ": "JWT", "kid": "test-key-1"}, claims, public_pem)
     unsigned = hand_made_token({"alg": "none", "typ": "JWT", "kid": "test-key-1"}, claims, None)
@@ -206,8 +217,9 @@ async def test_failed_scheduled_refresh_keeps_the_old_keys(
 
 @pytest.mark.asyncio
 async def test_unreachable_openid_service(http: HttpClient) -> None:
-    settings = TeamsSettings.from_credentials({"app_id": "0f5a9c1e-3b7d-4e2a-9c4f-6d8e1a2b3c4d",
-                                               "app_password": "x", "tenant_id": TENANT_ID})
+    settings = TeamsSettings.from_credentials(
+        {"app_id": "0f5a9c1e-3b7d-4e2a-9c4f-6d8e1a2b3c4d", "app_password": "x", "tenant_id": TENANT_ID}
+    )
     store = KeyStore("http://127.0.0.1:9/nothing-listens-here", http, retry_seconds=0)
     auth = BotFrameworkAuthenticator(settings, store)
     token = jwt.encode({"a": 1}, rsa_key(0), algorithm="RS256", headers={"kid": "k"})

@@ -36,8 +36,11 @@ def test_markdown_paragraphs_and_lists() -> None:
 
 def test_plain_text_message() -> None:
     (rendered,) = render_message({"text": "こんにちは！\n何をお調べしますか？"})
-    assert rendered.activity == {"type": "message", "text": "こんにちは！\n\n何をお調べしますか？",
-                                 "textFormat": "markdown"}
+    assert rendered.activity == {
+        "type": "message",
+        "text": "こんにちは！\n\n何をお調べしますか？",
+        "textFormat": "markdown",
+    }
 
 
 def test_buttons_become_action_submit_with_our_payload() -> None:
@@ -57,7 +60,7 @@ def test_buttons_become_action_submit_with_our_payload() -> None:
 
 
 def test_many_buttons_go_into_action_sets() -> None:
-    buttons = [{"title": f"研修{i}", "payload": f"/choose{{\"n\":{i}}}"} for i in range(9)]
+    buttons = [{"title": f"研修{i}", "payload": f'/choose{{"n":{i}}}'} for i in range(9)]
     (rendered,) = render_message({"text": "どれですか？", "buttons": buttons})
     content = card_content(rendered.activity)
     assert "actions" not in content
@@ -66,8 +69,13 @@ def test_many_buttons_go_into_action_sets() -> None:
 
 
 def test_invalid_and_duplicate_buttons_are_dropped() -> None:
-    buttons = [{"title": "はい", "payload": "/affirm"}, {"title": "はい!", "payload": "/affirm"},
-               {"title": "", "payload": "/x"}, {"payload": "/y"}, "junk"]
+    buttons = [
+        {"title": "はい", "payload": "/affirm"},
+        {"title": "はい!", "payload": "/affirm"},
+        {"title": "", "payload": "/x"},
+        {"payload": "/y"},
+        "junk",
+    ]
     (rendered,) = render_message({"text": "?", "buttons": buttons})
     assert [a["title"] for a in card_content(rendered.activity)["actions"]] == ["はい"]
 
@@ -87,23 +95,37 @@ def test_suggested_actions_in_personal_chat() -> None:
 
 
 def test_catalogue_card_is_a_readable_adaptive_card() -> None:
-    (rendered,) = render_message({"text": "ITパスポートの補助は3,750円です。", "custom": {"card": CARD},
-                                  "buttons": [{"title": "申請方法", "payload": "/ask_subsidy_procedure"}]})
+    (rendered,) = render_message(
+        {
+            "text": "ITパスポートの補助は3,750円です。",
+            "custom": {"card": CARD},
+            "buttons": [{"title": "申請方法", "payload": "/ask_subsidy_procedure"}],
+        }
+    )
     content = card_content(rendered.activity)
-    assert texts(content) == [CARD["title"], CARD["subtitle"], "必要書類", "- 受験票の写し\r- 合格証書の写し", CARD["note"]]
+    assert texts(content) == [
+        CARD["title"],
+        CARD["subtitle"],
+        "必要書類",
+        "- 受験票の写し\r- 合格証書の写し",
+        CARD["note"],
+    ]
     assert content["body"][0]["weight"] == "Bolder"
     (fact_set,) = [b for b in content["body"] if b["type"] == "FactSet"]
     assert fact_set["facts"] == [{"title": "受験料", "value": "7,500円"}, {"title": "補助額", "value": "3,750円"}]
     assert [a["data"]["manabi_payload"] for a in content["actions"]] == [
-        '/ask_study_tips{"exam":"itpass"}', "/ask_subsidy_procedure"]
+        '/ask_study_tips{"exam":"itpass"}',
+        "/ask_subsidy_procedure",
+    ]
     assert content["fallbackText"] == "ITパスポートの補助は3,750円です。"
     assert rendered.activity["summary"] == "ITパスポートの補助は3,750円です。"
 
 
 def test_unusable_card_falls_back_to_text_and_buttons() -> None:
     for card in ({}, {"facts": "oops"}, "a string", {"sections": [1, 2]}):
-        (rendered,) = render_message({"text": "本文", "custom": {"card": card},
-                                      "buttons": [{"title": "はい", "payload": "/affirm"}]})
+        (rendered,) = render_message(
+            {"text": "本文", "custom": {"card": card}, "buttons": [{"title": "はい", "payload": "/affirm"}]}
+        )
         content = card_content(rendered.activity)
         assert texts(content) == ["本文"] and content["actions"][0]["title"] == "はい"
 
@@ -121,10 +143,18 @@ def test_custom_payload_without_card_is_not_dumped_as_json() -> None:
 
 
 def test_image_attachment_and_elements() -> None:
-    rendered = render_message({"image": "https://example.org/a.png", "attachment": "資料.pdf",
-                               "elements": [{"title": "研修A", "subtitle": "1月"}]})
-    assert card_content(rendered[0].activity)["body"][0] == {"type": "Image", "url": "https://example.org/a.png",
-                                                             "size": "Stretch"}
+    rendered = render_message(
+        {
+            "image": "https://example.org/a.png",
+            "attachment": "資料.pdf",
+            "elements": [{"title": "研修A", "subtitle": "1月"}],
+        }
+    )
+    assert card_content(rendered[0].activity)["body"][0] == {
+        "type": "Image",
+        "url": "https://example.org/a.png",
+        "size": "Stretch",
+    }
     assert [r.activity.get("text") for r in rendered[1:]] == ["資料.pdf", "研修A : 1月"]
 
 

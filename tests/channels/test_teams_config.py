@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 import rasa.shared.utils.io
 from rasa.shared.utils.common import class_from_module_path
-from fake_botframework import APP_ID, TENANT_ID
 
 from bot.channels.teams import TeamsInput
 from bot.channels.teams.config import (
@@ -19,6 +18,7 @@ from bot.channels.teams.config import (
     TeamsSettings,
     expand_env,
 )
+from bot.devtools.fake_botframework import APP_ID, TENANT_ID
 
 ENV = {
     "MANABI_TEAMS_APP_ID": APP_ID,
@@ -38,8 +38,12 @@ def documented_credentials_block() -> str:
 
 
 def settings(environ: dict[str, str] = ENV, **values: object) -> TeamsSettings:
-    block = {"app_id": "${MANABI_TEAMS_APP_ID}", "app_password": "${MANABI_TEAMS_APP_PASSWORD}",
-             "tenant_id": "${MANABI_TEAMS_TENANT_ID}", **values}
+    block = {
+        "app_id": "${MANABI_TEAMS_APP_ID}",
+        "app_password": "${MANABI_TEAMS_APP_PASSWORD}",
+        "tenant_id": "${MANABI_TEAMS_TENANT_ID}",
+        **values,
+    }
     return TeamsSettings.from_credentials(block, environ)
 
 
@@ -79,8 +83,10 @@ def test_multi_tenant_setting_uses_botframework_tenant() -> None:
 
 
 def test_lists_from_yaml_lists_or_env_strings() -> None:
-    s = settings(allowed_issuers=["https://a.example", "https://b.example"],
-                 allowed_service_hosts="smba.trafficmanager.net *.Example.org")
+    s = settings(
+        allowed_issuers=["https://a.example", "https://b.example"],
+        allowed_service_hosts="smba.trafficmanager.net *.Example.org",
+    )
     assert s.allowed_issuers == ("https://a.example", "https://b.example")
     assert s.allowed_service_hosts == ("smba.trafficmanager.net", "*.example.org")
 

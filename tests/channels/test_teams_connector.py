@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from fake_botframework import FakeBotFramework
 
 from bot.channels.teams.config import DEFAULT_SERVICE_HOSTS, TeamsSettings
 from bot.channels.teams.connector import (
@@ -15,6 +14,7 @@ from bot.channels.teams.connector import (
 )
 from bot.channels.teams.http import HttpClient
 from bot.channels.teams.tokens import TokenProvider
+from bot.devtools.fake_botframework import FakeBotFramework
 
 ACTIVITY = {"type": "message", "text": "こんにちは"}
 
@@ -58,8 +58,9 @@ def test_http_only_to_an_allowed_loopback_host() -> None:
 
 def test_activity_url_encodes_teams_ids() -> None:
     url = activity_url("https://smba.trafficmanager.net/amer/", "19:abc@thread.tacv2;messageid=17", "17")
-    assert url == ("https://smba.trafficmanager.net/amer/v3/conversations/"
-                   "19%3Aabc%40thread.tacv2%3Bmessageid%3D17/activities/17")
+    assert url == (
+        "https://smba.trafficmanager.net/amer/v3/conversations/19%3Aabc%40thread.tacv2%3Bmessageid%3D17/activities/17"
+    )
     assert activity_url("https://x.botframework.com", "a:1").endswith("/v3/conversations/a%3A1/activities")
 
 
@@ -74,7 +75,6 @@ def test_retry_after_parsing() -> None:
 class Sleeps(list):
     async def __call__(self, seconds: float) -> None:
         self.append(seconds)
-
 
 
 def client(fake: FakeBotFramework, http: HttpClient, sleeps: Sleeps, **overrides: object) -> ConnectorClient:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
-from typing import Any, Optional
+from typing import Any
 
 import pytest
-from fake_botframework import BOT_ID, USER_AAD_ID, FakeBotFramework
 
 from bot.channels.teams import TeamsInput
 from bot.channels.teams.connector import ConnectorError
 from bot.channels.teams.output import ConversationRef, TeamsOutput
 from bot.channels.teams.state import TtlCache
+from bot.devtools.fake_botframework import BOT_ID, USER_AAD_ID, FakeBotFramework
 
 REF = ConversationRef(
     service_url="https://smba.trafficmanager.net/apac/",
@@ -28,10 +28,10 @@ class RecordingConnector:
     """Stands in for ConnectorClient; fails while ``failing`` is set."""
 
     def __init__(self) -> None:
-        self.sent: list[tuple[str, str, dict, Optional[str]]] = []
+        self.sent: list[tuple[str, str, dict, str | None]] = []
         self.failing = False
 
-    async def send(self, service_url: str, conversation_id: str, activity: dict, reply_to_id: Optional[str]) -> Any:
+    async def send(self, service_url: str, conversation_id: str, activity: dict, reply_to_id: str | None) -> Any:
         if self.failing:
             raise ConnectorError("connector answered 500")
         self.sent.append((service_url, conversation_id, activity, reply_to_id))

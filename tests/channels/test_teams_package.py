@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fake_botframework import APP_ID
 
 from bot.channels.teams.package import DEFAULT_OUT, TEAMS_DIR, build_manifest, build_package, png_size
+from bot.devtools.fake_botframework import APP_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,10 @@ def test_manifest_template_uses_the_current_schema() -> None:
     manifest = json.loads((TEAMS_DIR / "manifest.json").read_text(encoding="utf-8"))
     version = manifest["manifestVersion"]
     assert tuple(int(p) for p in version.split(".")) >= (1, 17)
-    assert manifest["$schema"] == f"https://developer.microsoft.com/json-schemas/teams/v{version}/MicrosoftTeams.schema.json"
+    assert (
+        manifest["$schema"]
+        == f"https://developer.microsoft.com/json-schemas/teams/v{version}/MicrosoftTeams.schema.json"
+    )
     for key in ("version", "id", "developer", "name", "description", "icons", "accentColor", "bots"):
         assert key in manifest
     assert len(manifest["name"]["short"]) <= 30 and len(manifest["description"]["short"]) <= 80
@@ -80,12 +83,13 @@ def test_manifest_without_domain_keeps_template_domains() -> None:
 
 def test_command_line(tmp_path: Path) -> None:
     """`python -m bot teams-package` builds the zip, refuses a bad id, and never loads Rasa."""
-    code = ("import sys; from bot.cli import main; rc = main(['teams-package'] + sys.argv[1:]); "
-            "assert 'rasa.core' not in sys.modules, 'packaging must not import rasa'; sys.exit(rc)")
+    code = (
+        "import sys; from bot.cli import main; rc = main(['teams-package'] + sys.argv[1:]); "
+        "assert 'rasa.core' not in sys.modules, 'packaging must not import rasa'; sys.exit(rc)"
+    )
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
-                              timeout=60)
+        return subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
 
     ok = run("--app-id", APP_ID, "--out", str(tmp_path / "cli.zip"))
     assert ok.returncode == 0, ok.stderr

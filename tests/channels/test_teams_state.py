@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from fake_botframework import ManualClock
-
 from bot.channels.teams.state import TtlCache
-
+from bot.devtools.fake_botframework import ManualClock
 
 
 def test_entries_expire() -> None:

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import logging
+
 import pytest
-from fake_botframework import APP_PASSWORD, SCOPE, FakeBotFramework, ManualClock
 
 from bot.channels.teams.config import TeamsSettings
 from bot.channels.teams.http import HttpClient
 from bot.channels.teams.tokens import TokenError, TokenProvider
+from bot.devtools.fake_botframework import APP_PASSWORD, SCOPE, FakeBotFramework, ManualClock
 
 pytestmark = pytest.mark.asyncio
-
-
 
 
 def provider(fake: FakeBotFramework, http: HttpClient, clock: ManualClock, **overrides: str) -> TokenProvider:
     return TokenProvider(TeamsSettings.from_credentials(fake.credentials(**overrides)), http, clock)
 
 
-async def test_client_credentials_request_to_our_tenant(
-    fake_botframework: FakeBotFramework, http: HttpClient
-) -> None:
+async def test_client_credentials_request_to_our_tenant(fake_botframework: FakeBotFramework, http: HttpClient) -> None:
     token = await provider(fake_botframework, http, ManualClock(0)).get_token()
     assert token in fake_botframework.issued_tokens
     (request,) = fake_botframework.token_requests
@@ -94,7 +91,8 @@ async def test_expired_token_is_not_reused_when_refresh_fails(
 
 
 async def test_unreachable_login_service(http: HttpClient) -> None:
-    settings = TeamsSettings(app_id="0f5a9c1e-3b7d-4e2a-9c4f-6d8e1a2b3c4d", app_password="x",
-                             tenant_id="t", login_base="http://127.0.0.1:9")
+    settings = TeamsSettings(
+        app_id="0f5a9c1e-3b7d-4e2a-9c4f-6d8e1a2b3c4d", app_password="x", tenant_id="t", login_base="http://127.0.0.1:9"
+    )
     with pytest.raises(TokenError, match="token request failed"):
         await TokenProvider(settings, http).get_token()

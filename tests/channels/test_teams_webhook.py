@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import aiohttp
 import pytest
-from fake_botframework import OTHER_TENANT_ID, USER_AAD_ID, USER_NAME, FakeBotFramework, rsa_key
 from rasa.core.channels.channel import UserMessage
 from teams_harness import ChannelServer, ServeChannel
 
 from bot.channels.teams import TeamsInput
+from bot.devtools.fake_botframework import OTHER_TENANT_ID, USER_AAD_ID, USER_NAME, FakeBotFramework, rsa_key
 
 pytestmark = pytest.mark.asyncio
 
@@ -27,8 +28,9 @@ async def assert_still_serving(fake: FakeBotFramework, server: ChannelServer) ->
     assert replies[-1]["text"] == "echo: まだ動いていますか？"
 
 
-async def test_personal_question_gets_typing_then_the_answer(fake_botframework: FakeBotFramework,
-                                                             serve_channel: ServeChannel) -> None:
+async def test_personal_question_gets_typing_then_the_answer(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
+) -> None:
     fake = fake_botframework
     server = await serve_channel()
     activity = fake.message("ITパスポートの補助はいくら？")
@@ -46,14 +48,19 @@ async def test_personal_question_gets_typing_then_the_answer(fake_botframework: 
     (message,) = server.received
     assert message.sender_id == USER_AAD_ID and message.input_channel == "teams"
     assert message.message_id == activity["id"]
-    assert message.metadata == {"channel": "teams", "teams": {
-        "user_name": USER_NAME, "aad_object_id": USER_AAD_ID, "tenant_id": fake.tenant_id,
-        "conversation_type": "personal", "conversation_id": activity["conversation"]["id"]}}
+    assert message.metadata == {
+        "channel": "teams",
+        "teams": {
+            "user_name": USER_NAME,
+            "aad_object_id": USER_AAD_ID,
+            "tenant_id": fake.tenant_id,
+            "conversation_type": "personal",
+            "conversation_id": activity["conversation"]["id"],
+        },
+    }
 
 
-async def test_group_chat_mention_is_stripped(
-    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
-) -> None:
+async def test_group_chat_mention_is_stripped(fake_botframework: FakeBotFramework, serve_channel: ServeChannel) -> None:
     server = await serve_channel()
     status, _ = await fake_botframework.post_activity(server.webhook_url, fake_botframework.mention("来月の研修は？"))
     assert status == 202
@@ -62,8 +69,9 @@ async def test_group_chat_mention_is_stripped(
     assert server.received[0].metadata["teams"]["conversation_type"] == "groupChat"
 
 
-async def test_adaptive_card_submit_reaches_rasa_as_the_payload(fake_botframework: FakeBotFramework,
-                                                                serve_channel: ServeChannel) -> None:
+async def test_adaptive_card_submit_reaches_rasa_as_the_payload(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
+) -> None:
     server = await serve_channel()
     payload = '/ask_study_tips{"exam":"itpass"}'
     assert (await fake_botframework.post_activity(server.webhook_url, fake_botframework.submit(payload)))[0] == 202
@@ -97,8 +105,9 @@ async def test_duplicate_activity_is_answered_once(
     assert len(fake.sent()) == 1 and len(server.received) == 1
 
 
-async def test_acknowledges_before_the_turn_is_done(fake_botframework: FakeBotFramework,
-                                                     serve_channel: ServeChannel) -> None:
+async def test_acknowledges_before_the_turn_is_done(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
+) -> None:
     release = asyncio.Event()
 
     async def slow_rasa(message: UserMessage) -> None:
@@ -109,7 +118,7 @@ async def test_acknowledges_before_the_turn_is_done(fake_botframework: FakeBotFr
     started = time.monotonic()
     status, _ = await fake_botframework.post_activity(server.webhook_url, fake_botframework.message("重い質問"))
     assert status == 202 and time.monotonic() - started < 2
-    assert (await fake_botframework.wait_for_messages(1, kind="typing"))  # typing shows while Rasa works
+    assert await fake_botframework.wait_for_messages(1, kind="typing")  # typing shows while Rasa works
     assert fake_botframework.sent() == []
     release.set()
     assert (await fake_botframework.wait_for_messages(1))[0]["text"] == "遅い返事"
@@ -123,6 +132,7 @@ def _signed(**claims: Any) -> Callable[[FakeBotFramework], dict]:
     def build(fake: FakeBotFramework) -> dict:
         activity = fake.message("x")
         return {"activity": activity, "token": fake.sign(activity, **claims)}
+
     return build
 
 
@@ -160,6 +170,7 @@ def _missing(field: str) -> Callable[[FakeBotFramework], dict]:
         activity = fake.message("x")
         activity.pop(field)
         return {"activity": activity, "token": fake.sign(serviceurl=fake.service_url)}
+
     return build
 
 
@@ -215,16 +226,13 @@ async def test_rejections_and_the_server_keeps_serving(
     await assert_still_serving(fake, server)
 
 
-async def test_openid_service_down_at_startup(
-    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
-) -> None:
+async def test_openid_service_down_at_startup(fake_botframework: FakeBotFramework, serve_channel: ServeChannel) -> None:
     fake = fake_botframework
     fake.openid_available = False
     server = await serve_channel()  # starts although keys cannot be fetched
     assert fake.metadata_requests == 0  # nothing fetched at construction or start-up
-    async with aiohttp.ClientSession() as session:
-        async with session.get(server.health_url) as response:
-            assert await response.json() == {"status": "ok", "configured": True, "signing_keys_loaded": False}
+    async with aiohttp.ClientSession() as session, session.get(server.health_url) as response:
+        assert await response.json() == {"status": "ok", "configured": True, "signing_keys_loaded": False}
 
     for _ in range(2):
         status, _ = await fake.post_activity(server.webhook_url, fake.message("鍵はまだ？"))
@@ -235,8 +243,9 @@ async def test_openid_service_down_at_startup(
     await assert_still_serving(fake, server)
 
 
-async def test_token_endpoint_failing_sends_nothing(fake_botframework: FakeBotFramework,
-                                                    serve_channel: ServeChannel) -> None:
+async def test_token_endpoint_failing_sends_nothing(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
+) -> None:
     fake = fake_botframework
     fake.token_failure = 500
     server = await serve_channel()
@@ -252,15 +261,17 @@ async def test_token_endpoint_failing_sends_nothing(fake_botframework: FakeBotFr
     await assert_still_serving(fake, server)
 
 
-async def test_throttled_connector_still_delivers(fake_botframework: FakeBotFramework,
-                                                  serve_channel: ServeChannel) -> None:
+async def test_throttled_connector_still_delivers(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
+) -> None:
     fake_botframework.connector_script = [(429, "0"), (503, None)]
     server = await serve_channel()
     await assert_still_serving(fake_botframework, server)
 
 
-async def test_a_failing_turn_does_not_break_the_server(fake_botframework: FakeBotFramework,
-                                                        serve_channel: ServeChannel) -> None:
+async def test_a_failing_turn_does_not_break_the_server(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
+) -> None:
     async def broken_then_echo(message: UserMessage) -> None:
         if message.text == "壊れる":
             raise RuntimeError("model exploded")
@@ -272,13 +283,19 @@ async def test_a_failing_turn_does_not_break_the_server(fake_botframework: FakeB
     await assert_still_serving(fake_botframework, server)
 
 
-async def test_cards_reach_teams_as_adaptive_cards(fake_botframework: FakeBotFramework,
-                                                   serve_channel: ServeChannel) -> None:
-    card = {"title": "研修一覧", "facts": [["RPA研修", "1月15日"]],
-            "buttons": [{"title": "詳しく", "payload": '/ask_course_details{"course":"rpa"}'}]}
+async def test_cards_reach_teams_as_adaptive_cards(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
+) -> None:
+    card = {
+        "title": "研修一覧",
+        "facts": [["RPA研修", "1月15日"]],
+        "buttons": [{"title": "詳しく", "payload": '/ask_course_details{"course":"rpa"}'}],
+    }
 
     async def catalogue(message: UserMessage) -> None:
-        await message.output_channel.send_response(message.sender_id, {"text": "研修は1件です。", "custom": {"card": card}})
+        await message.output_channel.send_response(
+            message.sender_id, {"text": "研修は1件です。", "custom": {"card": card}}
+        )
 
     server = await serve_channel(catalogue)
     await fake_botframework.post_activity(server.webhook_url, fake_botframework.message("どんな研修がありますか"))
@@ -289,8 +306,9 @@ async def test_cards_reach_teams_as_adaptive_cards(fake_botframework: FakeBotFra
     assert "text" not in reply  # the card replaces the text, it does not follow it
 
 
-async def test_suggested_actions_round_trip_in_personal_chat(fake_botframework: FakeBotFramework,
-                                                             serve_channel: ServeChannel) -> None:
+async def test_suggested_actions_round_trip_in_personal_chat(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
+) -> None:
     fake = fake_botframework
 
     async def ask(message: UserMessage) -> None:

@@ -3,6 +3,7 @@
 (The fixes that need no model are compared in tests/unit/test_speedups.py; the served
 assistant end to end in tests/e2e.)
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,9 +17,24 @@ from bot.settings import PROJECT_ROOT
 from bot.training import model_path
 
 MODEL = model_path(PROJECT_ROOT / "models")
-TEXTS = ["こんにちは", "来月の研修は？", "ITパスポートの補助はいくら？", "それの勉強法は？", "補助の対象になりますか？",
-         "正規職員です", "合格しました", "市民課です", "今日の天気は？", "ありがとうございました", "ｉパスの受験料",
-         "きほんじょうほうのべんきょうほう", "リーダー研修に応募したい", "/affirm", "はい", "やめる"]
+TEXTS = [
+    "こんにちは",
+    "来月の研修は？",
+    "ITパスポートの補助はいくら？",
+    "それの勉強法は？",
+    "補助の対象になりますか？",
+    "正規職員です",
+    "合格しました",
+    "市民課です",
+    "今日の天気は？",
+    "ありがとうございました",
+    "ｉパスの受験料",
+    "きほんじょうほうのべんきょうほう",
+    "リーダー研修に応募したい",
+    "/affirm",
+    "はい",
+    "やめる",
+]
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The incremental state history (bot.speedups.state_history, fix 7) gives Rasa's states for every
 conversation our rules and stories describe, prefix by prefix, with and without the options the
 policies use."""
+
 from __future__ import annotations
 
 import random
@@ -20,8 +21,10 @@ OPTIONS = [
     {},
     {"omit_unset_slots": True},
     {"ignore_rule_only_turns": True},
-    {"ignore_rule_only_turns": True,
-     "rule_only_data": {RULE_ONLY_SLOTS: ["requested_slot", "reg_halt"], RULE_ONLY_LOOPS: ["subsidy_form"]}},
+    {
+        "ignore_rule_only_turns": True,
+        "rule_only_data": {RULE_ONLY_SLOTS: ["requested_slot", "reg_halt"], RULE_ONLY_LOOPS: ["subsidy_form"]},
+    },
 ]
 
 
@@ -30,10 +33,12 @@ def conversations():
     assert speedups.apply_patches()
     importer = TrainingDataImporter.load_from_dict(
         domain_path=str(PROJECT_ROOT / "domain.yml"),
-        training_data_paths=[str(PROJECT_ROOT / p) for p in ("data/rules", "data/stories", "tests/stories")])
+        training_data_paths=[str(PROJECT_ROOT / p) for p in ("data/rules", "data/stories", "tests/stories")],
+    )
     domain = importer.get_domain()
-    trackers = TrainingDataGenerator(importer.get_stories(), domain, augmentation_factor=0,
-                                     remove_duplicates=False).generate()
+    trackers = TrainingDataGenerator(
+        importer.get_stories(), domain, augmentation_factor=0, remove_duplicates=False
+    ).generate()
     assert len(trackers) > 50
     return domain, trackers
 
@@ -51,12 +56,16 @@ def test_every_prefix_of_every_conversation(conversations) -> None:
         for end in range(1, len(events) + 1):
             if end < len(events) and not isinstance(events[end], ActionExecuted):
                 continue  # predictions happen before actions
-            tracker = DialogueStateTracker.from_events(f"c{index}", events[:end], domain.slots,
-                                                       story._max_event_history)
+            tracker = DialogueStateTracker.from_events(
+                f"c{index}", events[:end], domain.slots, story._max_event_history
+            )
             tracker.is_rule_tracker = story.is_rule_tracker
             for options in OPTIONS:
-                assert domain.states_for_tracker_history(tracker, **options) == rasas(domain, tracker, **options), \
-                    (story.sender_id, end, options)
+                assert domain.states_for_tracker_history(tracker, **options) == rasas(domain, tracker, **options), (
+                    story.sender_id,
+                    end,
+                    options,
+                )
                 compared += 1
     assert compared > 1000
 

@@ -2,15 +2,16 @@
 
 Today is pinned to 2026-11-24 (tests/support/servers.py).
 """
+
 from __future__ import annotations
 
 import sqlite3
 import uuid
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import pytest
 
-from tests.support.servers import ManabiServers
+from bot.devtools.servers import ManabiServers
 
 pytestmark = pytest.mark.e2e
 
@@ -50,11 +51,20 @@ def test_greeting_help_identity_thanks(user):
 
 
 def test_next_month_and_a_named_month(user):
-    user.say("来月の研修は？", "2026年12月の研修は2件です", "12月9日（水） 15:00〜17:00 AI勉強会",
-             "12月16日（水） 10:00〜11:30 RPA活用研修")
-    user.say("1月の研修を教えて", "1月13日（水）", "1月15日（金） 13:30〜16:30 Excelを利用したデータ分析体験講座",
-             "1月20日（水） 13:30〜16:00 SNS広報発信力向上研修", "1月21日（木） 10:00〜11:30 AI-OCR活用研修",
-             "1月28日（木） 14:00〜16:00 管理職向けデジタル研修")
+    user.say(
+        "来月の研修は？",
+        "2026年12月の研修は2件です",
+        "12月9日（水） 15:00〜17:00 AI勉強会",
+        "12月16日（水） 10:00〜11:30 RPA活用研修",
+    )
+    user.say(
+        "1月の研修を教えて",
+        "1月13日（水）",
+        "1月15日（金） 13:30〜16:30 Excelを利用したデータ分析体験講座",
+        "1月20日（水） 13:30〜16:00 SNS広報発信力向上研修",
+        "1月21日（木） 10:00〜11:30 AI-OCR活用研修",
+        "1月28日（木） 14:00〜16:00 管理職向けデジタル研修",
+    )
     user.say("2月の研修は？", "2月3日（水） 10:00〜11:00 AI議事録活用研修", "2月10日（水）", "2月19日（金）")
 
 
@@ -66,28 +76,55 @@ def test_next_session_of_a_course_with_typos_and_width(user):
 
 
 def test_leader_programme_details(user):
-    user.say("リーダー研修の内容を教えてください", "デジタル行政推進リーダー育成研修", "約200時間", "20名",
-             "概ね30代", "自薦", "所属長推薦", "講義", "Power Apps", "Power BI", "Power Automate", "kintone",
-             "課題解決プロジェクト", "80〜100時間", "政策提案", "2027年3月31日（水）")
+    user.say(
+        "リーダー研修の内容を教えてください",
+        "デジタル行政推進リーダー育成研修",
+        "約200時間",
+        "20名",
+        "概ね30代",
+        "自薦",
+        "所属長推薦",
+        "講義",
+        "Power Apps",
+        "Power BI",
+        "Power Automate",
+        "kintone",
+        "課題解決プロジェクト",
+        "80〜100時間",
+        "政策提案",
+        "2027年3月31日（水）",
+    )
     user.say("いつから始まりますか", "第7期（令和9年度）は2027年5月〜2027年11月")
 
 
 def test_what_training_is_there(user):
-    user.say("どんな研修がありますか", "デジタル行政推進リーダー育成研修", "全職員向けデジタル基礎研修",
-             "管理職向けデジタル研修", "AI勉強会", "RPA活用研修", "AI-OCR活用研修", "AI議事録活用研修",
-             "SNS広報発信力向上研修", "Excelを利用したデータ分析体験講座")
+    user.say(
+        "どんな研修がありますか",
+        "デジタル行政推進リーダー育成研修",
+        "全職員向けデジタル基礎研修",
+        "管理職向けデジタル研修",
+        "AI勉強会",
+        "RPA活用研修",
+        "AI-OCR活用研修",
+        "AI議事録活用研修",
+        "SNS広報発信力向上研修",
+        "Excelを利用したデータ分析体験講座",
+    )
 
 
-@pytest.mark.parametrize("question, fee, amount", [
-    ("ITパスポートの補助はいくら？", "7,500円", "3,750円"),
-    ("ｱｲﾊﾟｽの補助額は？", "7,500円", "3,750円"),
-    ("あいぱすのほじょはいくら", "7,500円", "3,750円"),
-    ("ITパスポードの受験料補助", "7,500円", "3,750円"),
-    ("基本情報の補助は？", "7,500円", "3,750円"),
-    ("APの受験料補助はいくらですか", "7,500円", "3,750円"),
-    ("DBスペシャリストの補助額", "7,500円", "3,750円"),
-    ("G検の補助はいくら出ますか", "13,200円", "6,600円"),
-])
+@pytest.mark.parametrize(
+    "question, fee, amount",
+    [
+        ("ITパスポートの補助はいくら？", "7,500円", "3,750円"),
+        ("ｱｲﾊﾟｽの補助額は？", "7,500円", "3,750円"),
+        ("あいぱすのほじょはいくら", "7,500円", "3,750円"),
+        ("ITパスポードの受験料補助", "7,500円", "3,750円"),
+        ("基本情報の補助は？", "7,500円", "3,750円"),
+        ("APの受験料補助はいくらですか", "7,500円", "3,750円"),
+        ("DBスペシャリストの補助額", "7,500円", "3,750円"),
+        ("G検の補助はいくら出ますか", "13,200円", "6,600円"),
+    ],
+)
 def test_subsidy_amounts(user, question, fee, amount):
     user.say(question, fee, amount)
 
@@ -104,14 +141,29 @@ def test_g_kentei_study_tips_recommend_the_study_group(user):
 def test_eligible_regular_staff(user):
     user.say("ITパスポートの補助の対象になりますか", "任用形態")
     user.say("正規職員です", "ITパスポート試験にはもう合格していますか")
-    user.say("はい", "補助の対象です", "3,750円", "判定の根拠", "受験票の写し", "合格証書（合格通知）の写し",
-             "領収書", "3か月以内", "1人1回", "電子申請")
+    user.say(
+        "はい",
+        "補助の対象です",
+        "3,750円",
+        "判定の根拠",
+        "受験票の写し",
+        "合格証書（合格通知）の写し",
+        "領収書",
+        "3か月以内",
+        "1人1回",
+        "電子申請",
+    )
 
 
 def test_fiscal_year_staff_are_told_why_not(user):
-    user.say("会計年度任用職員ですがG検定の受験料補助は受けられますか",
-             "補助の対象外", "任用形態", "会計年度任用職員は補助の対象外", "内線 2345",
-             absent=["合格していますか"])
+    user.say(
+        "会計年度任用職員ですがG検定の受験料補助は受けられますか",
+        "補助の対象外",
+        "任用形態",
+        "会計年度任用職員は補助の対象外",
+        "内線 2345",
+        absent=["合格していますか"],
+    )
 
 
 def test_db_specialist_asks_for_the_department(user):
@@ -122,8 +174,11 @@ def test_db_specialist_asks_for_the_department(user):
 
 
 def test_db_specialist_in_the_information_department(user):
-    user.say("データベーススペシャリスト試験に合格しました。デジタル行政戦略課の正規職員ですが補助の対象になりますか",
-             "補助の対象です", "3,750円")
+    user.say(
+        "データベーススペシャリスト試験に合格しました。デジタル行政戦略課の正規職員ですが補助の対象になりますか",
+        "補助の対象です",
+        "3,750円",
+    )
 
 
 def test_procedure_and_contact(user):
@@ -190,8 +245,12 @@ def test_short_follow_ups_use_what_was_talked_about(user):
 
 
 def test_two_exams_and_new_date_words(user):
-    user.say("G検定とFEの補助額を両方教えて", "G検定：受験料13,200円 → 補助6,600円",
-             "基本情報技術者試験：受験料7,500円 → 補助3,750円", absent=["応用情報"])
+    user.say(
+        "G検定とFEの補助額を両方教えて",
+        "G検定：受験料13,200円 → 補助6,600円",
+        "基本情報技術者試験：受験料7,500円 → 補助3,750円",
+        absent=["応用情報"],
+    )
     user.say("らいげつのけんしゅうは？", "2026年12月の研修は2件です")
     user.say("来年度の研修は？", "令和9年度（2027年4月〜2028年3月）")
     user.say("G検定の次の試験日は？", "日本ディープラーニング協会", absent=["勉強法です"])

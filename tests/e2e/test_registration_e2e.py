@@ -6,28 +6,30 @@ each conversation ends with): going through Rasa would take 200 × 8 turns on tw
 is under test is the store behind the action server, not the dialogue. The action server runs
 two worker processes here, so those requests really do write the state DB from two processes.
 """
+
 from __future__ import annotations
 
 import asyncio
 import os
 import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any
 
 import aiohttp
 import pytest
 import yaml
 
+from bot.devtools.servers import MODEL, ManabiServers
 from bot.registrations import store
 from bot.registrations.model import Application
 from bot.settings import PROJECT_ROOT
 from bot.state import db as state
-from tests.support.servers import MODEL, ManabiServers
 
 COHORT = "leader-7"
 MOTIVATION = "窓口の手続きをオンライン化して、住民の待ち時間を減らしたいです"
 # (what the person says, what the bot's answer must contain)
-FORM_STEPS: List[Tuple[str, str]] = [
+FORM_STEPS: list[tuple[str, str]] = [
     ("リーダー研修に応募したい", "お名前"),
     ("山田太郎です", "所属"),
     ("環境保全課です", "職員番号"),
@@ -40,8 +42,9 @@ FORM_STEPS: List[Tuple[str, str]] = [
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[ManabiServers]:
     model = Path(os.environ.get("MANABI_TEST_MODEL") or MODEL)  # a model trained elsewhere, for development
-    with ManabiServers(tmp_path_factory.mktemp("registration-e2e"), model=model,
-                       extra_env={"ACTION_SERVER_SANIC_WORKERS": "2"}) as running:
+    with ManabiServers(
+        tmp_path_factory.mktemp("registration-e2e"), model=model, extra_env={"ACTION_SERVER_SANIC_WORKERS": "2"}
+    ) as running:
         yield running
 
 
@@ -54,8 +57,9 @@ def db(servers: ManabiServers) -> Iterator[sqlite3.Connection]:
     conn.close()
 
 
-def say(servers: ManabiServers, sender: str, text: str, expected: Sequence[str] = (),
-        metadata: Optional[Dict[str, Any]] = None) -> str:
+def say(
+    servers: ManabiServers, sender: str, text: str, expected: Sequence[str] = (), metadata: dict[str, Any] | None = None
+) -> str:
     """Send a message; the reply must contain every ``expected`` fragment."""
     reply = servers.say(sender, text, metadata=metadata)
     for fragment in expected:
@@ -63,8 +67,12 @@ def say(servers: ManabiServers, sender: str, text: str, expected: Sequence[str] 
     return reply
 
 
-def fill_form(servers: ManabiServers, sender: str, steps: Sequence[Tuple[str, str]] = FORM_STEPS,
-              metadata: Optional[Dict[str, Any]] = None) -> None:
+def fill_form(
+    servers: ManabiServers,
+    sender: str,
+    steps: Sequence[tuple[str, str]] = FORM_STEPS,
+    metadata: dict[str, Any] | None = None,
+) -> None:
     for text, expected in steps:
         say(servers, sender, text, [expected], metadata)
 
@@ -72,8 +80,13 @@ def fill_form(servers: ManabiServers, sender: str, steps: Sequence[Tuple[str, st
 def seed(conn: sqlite3.Connection, count: int) -> None:
     """``count`` people registered before the test (as if through the bot)."""
     for n in range(count):
-        store.register(conn, Application(COHORT, f"seed-{n:03d}", f"職員{n}", "税務課", f"{300000 + n}", "self",
-                                         "業務改善に取り組みたいです"), seats=20)
+        store.register(
+            conn,
+            Application(
+                COHORT, f"seed-{n:03d}", f"職員{n}", "税務課", f"{300000 + n}", "self", "業務改善に取り組みたいです"
+            ),
+            seats=20,
+        )
 
 
 def test_register_list_duplicate_and_cancel_with_promotion(servers, db):
@@ -84,8 +97,12 @@ def test_register_list_duplicate_and_cancel_with_promotion(servers, db):
     teams = {"channel": "teams", "teams": {"user_name": "佐藤 花子", "aad_object_id": "aad-b"}}
     say(servers, "aad-b", "リーダー研修に応募したい", ["応募の目安：概ね30代", "所属"], metadata=teams)  # name known
     # aad-a's 職員番号 from another account is asked again; b's own number goes on.
-    steps = [FORM_STEPS[2], ("２０４５１８", "別のアカウントからこの期にすでに登録があります"), ("204519", "推薦区分"),
-             *FORM_STEPS[4:]]
+    steps = [
+        FORM_STEPS[2],
+        ("２０４５１８", "別のアカウントからこの期にすでに登録があります"),
+        ("204519", "推薦区分"),
+        *FORM_STEPS[4:],
+    ]
     fill_form(servers, "aad-b", steps, metadata=teams)
     say(servers, "aad-b", "はい", ["キャンセル待ち 1番目"])
 
@@ -117,8 +134,16 @@ def test_questions_mid_form_are_answered_and_the_form_resumes(servers, db):
 
 
 def test_invalid_answers_are_asked_again_and_no_stores_nothing(servers, db):
-    steps = [FORM_STEPS[0], FORM_STEPS[1], FORM_STEPS[2], ("12345", "6桁の数字"), FORM_STEPS[3], FORM_STEPS[4],
-             ("がんばります", "10文字以上"), FORM_STEPS[5]]
+    steps = [
+        FORM_STEPS[0],
+        FORM_STEPS[1],
+        FORM_STEPS[2],
+        ("12345", "6桁の数字"),
+        FORM_STEPS[3],
+        FORM_STEPS[4],
+        ("がんばります", "10文字以上"),
+        FORM_STEPS[5],
+    ]
     fill_form(servers, "aad-d", steps)
     say(servers, "aad-d", "いいえ", ["登録は行いませんでした"])
     assert store.get(db, "aad-d", COHORT) is None
@@ -154,36 +179,62 @@ def test_after_the_deadline_nothing_is_asked_or_stored(servers, db):
 
 # --- 200 people at once -------------------------------------------------------------------------
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
-ANSWERS = {"reg_cohort": COHORT, "reg_name": "山田太郎", "reg_department": "市民課", "reg_staff_number": "204518",
-           "reg_recommendation": "self", "reg_motivation": MOTIVATION, "reg_confirm": "yes"}
+ANSWERS = {
+    "reg_cohort": COHORT,
+    "reg_name": "山田太郎",
+    "reg_department": "市民課",
+    "reg_staff_number": "204518",
+    "reg_recommendation": "self",
+    "reg_motivation": MOTIVATION,
+    "reg_confirm": "yes",
+}
 
 
-def submit_request(sender: str) -> Dict[str, Any]:
+def submit_request(sender: str) -> dict[str, Any]:
     """What Rasa sends the action server when a confirmed registration form ends."""
-    slots = {**{name: None for name in DOMAIN["slots"]}, **ANSWERS}
+    slots = {**dict.fromkeys(DOMAIN["slots"]), **ANSWERS}
     latest = {"text": "はい", "intent": {"name": "affirm", "confidence": 0.99}, "entities": [], "metadata": {}}
-    events = [{"event": "action", "name": "action_listen"},
-              {"event": "user", "text": "はい", "parse_data": latest, "input_channel": "rest"},
-              {"event": "action", "name": "registration_form"},
-              {"event": "active_loop", "name": None}, {"event": "slot", "name": "requested_slot", "value": None}]
-    tracker = {"sender_id": sender, "slots": slots, "latest_message": latest, "events": events, "paused": False,
-               "followup_action": None, "active_loop": {}, "latest_action_name": "registration_form"}
-    return {"next_action": "action_registration_submit", "sender_id": sender, "tracker": tracker,
-            "domain": DOMAIN, "version": "3.6.21"}
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "はい", "parse_data": latest, "input_channel": "rest"},
+        {"event": "action", "name": "registration_form"},
+        {"event": "active_loop", "name": None},
+        {"event": "slot", "name": "requested_slot", "value": None},
+    ]
+    tracker = {
+        "sender_id": sender,
+        "slots": slots,
+        "latest_message": latest,
+        "events": events,
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": "registration_form",
+    }
+    return {
+        "next_action": "action_registration_submit",
+        "sender_id": sender,
+        "tracker": tracker,
+        "domain": DOMAIN,
+        "version": "3.6.21",
+    }
 
 
-async def post_all(url: str, senders: List[str]) -> List[Dict[str, Any]]:
+async def post_all(url: str, senders: list[str]) -> list[dict[str, Any]]:
     """Every request in flight at the same time (no connection limit)."""
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
-                                     timeout=aiohttp.ClientTimeout(total=120)) as session:
-        async def post(sender: str) -> Dict[str, Any]:
+    async with aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=120)
+    ) as session:
+
+        async def post(sender: str) -> dict[str, Any]:
             async with session.post(url, json=submit_request(sender)) as response:
                 assert response.status == 200, await response.text()
                 return await response.json()
+
         return await asyncio.gather(*(post(sender) for sender in senders))
 
 
-def reply_texts(result: Dict[str, Any]) -> str:
+def reply_texts(result: dict[str, Any]) -> str:
     return "\n".join(r.get("text") or "" for r in result.get("responses", []))
 
 
@@ -209,6 +260,9 @@ def test_200_people_registering_at_once_fill_exactly_20_seats(servers, db):
 def test_the_servers_logged_no_errors(servers):
     """Last: nothing above made either server log an error (e.g. a response template or an action)."""
     for server in (servers.actions, servers.rasa):
-        errors = [line for line in server.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-                  if " ERROR " in line or "Traceback" in line]
+        errors = [
+            line
+            for line in server.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if " ERROR " in line or "Traceback" in line
+        ]
         assert errors == [], f"{server.name}: {errors[:3]}"

@@ -4,17 +4,19 @@ The fake Bot Framework service (tests/channels/fake_botframework.py) runs on its
 a background thread for the whole module, so the Rasa subprocess can fetch keys and tokens from
 it while the tests wait for replies.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import threading
-from typing import Any, Coroutine, Iterator
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 import pytest
 
-from tests.channels.fake_botframework import USER_AAD_ID, FakeBotFramework
-from tests.support.servers import ManabiServers
+from bot.devtools.fake_botframework import USER_AAD_ID, FakeBotFramework
+from bot.devtools.servers import ManabiServers
 
 pytestmark = pytest.mark.e2e
 
@@ -68,7 +70,7 @@ def rendered(message: dict) -> str:
 
 def test_personal_chat_question_is_answered_with_a_card(teams):
     runner, _ = teams
-    reply, = exchange(teams, runner.fake.message("ITパスポートの補助はいくら？"))
+    (reply,) = exchange(teams, runner.fake.message("ITパスポートの補助はいくら？"))
     assert "3,750円" in rendered(reply) and "7,500円" in rendered(reply)
     cards = [a for a in reply.get("attachments", []) if a["contentType"] == "application/vnd.microsoft.card.adaptive"]
     assert cards, "the subsidy answer should be an Adaptive Card"
@@ -79,19 +81,19 @@ def test_personal_chat_question_is_answered_with_a_card(teams):
 
 def test_group_chat_mention_is_stripped(teams):
     runner, _ = teams
-    reply, = exchange(teams, runner.fake.mention("RPA研修はいつ？"))
+    (reply,) = exchange(teams, runner.fake.mention("RPA研修はいつ？"))
     assert "2026年12月16日（水）" in rendered(reply)
 
 
 def test_adaptive_card_submit_reaches_rasa_as_the_payload(teams):
     runner, _ = teams
-    reply, = exchange(teams, runner.fake.submit('/ask_study_tips{"exam":"g_kentei"}'))
+    (reply,) = exchange(teams, runner.fake.submit('/ask_study_tips{"exam":"g_kentei"}'))
     assert "G検定の勉強法" in rendered(reply) and "AI勉強会" in rendered(reply)
 
 
 def test_install_sends_the_welcome(teams):
     runner, _ = teams
-    reply, = exchange(teams, runner.fake.install())
+    (reply,) = exchange(teams, runner.fake.install())
     assert "まなびアシスタント" in rendered(reply)
 
 
@@ -113,6 +115,7 @@ def test_sender_is_the_stable_aad_object_id(teams):
     runner, servers = teams
     exchange(teams, runner.fake.message("こんにちは"))
     import sqlite3
+
     conn = sqlite3.connect(servers.env["MANABI_TRACKER_DB"])
     senders = {row[0] for row in conn.execute("SELECT DISTINCT sender_id FROM events")}
     assert USER_AAD_ID in senders
@@ -121,8 +124,9 @@ def test_sender_is_the_stable_aad_object_id(teams):
 def test_unsigned_request_is_rejected_and_the_server_keeps_serving(teams):
     runner, servers = teams
     fake = runner.fake
-    status, _ = runner.call(fake.post_activity(f"{servers.rasa_url}/webhooks/teams/webhook",
-                                               fake.message("こんにちは"), token=None))
+    status, _ = runner.call(
+        fake.post_activity(f"{servers.rasa_url}/webhooks/teams/webhook", fake.message("こんにちは"), token=None)
+    )
     assert status == 401
-    reply, = exchange(teams, fake.message("ありがとう"))
+    (reply,) = exchange(teams, fake.message("ありがとう"))
     assert "どういたしまして" in rendered(reply)

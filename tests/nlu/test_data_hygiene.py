@@ -7,7 +7,6 @@
 * Every (entity type, value) annotated anywhere is a (kind, target) of the catalogue's aliases,
   since the entity extractor's values are catalogue ids.
 """
-from pathlib import Path
 
 import pytest
 import yaml
@@ -16,8 +15,10 @@ from bot.evaluation.examples import duplicate_key, load_examples
 from bot.settings import PROJECT_ROOT
 
 TRAINING = PROJECT_ROOT / "data" / "nlu"
-EVALUATION_SETS = {"heldout": PROJECT_ROOT / "tests" / "nlu" / "heldout.yml",
-                   "dev": PROJECT_ROOT / "tests" / "nlu" / "dev.yml"}
+EVALUATION_SETS = {
+    "heldout": PROJECT_ROOT / "tests" / "nlu" / "heldout.yml",
+    "dev": PROJECT_ROOT / "tests" / "nlu" / "dev.yml",
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +40,10 @@ def _domain_intents():
 def test_no_evaluation_utterance_is_in_the_training_data(training, evaluation_sets, set_name):
     trained = {duplicate_key(example.text) for example in training}
     leaked = [example.text for example in evaluation_sets[set_name] if duplicate_key(example.text) in trained]
-    assert not leaked, (f"{len(leaked)} {set_name} utterances also appear in data/nlu; remove or reword the "
-                        f"training examples: {leaked[:10]}")
+    assert not leaked, (
+        f"{len(leaked)} {set_name} utterances also appear in data/nlu; remove or reword the "
+        f"training examples: {leaked[:10]}"
+    )
 
 
 def test_every_domain_intent_has_heldout_examples(evaluation_sets):

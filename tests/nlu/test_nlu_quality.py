@@ -6,6 +6,7 @@ wrong), entity F1 and the margin over baseline 1 (char TF-IDF + logistic regress
 in a few seconds). The floors and how they were chosen: bot/evaluation/floors.py. The Rasa
 baselines are not trained here (minutes); their figures are in docs/nlu-report.md.
 """
+
 import pytest
 
 from bot import training
@@ -40,8 +41,9 @@ def ours(heldout, catalogue_db):
 @pytest.fixture(scope="module")
 def tfidf(heldout):
     train = load_examples(PROJECT_ROOT / "data" / "nlu")
-    _, predictions = tfidf_baseline.train_and_predict([(e.text, e.intent) for e in train],
-                                                      {"heldout": [e.text for e in heldout]})
+    _, predictions = tfidf_baseline.train_and_predict(
+        [(e.text, e.intent) for e in train], {"heldout": [e.text for e in heldout]}
+    )
     return score_set(heldout, predictions["heldout"], list_errors=False)
 
 
@@ -53,18 +55,21 @@ def _weakest(scores, count=5):
 def test_intent_macro_f1_floor(ours):
     macro_f1 = ours["intent"]["macro_f1"]
     assert macro_f1 >= floors.INTENT_MACRO_F1, (
-        f"held-out intent macro-F1 {macro_f1:.3f} < floor {floors.INTENT_MACRO_F1}; weakest: {_weakest(ours)}")
+        f"held-out intent macro-F1 {macro_f1:.3f} < floor {floors.INTENT_MACRO_F1}; weakest: {_weakest(ours)}"
+    )
 
 
 def test_entity_f1_floor(ours):
     entities = ours["entities"]
     assert entities["f1"] >= floors.ENTITY_F1, (
         f"held-out entity F1 {entities['f1']:.3f} < floor {floors.ENTITY_F1} "
-        f"(P {entities['precision']:.3f}, R {entities['recall']:.3f})")
+        f"(P {entities['precision']:.3f}, R {entities['recall']:.3f})"
+    )
 
 
 def test_margin_over_tfidf_baseline(ours, tfidf):
     margin = ours["intent"]["macro_f1"] - tfidf["intent"]["macro_f1"]
     assert margin >= floors.MARGIN_OVER_TFIDF, (
         f"macro-F1 {ours['intent']['macro_f1']:.3f} is only {margin * 100:.1f} points above baseline 1 "
-        f"({tfidf['intent']['macro_f1']:.3f}); required {floors.MARGIN_OVER_TFIDF * 100:.0f}")
+        f"({tfidf['intent']['macro_f1']:.3f}); required {floors.MARGIN_OVER_TFIDF * 100:.0f}"
+    )

@@ -1,4 +1,5 @@
 """configs/baseline-stock.yml is the stock pipeline issue 5 names, with our dialogue policies."""
+
 import yaml
 
 from bot.settings import PROJECT_ROOT
@@ -14,8 +15,14 @@ def test_policies_are_identical_to_ours():
 
 def test_pipeline_is_the_stock_one():
     names = [component["name"] for component in load("configs/baseline-stock.yml")["pipeline"]]
-    assert names == ["SpacyNLP", "SpacyTokenizer", "SpacyFeaturizer", "DIETClassifier", "EntitySynonymMapper",
-                     "FallbackClassifier"]
+    assert names == [
+        "SpacyNLP",
+        "SpacyTokenizer",
+        "SpacyFeaturizer",
+        "DIETClassifier",
+        "EntitySynonymMapper",
+        "FallbackClassifier",
+    ]
     spacy = load("configs/baseline-stock.yml")["pipeline"][0]
     assert spacy["model"] == "ja_ginza"
     diet = load("configs/baseline-stock.yml")["pipeline"][3]

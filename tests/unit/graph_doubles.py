@@ -1,7 +1,8 @@
 """Tiny Rasa graph components for testing graph runners (tests/unit/test_speedups.py)."""
+
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent, SchemaNode
 from rasa.engine.storage.resource import Resource
@@ -12,8 +13,13 @@ class Add(GraphComponent):
     """Adds its two inputs."""
 
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "Add":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> Add:
         return cls()
 
     def add(self, a: Any, b: Any) -> Any:
@@ -27,6 +33,6 @@ class Fail(Add):
         raise ValueError("this node always fails")
 
 
-def node(needs: Dict[str, str], uses: Any = Add, target: bool = False) -> SchemaNode:
+def node(needs: dict[str, str], uses: Any = Add, target: bool = False) -> SchemaNode:
     """A schema node calling ``uses.add`` with the outputs of ``needs`` (input name → node name)."""
     return SchemaNode(needs=needs, uses=uses, constructor_name="create", fn="add", config={}, is_target=target)

@@ -1,4 +1,5 @@
 """Building the catalogue from data/catalogue, and the errors a bad edit produces."""
+
 import shutil
 import sqlite3
 
@@ -58,23 +59,62 @@ def line_of(path, text):
 
 # (file, text to replace, replacement, the row's anchor text, expected problem)
 BAD_EDITS = [
-    ("sessions.yml", "{course: rpa, date: 2026-12-16,", "{course: rpa, date: 2026-13-16,", "course: rpa",
-     "（course: rpa）: date: 「2026-13-16」は日付（YYYY-MM-DD）ではありません"),
-    ("sessions.yml", "{course: sns,", "{course: snss,", "course: snss",
-     "（course: snss）: course「snss」は courses.yml にありません"),
-    ("courses.yml", "  target: 管理職（課長級以上）\n", "", "id: manager",
-     "（id: manager）: 必須の項目「target」がありません"),
-    ("exams.yml", "aliases: [DBスペシャリスト,", "aliases: [ITパス, DBスペシャリスト,", "id: db",
-     "（id: db）: 別名「ITパス」は exam「itpass」の「ITパス」と重複しています"),
-    ("exams.yml", "  fee: 13200", "  fee: 13,200円", "id: g_kentei",
-     "（id: g_kentei）: fee: 「13,200円」は正の整数ではありません"),
-    ("sessions.yml", 'start: "13:30", end: "16:00", format: 集合, venue: 本庁舎 7階',
-     'start: 13:30, end: "16:00", format: 集合, venue: 本庁舎 7階', "course: sns",
-     '時刻は "14:00" のように引用符で囲んでください'),
-    ("cohorts.yml", "  seats: 20\n  apply_until: 2027-03-31", "  seats: 20\n  apply_untill: 2027-03-31",
-     "id: leader-7", "知らない項目「apply_untill」があります"),
-    ("subsidy.yml", "allowed: [regular, reappointed]", "allowed: [regular, reappointed, contractor]",
-     "id: employment", "allowed「contractor」は employment_type の選択肢にありません"),
+    (
+        "sessions.yml",
+        "{course: rpa, date: 2026-12-16,",
+        "{course: rpa, date: 2026-13-16,",
+        "course: rpa",
+        "（course: rpa）: date: 「2026-13-16」は日付（YYYY-MM-DD）ではありません",
+    ),
+    (
+        "sessions.yml",
+        "{course: sns,",
+        "{course: snss,",
+        "course: snss",
+        "（course: snss）: course「snss」は courses.yml にありません",
+    ),
+    (
+        "courses.yml",
+        "  target: 管理職（課長級以上）\n",
+        "",
+        "id: manager",
+        "（id: manager）: 必須の項目「target」がありません",
+    ),
+    (
+        "exams.yml",
+        "aliases: [DBスペシャリスト,",
+        "aliases: [ITパス, DBスペシャリスト,",
+        "id: db",
+        "（id: db）: 別名「ITパス」は exam「itpass」の「ITパス」と重複しています",
+    ),
+    (
+        "exams.yml",
+        "  fee: 13200",
+        "  fee: 13,200円",
+        "id: g_kentei",
+        "（id: g_kentei）: fee: 「13,200円」は正の整数ではありません",
+    ),
+    (
+        "sessions.yml",
+        'start: "13:30", end: "16:00", format: 集合, venue: 本庁舎 7階',
+        'start: 13:30, end: "16:00", format: 集合, venue: 本庁舎 7階',
+        "course: sns",
+        '時刻は "14:00" のように引用符で囲んでください',
+    ),
+    (
+        "cohorts.yml",
+        "  seats: 20\n  apply_until: 2027-03-31",
+        "  seats: 20\n  apply_untill: 2027-03-31",
+        "id: leader-7",
+        "知らない項目「apply_untill」があります",
+    ),
+    (
+        "subsidy.yml",
+        "allowed: [regular, reappointed]",
+        "allowed: [regular, reappointed, contractor]",
+        "id: employment",
+        "allowed「contractor」は employment_type の選択肢にありません",
+    ),
 ]
 
 
@@ -85,8 +125,11 @@ def test_validation_names_file_row_and_problem(source, tmp_path, file, old, new,
     db_path = tmp_path / "catalogue.sqlite"
     with pytest.raises(CatalogueInvalid) as raised:
         build(source, db_path)
-    assert any(where in message and expected in message for message in raised.value.messages), \
-        (where, expected, raised.value.messages)
+    assert any(where in message and expected in message for message in raised.value.messages), (
+        where,
+        expected,
+        raised.value.messages,
+    )
     assert not db_path.exists(), "a broken catalogue must not be published"
 
 

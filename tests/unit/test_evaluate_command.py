@@ -1,4 +1,5 @@
 """``python -m bot evaluate`` fails early with one clear line on bad arguments (no training starts)."""
+
 from bot import cli
 from bot.evaluation import quiet
 

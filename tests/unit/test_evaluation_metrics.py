@@ -1,4 +1,5 @@
 """The NLU evaluation's arithmetic: intent and entity scores, duplicates, Rasa parse results."""
+
 import pytest
 
 from bot.evaluation.examples import duplicate_key
@@ -44,10 +45,15 @@ def test_duplicate_key_keeps_kana_type():
 
 
 def test_from_rasa_parse_keeps_the_top_non_fallback_intent():
-    result = {"intent": {"name": "nlu_fallback", "confidence": 0.3},
-              "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "greet", "confidence": 0.25},
-                                 {"name": "thank", "confidence": 0.2}],
-              "entities": [{"entity": "exam", "value": "itpass", "start": 0, "end": 3}]}
+    result = {
+        "intent": {"name": "nlu_fallback", "confidence": 0.3},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.3},
+            {"name": "greet", "confidence": 0.25},
+            {"name": "thank", "confidence": 0.2},
+        ],
+        "entities": [{"entity": "exam", "value": "itpass", "start": 0, "end": 3}],
+    }
     prediction = from_rasa_parse(result, seconds=0.01)
     assert prediction.intent == "nlu_fallback" and prediction.intent_without_fallback == "greet"
     assert prediction.confidence == 0.25 and prediction.runner_up == ("thank", 0.2)

@@ -1,4 +1,5 @@
 """LinearIntentClassifier: per-featurizer TF-IDF weighting + logistic regression, fast inference."""
+
 import numpy as np
 import pytest
 import scipy.sparse
@@ -21,8 +22,9 @@ def message(intent=None, words=None, chars=None):
     built = Message.build(text="x", intent=intent)
     for origin, counts in (("words", words), ("chars", chars)):
         if counts is not None:
-            built.add_features(Features(scipy.sparse.coo_matrix(np.array([counts], dtype=float)), "sentence",
-                                        "text", origin))
+            built.add_features(
+                Features(scipy.sparse.coo_matrix(np.array([counts], dtype=float)), "sentence", "text", origin)
+            )
     return built
 
 
@@ -35,10 +37,17 @@ def random_counts(width, hot):
 
 @pytest.fixture
 def trained(tmp_path):
-    examples = [message(intent, random_counts(6, i), random_counts(9, 3 * i))
-                for _ in range(8) for i, intent in enumerate(INTENTS)]
-    classifier = LinearIntentClassifier.create({"C": 10.0}, LocalModelStorage(tmp_path), Resource("linear"),
-                                               ExecutionContext(graph_schema=None, node_name="linear"))
+    examples = [
+        message(intent, random_counts(6, i), random_counts(9, 3 * i))
+        for _ in range(8)
+        for i, intent in enumerate(INTENTS)
+    ]
+    classifier = LinearIntentClassifier.create(
+        {"C": 10.0},
+        LocalModelStorage(tmp_path),
+        Resource("linear"),
+        ExecutionContext(graph_schema=None, node_name="linear"),
+    )
     classifier.train(TrainingData(examples))
     return classifier, examples
 
@@ -50,18 +59,22 @@ def block(built, origin):
 def test_probabilities_equal_scikit_learns(trained):
     classifier, examples = trained
     origins = ("chars", "words")  # sorted, the order the classifier stacks the blocks in
-    transformers = {o: TfidfTransformer(sublinear_tf=True).fit(scipy.sparse.vstack([block(e, o) for e in examples]))
-                    for o in origins}
+    transformers = {
+        o: TfidfTransformer(sublinear_tf=True).fit(scipy.sparse.vstack([block(e, o) for e in examples]))
+        for o in origins
+    }
 
     def weighted(messages):
-        return scipy.sparse.hstack([transformers[o].transform(scipy.sparse.vstack([block(m, o) for m in messages]))
-                                    for o in origins]).tocsr()
+        return scipy.sparse.hstack(
+            [transformers[o].transform(scipy.sparse.vstack([block(m, o) for m in messages])) for o in origins]
+        ).tocsr()
 
     reference = LogisticRegression(C=10.0, class_weight="balanced", max_iter=3000, multi_class="multinomial")
     reference.fit(weighted(examples), [e.get("intent") for e in examples])
     probe = message(words=random_counts(6, 1), chars=random_counts(9, 3))
-    np.testing.assert_allclose(classifier.probabilities(probe), reference.predict_proba(weighted([probe]))[0],
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        classifier.probabilities(probe), reference.predict_proba(weighted([probe]))[0], atol=1e-6
+    )
 
 
 def test_process_sets_intent_and_ranking(trained):

@@ -1,4 +1,5 @@
 """CatalogueMentionFeaturizer: kinds of catalogue names and their context as sentence features."""
+
 import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -27,14 +28,22 @@ def message(tokenizer, text, **data):
 @pytest.fixture
 def featurizer(tmp_path, catalogue_db):
     config = {**CatalogueMentionFeaturizer.get_default_config(), "catalogue_db": str(catalogue_db)}
-    return CatalogueMentionFeaturizer.create(config, LocalModelStorage(tmp_path), Resource("mentions"),
-                                             ExecutionContext(graph_schema=None, node_name="mentions"))
+    return CatalogueMentionFeaturizer.create(
+        config,
+        LocalModelStorage(tmp_path),
+        Resource("mentions"),
+        ExecutionContext(graph_schema=None, node_name="mentions"),
+    )
 
 
 def test_delexicalised_replaces_each_mention_by_its_kind(tokenizer, catalogue_db):
     finder = mention_finder(str(catalogue_db))
-    for text, expected in [("ＡＰの勉強法", "Ⓔの勉強法"), ("おうようじょうほうのかこもん", "Ⓔのかこもん"),
-                           ("正規職員で市民課です", "ⓌでⒹです"), ("研修のスケジュール", "研修のすけじゅーる")]:
+    for text, expected in [
+        ("ＡＰの勉強法", "Ⓔの勉強法"),
+        ("おうようじょうほうのかこもん", "Ⓔのかこもん"),
+        ("正規職員で市民課です", "ⓌでⒹです"),
+        ("研修のスケジュール", "研修のすけじゅーる"),
+    ]:
         built = message(tokenizer, text)
         assert delexicalised(built, finder.find(built)) == expected
 

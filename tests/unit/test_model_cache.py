@@ -1,4 +1,5 @@
 """The stock baseline's cache key: what reaches an NLU model, and nothing else."""
+
 from bot.evaluation.model_cache import fingerprint
 
 DOMAIN = """version: "3.1"

@@ -1,32 +1,39 @@
 """The one normaliser: NFKC, width, long-vowel and kana variants, with offsets kept."""
+
 import pytest
 
 from bot.text.normalize import is_ascii_word, match_key, normalize, normalize_with_offsets
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("ｱｲﾊﾟｽ", "アイパス"),                    # half-width katakana with a combining mark
-    ("ＩＴパスポート", "ITパスポート"),          # full-width Latin
-    ("１月の研修", "1月の研修"),                # full-width digits
-    ("ITパスポ-ト", "ITパスポート"),            # ASCII hyphen after kana = long vowel
-    ("ITパスポ－ト", "ITパスポート"),           # full-width hyphen too
-    ("AI-OCR", "AI-OCR"),                      # but a hyphen between Latin letters stays
-    ("研修　一覧", "研修 一覧"),                 # ideographic space
-    ("  来月の   研修は？ ", "来月の 研修は?"),    # collapsed and trimmed
-    ("10時〜12時", "10時〜12時"),
-    ("10時～12時", "10時〜12時"),               # wave dash variants unified
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("ｱｲﾊﾟｽ", "アイパス"),  # half-width katakana with a combining mark
+        ("ＩＴパスポート", "ITパスポート"),  # full-width Latin
+        ("１月の研修", "1月の研修"),  # full-width digits
+        ("ITパスポ-ト", "ITパスポート"),  # ASCII hyphen after kana = long vowel
+        ("ITパスポ－ト", "ITパスポート"),  # full-width hyphen too
+        ("AI-OCR", "AI-OCR"),  # but a hyphen between Latin letters stays
+        ("研修　一覧", "研修 一覧"),  # ideographic space
+        ("  来月の   研修は？ ", "来月の 研修は?"),  # collapsed and trimmed
+        ("10時〜12時", "10時〜12時"),
+        ("10時～12時", "10時〜12時"),  # wave dash variants unified
+    ],
+)
 def test_normalize(raw, expected):
     assert normalize(raw) == expected
 
 
-@pytest.mark.parametrize("a, b", [
-    ("あいぱす", "アイパス"),
-    ("ｱｲﾊﾟｽ", "アイパス"),
-    ("ＡＩ・ＯＣＲ", "ai-ocr"),
-    ("ヴェンダー", "ベンダー"),
-    ("G検定", "ｇ検定"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("あいぱす", "アイパス"),
+        ("ｱｲﾊﾟｽ", "アイパス"),
+        ("ＡＩ・ＯＣＲ", "ai-ocr"),
+        ("ヴェンダー", "ベンダー"),
+        ("G検定", "ｇ検定"),
+    ],
+)
 def test_match_keys_fold_spelling_variants(a, b):
     assert match_key(a) == match_key(b)
 

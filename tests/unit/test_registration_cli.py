@@ -1,4 +1,5 @@
 """Office commands: python -m bot registrations … / unanswered export (errors: one line, exit 1)."""
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,13 @@ def env(tmp_path, catalogue_db, monkeypatch):
     monkeypatch.setenv("MANABI_TODAY", "2026-11-24")
     conn = state.connect(state_db)
     for n, department in enumerate(["市民課", "市民課", "税務課"], 1):
-        store.register(conn, Application("leader-7", f"aad-{n}", f"職員{n}", department, f"20451{n}", "self",
-                                         "業務改善に取り組みたいです"), seats=2)
+        store.register(
+            conn,
+            Application(
+                "leader-7", f"aad-{n}", f"職員{n}", department, f"20451{n}", "self", "業務改善に取り組みたいです"
+            ),
+            seats=2,
+        )
     yield conn
     conn.close()
 
@@ -67,14 +73,17 @@ def test_export_csv_to_a_file_and_json_to_stdout(env, tmp_path, capsysbinary):
 
 def test_errors_are_one_line_and_exit_1(env, capsys, tmp_path):
     assert_one_line_error(*run(capsys, "registrations", "list", "leader-99")[::2], "leader-99")
-    assert_one_line_error(*run(capsys, "registrations", "export", "leader-7", "--out",
-                               str(tmp_path / "missing" / "x.csv"))[::2], "書き出せません")
+    assert_one_line_error(
+        *run(capsys, "registrations", "export", "leader-7", "--out", str(tmp_path / "missing" / "x.csv"))[::2],
+        "書き出せません",
+    )
     readonly = tmp_path / "readonly"
     readonly.mkdir()
     readonly.chmod(0o500)
     if os.geteuid() != 0:  # root ignores directory permissions
-        assert_one_line_error(*run(capsys, "registrations", "export", "leader-7", "--out",
-                                   str(readonly / "x.csv"))[::2], "書き出せません")
+        assert_one_line_error(
+            *run(capsys, "registrations", "export", "leader-7", "--out", str(readonly / "x.csv"))[::2], "書き出せません"
+        )
     assert_one_line_error(*run(capsys, "registrations", "close", "leader-99")[::2], "leader-99")
     assert_one_line_error(*run(capsys, "registrations", "reopen", "leader-6")[::2], "--until")
 
@@ -106,8 +115,9 @@ def test_delete_person_needs_yes(env, capsys):
 def test_delete_person_by_staff_number(env, capsys):
     code, out, _ = run(capsys, "registrations", "delete-person", "--staff-number", "204512", "--yes")
     assert code == 0 and store.get(env, "aad-2", "leader-7") is None
-    assert_one_line_error(*run(capsys, "registrations", "delete-person", "--staff-number", "999999", "--yes")[::2],
-                          "999999")
+    assert_one_line_error(
+        *run(capsys, "registrations", "delete-person", "--staff-number", "999999", "--yes")[::2], "999999"
+    )
 
 
 def test_delete_cohort_only_when_closed(env, capsys):
@@ -124,14 +134,29 @@ def test_unanswered_export(env, capsys, tmp_path):
     code, _, err = run(capsys, "unanswered", "export", "--out", str(target))
     assert code == 0 and "1 件" in err
     assert "今日の天気は？" in target.read_bytes().decode("utf-8-sig")
-    assert run(capsys, "unanswered", "export", "--since", "2099-01-01", "--format", "json", "--out",
-               str(tmp_path / "u.json"))[0] == 0
+    assert (
+        run(
+            capsys,
+            "unanswered",
+            "export",
+            "--since",
+            "2099-01-01",
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path / "u.json"),
+        )[0]
+        == 0
+    )
     assert json.loads((tmp_path / "u.json").read_text(encoding="utf-8")) == []
 
 
 def test_a_cohort_gone_from_the_catalogue_can_still_be_exported_and_deleted(env, capsys):
-    store.register(env, Application("leader-5", "aad-9", "職員9", "市民課", "204519", "self", "業務改善に取り組みたいです"),
-                   seats=20)
+    store.register(
+        env,
+        Application("leader-5", "aad-9", "職員9", "市民課", "204519", "self", "業務改善に取り組みたいです"),
+        seats=20,
+    )
     code, out, _ = run(capsys, "registrations", "summary", "leader-5")
     assert code == 0 and "定員 -" in out and "受付済 1名" in out
     code, out, _ = run(capsys, "registrations", "delete-cohort", "leader-5", "--yes")

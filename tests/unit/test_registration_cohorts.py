@@ -1,5 +1,6 @@
 """Effective cohort status: catalogue status, deadline (pinned clock), office close/reopen.
 (``catalogue`` is the session-wide sample catalogue from tests/conftest.py.)"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,16 +32,19 @@ def override(status: str, until=None) -> cohorts.Override:
     return cohorts.Override("x-1", status, until, "2026-11-01T09:00:00+09:00", "office:test")
 
 
-@pytest.mark.parametrize("row, today, given, reason", [
-    (cohort(), BEFORE, None, cohorts.OPEN),
-    (cohort(), DEADLINE, None, cohorts.OPEN),  # the deadline day itself is still open
-    (cohort(), DEADLINE + dt.timedelta(days=1), None, cohorts.DEADLINE_PASSED),
-    (cohort("closed"), BEFORE, None, cohorts.CATALOGUE_CLOSED),
-    (cohort(), BEFORE, override("closed"), cohorts.OFFICE_CLOSED),
-    (cohort("closed"), BEFORE, override("open"), cohorts.OPEN),
-    (cohort(), dt.date(2027, 4, 10), override("open", dt.date(2027, 4, 15)), cohorts.OPEN),
-    (cohort(), dt.date(2027, 4, 16), override("open", dt.date(2027, 4, 15)), cohorts.DEADLINE_PASSED),
-])
+@pytest.mark.parametrize(
+    "row, today, given, reason",
+    [
+        (cohort(), BEFORE, None, cohorts.OPEN),
+        (cohort(), DEADLINE, None, cohorts.OPEN),  # the deadline day itself is still open
+        (cohort(), DEADLINE + dt.timedelta(days=1), None, cohorts.DEADLINE_PASSED),
+        (cohort("closed"), BEFORE, None, cohorts.CATALOGUE_CLOSED),
+        (cohort(), BEFORE, override("closed"), cohorts.OFFICE_CLOSED),
+        (cohort("closed"), BEFORE, override("open"), cohorts.OPEN),
+        (cohort(), dt.date(2027, 4, 10), override("open", dt.date(2027, 4, 15)), cohorts.OPEN),
+        (cohort(), dt.date(2027, 4, 16), override("open", dt.date(2027, 4, 15)), cohorts.DEADLINE_PASSED),
+    ],
+)
 def test_effective_status(row, today, given, reason):
     assert cohorts.effective_status(row, today, given).reason == reason
 

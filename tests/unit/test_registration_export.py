@@ -1,4 +1,5 @@
 """Office exports: CSV for Japanese Excel (BOM, 2027/03/31, round trip), JSON, the summary."""
+
 from __future__ import annotations
 
 import csv
@@ -8,23 +9,46 @@ import json
 from bot.registrations import export
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Registration
 
-COHORT = {"id": "leader-7", "course_id": "leader", "name": "第7期", "fiscal_year": 2027, "seats": 2,
-          "apply_until": "2027-03-31"}
+COHORT = {
+    "id": "leader-7",
+    "course_id": "leader",
+    "name": "第7期",
+    "fiscal_year": 2027,
+    "seats": 2,
+    "apply_until": "2027-03-31",
+}
 
 
 def registration(n: int, status: str, department: str = "市民課", **changes) -> Registration:
-    values = dict(id=n, cohort_id="leader-7", person_id=f"aad-{n}", queue_no=n, status=status, name=f"山田{n}",
-                  department=department, department_id=None, staff_number=f"0{n:05d}", recommendation="manager",
-                  manager_name="田中課長", motivation="窓口の待ち時間を減らしたい。\n「紙」をなくしたい, です",
-                  channel="teams", registered_at="2027-03-31T09:05:00+09:00",
-                  updated_at="2027-03-31T09:05:00+09:00", cancelled_at=None,
-                  waitlist_position=1 if status == WAITLISTED else None)
+    values = {
+        "id": n,
+        "cohort_id": "leader-7",
+        "person_id": f"aad-{n}",
+        "queue_no": n,
+        "status": status,
+        "name": f"山田{n}",
+        "department": department,
+        "department_id": None,
+        "staff_number": f"0{n:05d}",
+        "recommendation": "manager",
+        "manager_name": "田中課長",
+        "motivation": "窓口の待ち時間を減らしたい。\n「紙」をなくしたい, です",
+        "channel": "teams",
+        "registered_at": "2027-03-31T09:05:00+09:00",
+        "updated_at": "2027-03-31T09:05:00+09:00",
+        "cancelled_at": None,
+        "waitlist_position": 1 if status == WAITLISTED else None,
+    }
     values.update(changes)
     return Registration(**values)
 
 
-ROWS = [registration(1, CONFIRMED), registration(2, CONFIRMED, "税務課"), registration(3, WAITLISTED),
-        registration(4, CANCELLED, cancelled_at="2027-04-02T12:00:00+09:00")]
+ROWS = [
+    registration(1, CONFIRMED),
+    registration(2, CONFIRMED, "税務課"),
+    registration(3, WAITLISTED),
+    registration(4, CANCELLED, cancelled_at="2027-04-02T12:00:00+09:00"),
+]
 
 
 def read_csv(data: bytes) -> list:
@@ -50,30 +74,53 @@ def test_csv_starts_with_the_bom_and_round_trips():
 
 
 def test_cells_excel_would_run_are_defused():
-    rows = read_csv(export.registrations_csv([registration(1, CONFIRMED, name="=HYPERLINK(\"x\")")]))
-    assert rows[1][3] == "'=HYPERLINK(\"x\")"
+    rows = read_csv(export.registrations_csv([registration(1, CONFIRMED, name='=HYPERLINK("x")')]))
+    assert rows[1][3] == '\'=HYPERLINK("x")'
 
 
 def test_json_export():
     document = json.loads(export.registrations_json(COHORT, ROWS).decode("utf-8"))
     assert document["cohort"]["id"] == "leader-7"
     assert document["summary"]["registered"] == 2
-    assert [r["status_label"] for r in document["registrations"]] == ["受付済", "受付済", "キャンセル待ち 1番目", "取消済"]
+    assert [r["status_label"] for r in document["registrations"]] == [
+        "受付済",
+        "受付済",
+        "キャンセル待ち 1番目",
+        "取消済",
+    ]
     assert "person_id" not in document["registrations"][0]
 
 
 def test_summary_by_department():
     data = export.summary(COHORT, ROWS)
-    assert (data["seats"], data["registered"], data["waitlisted"], data["cancelled"], data["remaining"]) == (2, 2, 1, 1, 0)
-    assert data["by_department"] == [{"department": "市民課", "registered": 1, "waitlisted": 1},
-                                     {"department": "税務課", "registered": 1, "waitlisted": 0}]
+    assert (data["seats"], data["registered"], data["waitlisted"], data["cancelled"], data["remaining"]) == (
+        2,
+        2,
+        1,
+        1,
+        0,
+    )
+    assert data["by_department"] == [
+        {"department": "市民課", "registered": 1, "waitlisted": 1},
+        {"department": "税務課", "registered": 1, "waitlisted": 0},
+    ]
     text = export.summary_text(data, "リーダー研修 第7期")
     assert "定員 2名 / 受付済 2名 / キャンセル待ち 1名" in text and "市民課: 1 / 1" in text
 
 
 def test_unanswered_export_leaves_out_sender_ids():
-    questions = [{"id": 1, "asked_at": "2026-12-01T10:30:00+09:00", "sender_id": "aad-9", "channel": "teams",
-                  "text": "給与明細は？", "intent": "out_of_scope", "confidence": 0.91, "reason": "out_of_scope"}]
+    questions = [
+        {
+            "id": 1,
+            "asked_at": "2026-12-01T10:30:00+09:00",
+            "sender_id": "aad-9",
+            "channel": "teams",
+            "text": "給与明細は？",
+            "intent": "out_of_scope",
+            "confidence": 0.91,
+            "reason": "out_of_scope",
+        }
+    ]
     rows = read_csv(export.unanswered_csv(questions))
     assert rows[1][:4] == ["2026/12/01", "10:30", "teams", "給与明細は？"]
     assert "aad-9" not in export.unanswered_json(questions).decode("utf-8")

@@ -1,4 +1,5 @@
 """Reading the registration form's answers: names, 所属, 職員番号 (setting, full width), 志望動機."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,25 +7,42 @@ import pytest
 from bot.registrations import fields
 
 
-@pytest.mark.parametrize("text, value", [
-    ("山田太郎です", "山田太郎"), ("名前は高橋美咲です。", "高橋美咲"), ("伊藤 さくら", "伊藤 さくら"),
-    ("佐藤ゆかと申します", "佐藤ゆか"), ("ＹＡＭＡＤＡ", "YAMADA"),
-    ("私の名前は中村優子です", "中村優子")])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("山田太郎です", "山田太郎"),
+        ("名前は高橋美咲です。", "高橋美咲"),
+        ("伊藤 さくら", "伊藤 さくら"),
+        ("佐藤ゆかと申します", "佐藤ゆか"),
+        ("ＹＡＭＡＤＡ", "YAMADA"),
+        ("私の名前は中村優子です", "中村優子"),
+    ],
+)
 def test_names(text, value):
     assert fields.check_name(text).value == value
 
 
-@pytest.mark.parametrize("text", ["はい", "いいえ", "来月の研修は？", "給与明細を見たい", "山田123", "", "あ" * 41,
-                                  "所属長推薦", "自薦で"])
+@pytest.mark.parametrize(
+    "text", ["はい", "いいえ", "来月の研修は？", "給与明細を見たい", "山田123", "", "あ" * 41, "所属長推薦", "自薦で"]
+)
 def test_not_names(text):
     result = fields.check_name(text)
     assert not result.ok and result.problem
 
 
-@pytest.mark.parametrize("text, value", [
-    ("環境保全課です", "環境保全課"), ("市民課に所属しています", "市民課"), ("所属は税務課です", "税務課"),
-    ("総務部総務課", "総務部総務課"), ("中央図書館です", "中央図書館"), ("北消防署", "北消防署"),
-    ("教育委員会事務局", "教育委員会事務局"), ("子育て支援グループ", "子育て支援グループ")])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("環境保全課です", "環境保全課"),
+        ("市民課に所属しています", "市民課"),
+        ("所属は税務課です", "税務課"),
+        ("総務部総務課", "総務部総務課"),
+        ("中央図書館です", "中央図書館"),
+        ("北消防署", "北消防署"),
+        ("教育委員会事務局", "教育委員会事務局"),
+        ("子育て支援グループ", "子育て支援グループ"),
+    ],
+)
 def test_departments(text, value):
     assert fields.check_department(text).value == value
 
@@ -35,9 +53,16 @@ def test_a_department_must_name_a_unit(text):
     assert result.value is None and "所属" in result.problem
 
 
-@pytest.mark.parametrize("text, value", [
-    ("204518", "204518"), ("２０４５１８", "204518"), ("職員番号は０９９３２１です", "099321"),
-    ("職員番号：381207", "381207"), ("204-518", "204518")])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("204518", "204518"),
+        ("２０４５１８", "204518"),
+        ("職員番号は０９９３２１です", "099321"),
+        ("職員番号：381207", "381207"),
+        ("204-518", "204518"),
+    ],
+)
 def test_staff_numbers(text, value):
     assert fields.check_staff_number(text).value == value
 
@@ -48,9 +73,13 @@ def test_wrong_staff_numbers_say_the_format(text):
 
 
 def test_the_staff_number_format_is_a_setting():
-    fmt = fields.staff_number_format({"MANABI_STAFF_NUMBER_PATTERN": "[A-Z][0-9]{5}",
-                                      "MANABI_STAFF_NUMBER_DESCRIPTION": "英大文字1字と数字5桁",
-                                      "MANABI_STAFF_NUMBER_EXAMPLE": "K12345"})
+    fmt = fields.staff_number_format(
+        {
+            "MANABI_STAFF_NUMBER_PATTERN": "[A-Z][0-9]{5}",
+            "MANABI_STAFF_NUMBER_DESCRIPTION": "英大文字1字と数字5桁",
+            "MANABI_STAFF_NUMBER_EXAMPLE": "K12345",
+        }
+    )
     assert fields.check_staff_number("Ｋ１２３４５", fmt).value == "K12345"
     assert "英大文字1字と数字5桁" in fields.check_staff_number("204518", fmt).problem
     assert fields.staff_number_format({}) == fields.StaffNumberFormat()
@@ -70,9 +99,17 @@ def test_recommendations_and_confirmations():
     assert [fields.read_confirmation(t) for t in ("はい。", "ＯＫ", "いいえ", "たぶん")] == ["yes", "yes", "no", None]
 
 
-@pytest.mark.parametrize("text, question", [
-    ("来月の研修は？", True), ("いつですか", True), ("補助はいくら", True), ("山田太郎です", False),
-    ("佐藤ゆか", False), ("業務を効率化したい", False)])
+@pytest.mark.parametrize(
+    "text, question",
+    [
+        ("来月の研修は？", True),
+        ("いつですか", True),
+        ("補助はいくら", True),
+        ("山田太郎です", False),
+        ("佐藤ゆか", False),
+        ("業務を効率化したい", False),
+    ],
+)
 def test_questions_are_told_from_answers(text, question):
     assert fields.looks_like_question(text) is question
 

@@ -1,8 +1,7 @@
 """The mid-form rules in data/rules/registration.yml match what the form validations treat as a
 digression or a way out (actions/registration_support.py): every intent the form rejects has a rule."""
-from __future__ import annotations
 
-from typing import Dict, Set
+from __future__ import annotations
 
 import pytest
 import yaml
@@ -13,9 +12,9 @@ from bot.settings import PROJECT_ROOT
 RULES = yaml.safe_load((PROJECT_ROOT / "data" / "rules" / "registration.yml").read_text(encoding="utf-8"))["rules"]
 
 
-def mid_form_rules(form: str) -> Dict[str, list]:
+def mid_form_rules(form: str) -> dict[str, list]:
     """intent → the rule's actions, for rules conditioned on ``form`` being active."""
-    found: Dict[str, list] = {}
+    found: dict[str, list] = {}
     for rule in RULES:
         conditions = rule.get("condition") or []
         steps = rule["steps"]
@@ -24,10 +23,14 @@ def mid_form_rules(form: str) -> Dict[str, list]:
     return found
 
 
-@pytest.mark.parametrize("form, digressions, leave", [
-    ("registration_form", support.REGISTRATION_DIGRESSIONS, support.REGISTRATION_LEAVE),
-    ("cancel_registration_form", support.CANCELLATION_DIGRESSIONS, support.CANCELLATION_LEAVE)])
-def test_every_rejected_intent_has_a_rule(form: str, digressions: Set[str], leave: Set[str]):
+@pytest.mark.parametrize(
+    "form, digressions, leave",
+    [
+        ("registration_form", support.REGISTRATION_DIGRESSIONS, support.REGISTRATION_LEAVE),
+        ("cancel_registration_form", support.CANCELLATION_DIGRESSIONS, support.CANCELLATION_LEAVE),
+    ],
+)
+def test_every_rejected_intent_has_a_rule(form: str, digressions: set[str], leave: set[str]):
     rules = mid_form_rules(form)
     assert set(rules) == set(digressions) | set(leave) | {"nlu_fallback"}
     for intent, actions in rules.items():

@@ -1,11 +1,11 @@
 """The registration store: seats, waitlist, duplicates, cancellation with promotion, audit, deletion."""
+
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
 import threading
 from pathlib import Path
-from typing import List
 
 import pytest
 
@@ -31,11 +31,18 @@ def conn(db_path: Path) -> sqlite3.Connection:
 
 
 def application(person: str, cohort: str = COHORT, department: str = "市民課") -> Application:
-    return Application(cohort_id=cohort, person_id=person, name=f"職員{person}", department=department,
-                       staff_number="204518", recommendation="self", motivation="業務改善に取り組みたいです")
+    return Application(
+        cohort_id=cohort,
+        person_id=person,
+        name=f"職員{person}",
+        department=department,
+        staff_number="204518",
+        recommendation="self",
+        motivation="業務改善に取り組みたいです",
+    )
 
 
-def register_all(conn: sqlite3.Connection, people: List[str], seats: int) -> List[store.RegisterResult]:
+def register_all(conn: sqlite3.Connection, people: list[str], seats: int) -> list[store.RegisterResult]:
     return [store.register(conn, application(p), seats) for p in people]
 
 
@@ -136,7 +143,10 @@ def test_lists_for_a_person_and_for_a_cohort(conn):
     store.cancel(conn, "a", COHORT, seats=1)
     assert [r.person_id for r in store.for_person(conn, "a", active_only=True)] == ["a"]
     assert [(r.person_id, r.status) for r in store.for_cohort(conn, COHORT)] == [
-        ("b", CONFIRMED), ("c", WAITLISTED), ("a", CANCELLED)]
+        ("b", CONFIRMED),
+        ("c", WAITLISTED),
+        ("a", CANCELLED),
+    ]
     assert store.cohort_ids(conn) == ["leader-6", COHORT]
 
 
@@ -173,9 +183,9 @@ def test_concurrent_registrations_from_many_connections_never_overfill(db_path):
     """200 people at once, each on its own connection (as separate processes would be)."""
     state.connect(db_path).close()
     barrier = threading.Barrier(50)
-    errors: List[BaseException] = []
+    errors: list[BaseException] = []
 
-    def worker(people: List[str]) -> None:
+    def worker(people: list[str]) -> None:
         try:
             conn = state.connect(db_path)
             barrier.wait()

@@ -3,6 +3,7 @@
 The oracle below is written from the written policy (half the fee, rounded down; 正規・再任用 only;
 must have passed; DBスペシャリスト only for デジタル行政戦略課), independently of the rule rows.
 """
+
 import itertools
 
 import pytest
@@ -26,8 +27,9 @@ def oracle(exam, employment, passed, department):
     return True, None
 
 
-@pytest.mark.parametrize("exam, employment, passed, department",
-                         list(itertools.product(FEES, EMPLOYMENT, PASS, DEPARTMENTS)))
+@pytest.mark.parametrize(
+    "exam, employment, passed, department", list(itertools.product(FEES, EMPLOYMENT, PASS, DEPARTMENTS))
+)
 def test_every_combination(catalogue, exam, employment, passed, department):
     rules = catalogue.subsidy_rules(exam)
     facts = {"employment_type": employment, "pass_status": passed, "department": department}
@@ -38,8 +40,11 @@ def test_every_combination(catalogue, exam, employment, passed, department):
     assert engine.subsidy_amount(catalogue.exam(exam)["fee"], catalogue.subsidy_policy()) == FEES[exam] // 2
 
 
-@pytest.mark.parametrize("exam, facts", [(e, ["employment_type", "pass_status"]) for e in FEES if e != "db"]
-                         + [("db", ["employment_type", "pass_status", "department"])])
+@pytest.mark.parametrize(
+    "exam, facts",
+    [(e, ["employment_type", "pass_status"]) for e in FEES if e != "db"]
+    + [("db", ["employment_type", "pass_status", "department"])],
+)
 def test_only_the_facts_the_rules_need_are_asked(catalogue, exam, facts):
     assert engine.required_facts(catalogue.subsidy_rules(exam)) == facts
 
@@ -57,15 +62,18 @@ def test_a_refusal_needs_no_further_facts(catalogue):
 
 
 def test_notices_are_stated_not_checked(catalogue):
-    verdict = engine.evaluate(catalogue.subsidy_rules("itpass"),
-                              {"employment_type": "regular", "pass_status": "passed"})
+    verdict = engine.evaluate(
+        catalogue.subsidy_rules("itpass"), {"employment_type": "regular", "pass_status": "passed"}
+    )
     assert verdict.eligible is True
     assert [n["id"] for n in verdict.notices] == ["deadline", "once"]
     assert "3か月以内" in verdict.notices[0]["text"]
 
 
-@pytest.mark.parametrize("fee, numerator, denominator, expected", [
-    (7500, 1, 2, 3750), (13200, 1, 2, 6600), (7501, 1, 2, 3750), (1000, 1, 3, 333)])
+@pytest.mark.parametrize(
+    "fee, numerator, denominator, expected",
+    [(7500, 1, 2, 3750), (13200, 1, 2, 6600), (7501, 1, 2, 3750), (1000, 1, 3, 333)],
+)
 def test_amount_rounds_down_to_the_yen(fee, numerator, denominator, expected):
     policy = {"rate_numerator": numerator, "rate_denominator": denominator, "rounding": "floor"}
     assert engine.subsidy_amount(fee, policy) == expected

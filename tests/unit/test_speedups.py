@@ -1,4 +1,5 @@
 """bot.speedups' speed fixes give exactly Rasa's results (the model-based ones: tests/dialogue)."""
+
 from __future__ import annotations
 
 import copy
@@ -6,7 +7,7 @@ import itertools
 import json
 import logging
 import random
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 from jsonschema import ValidationError
@@ -51,14 +52,14 @@ def test_an_event_class_defined_later_is_found() -> None:
 
 
 # ---- action response validation --------------------------------------------------------------
-def _full_check(result: Dict[str, Any]) -> bool:
+def _full_check(result: dict[str, Any]) -> bool:
     from jsonschema import validators
 
     schema = RemoteAction.action_response_format_spec()
     return validators.validator_for(schema)(schema).is_valid(result)
 
 
-def _patched_check(result: Dict[str, Any]) -> bool:
+def _patched_check(result: dict[str, Any]) -> bool:
     try:
         return RemoteAction._validate_action_result(None, result)
     except ValidationError:
@@ -70,12 +71,19 @@ VALID_EVENTS = [
     {"event": "slot", "name": "exam", "value": None},
     {"event": "active_loop", "name": "subsidy_form"},
     {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0},
-    {"event": "user", "text": "こんにちは", "parse_data": {"intent": {"name": "greet", "confidence": 1.0},
-                                                     "entities": [{"entity": "exam", "value": "fe"}]}},
+    {
+        "event": "user",
+        "text": "こんにちは",
+        "parse_data": {"intent": {"name": "greet", "confidence": 1.0}, "entities": [{"entity": "exam", "value": "fe"}]},
+    },
     {"event": "bot", "text": "はい", "data": {"custom": {"card": {}}}},
     {"event": "followup", "name": "action_x"},
-    {"event": "reset_slots"}, {"event": "restart"}, {"event": "rewind"}, {"event": "session_started"},
-    {"event": "form_validation", "validate": False}, {"event": "loop_interrupted", "is_interrupted": True},
+    {"event": "reset_slots"},
+    {"event": "restart"},
+    {"event": "rewind"},
+    {"event": "session_started"},
+    {"event": "form_validation", "validate": False},
+    {"event": "loop_interrupted", "is_interrupted": True},
     {"event": "entities", "entities": [{"entity": "exam", "value": "fe", "start": 0, "end": 2}]},
 ]
 INVALID_EVENTS = [
@@ -94,17 +102,27 @@ INVALID_EVENTS = [
 ]
 
 
-@pytest.mark.parametrize("events", [[e] for e in VALID_EVENTS + INVALID_EVENTS]
-                         + [VALID_EVENTS, VALID_EVENTS + INVALID_EVENTS[:1]])
-def test_validation_decides_as_the_full_schema(events: List[Any]) -> None:
+@pytest.mark.parametrize(
+    "events", [[e] for e in VALID_EVENTS + INVALID_EVENTS] + [VALID_EVENTS, VALID_EVENTS + INVALID_EVENTS[:1]]
+)
+def test_validation_decides_as_the_full_schema(events: list[Any]) -> None:
     result = {"events": events, "responses": [{"text": "はい"}]}
     assert _patched_check(result) == _full_check(result)
 
 
-@pytest.mark.parametrize("result", [
-    {}, {"events": []}, {"responses": []}, {"events": "x"}, {"responses": ["text"]}, {"responses": [{}]},
-    {"events": [], "responses": [], "extra": 1}, [],
-])
+@pytest.mark.parametrize(
+    "result",
+    [
+        {},
+        {"events": []},
+        {"responses": []},
+        {"events": "x"},
+        {"responses": ["text"]},
+        {"responses": [{}]},
+        {"events": [], "responses": [], "extra": 1},
+        [],
+    ],
+)
 def test_validation_of_the_envelope(result: Any) -> None:
     assert _patched_check(result) == _full_check(result)
 
@@ -115,11 +133,12 @@ def test_invalid_responses_get_rasas_message() -> None:
 
 
 # ---- rule matching -------------------------------------------------------------------------
-def _state(rng: random.Random, with_user: bool) -> Dict[str, Any]:
-    state: Dict[str, Any] = {}
+def _state(rng: random.Random, with_user: bool) -> dict[str, Any]:
+    state: dict[str, Any] = {}
     if rng.random() < 0.9:
-        state["prev_action"] = {"action_name": rng.choice(["action_listen", "utter_greet", "subsidy_form",
-                                                           "action_subsidy_amount"])}
+        state["prev_action"] = {
+            "action_name": rng.choice(["action_listen", "utter_greet", "subsidy_form", "action_subsidy_amount"])
+        }
     if with_user and rng.random() < 0.8:
         state["user"] = {"intent": rng.choice(["greet", "inform", "stop", "ask_subsidy_amount"])}
         if rng.random() < 0.3:
@@ -148,8 +167,10 @@ def test_rule_matching_keeps_the_same_rules() -> None:
         states = [_state(rng, True) for _ in range(rng.randint(0, 8))]
         if states and rng.random() < 0.3:  # replay a rule's own states, so that some rules match
             states = json.loads(rng.choice(rules)) + states[: rng.randint(0, 2)]
-            states = [{k: {kk: tuple(vv) if isinstance(vv, list) else vv for kk, vv in v.items()}
-                       for k, v in s.items()} for s in states]
+            states = [
+                {k: {kk: tuple(vv) if isinstance(vv, list) else vv for kk, vv in v.items()} for k, v in s.items()}
+                for s in states
+            ]
         expected = rasa_keys(policy, lookup, states)
         assert RulePolicy._get_possible_keys(policy, lookup, states) == expected
         compared += bool(expected)
@@ -182,13 +203,15 @@ def test_execution_plan_orders_dependencies_first() -> None:
 
     from tests.unit.graph_doubles import node
 
-    schema = GraphSchema({
-        "d": node({"a": "b", "b": "c"}, target=True),
-        "b": node({"a": "__input__", "b": "a"}),
-        "c": node({"a": "a", "b": "__input__"}),
-        "a": node({"a": "__input__", "b": "__input__"}),
-        "unused": node({"a": "a", "b": "a"}),
-    })
+    schema = GraphSchema(
+        {
+            "d": node({"a": "b", "b": "c"}, target=True),
+            "b": node({"a": "__input__", "b": "a"}),
+            "c": node({"a": "a", "b": "__input__"}),
+            "a": node({"a": "__input__", "b": "__input__"}),
+            "unused": node({"a": "a", "b": "a"}),
+        }
+    )
     plan = graph_runner._execution_plan(schema, ["d"])
     names = [name for name, _ in plan]
     assert names.index("a") < names.index("b") < names.index("d")
@@ -204,12 +227,14 @@ def test_graph_runs_give_dasks_results(tmp_path) -> None:
 
     from tests.unit.graph_doubles import Fail, node
 
-    schema = GraphSchema({
-        "total": node({"a": "left", "b": "right"}, target=True),
-        "left": node({"a": "__x__", "b": "__y__"}),
-        "right": node({"a": "left", "b": "__y__"}),
-        "broken": node({"a": "__x__", "b": "__y__"}, uses=Fail),
-    })
+    schema = GraphSchema(
+        {
+            "total": node({"a": "left", "b": "right"}, target=True),
+            "left": node({"a": "__x__", "b": "__y__"}),
+            "right": node({"a": "left", "b": "__y__"}),
+            "broken": node({"a": "__x__", "b": "__y__"}, uses=Fail),
+        }
+    )
     runner = DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "test"))
     dask_run = speedups.original(DaskGraphRunner, "run")
     for x, y in itertools.product([0, 1, 5], [2, -3]):

@@ -1,4 +1,5 @@
 """bot.tracker_store.SQLiteTrackerStore: Rasa's rows and answers, with the event cache never stale."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -35,11 +36,13 @@ responses:
 def turn(text: str, intent: str, *extra) -> list:
     """The events of one user turn, as the processor logs them."""
     now = time.time()
-    return [UserUttered(text, {"name": intent, "confidence": 0.99}, timestamp=now),
-            *extra,
-            ActionExecuted("utter_greet", timestamp=now),
-            BotUttered("こんにちは", timestamp=now),
-            ActionExecuted("action_listen", timestamp=now)]
+    return [
+        UserUttered(text, {"name": intent, "confidence": 0.99}, timestamp=now),
+        *extra,
+        ActionExecuted("utter_greet", timestamp=now),
+        BotUttered("こんにちは", timestamp=now),
+        ActionExecuted("action_listen", timestamp=now),
+    ]
 
 
 def dicts(tracker: DialogueStateTracker) -> list:
@@ -66,10 +69,19 @@ async def test_saves_what_rasa_saves_and_reads_it_back(store: SQLiteTrackerStore
     assert dicts(again) == dicts(tracker) and again.get_slot("exam") == "itpass"
     rasa_store = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))  # the file stays Rasa's format
     assert dicts(await rasa_store.retrieve("u1")) == dicts(tracker)
-    rows = sqlite3.connect(str(db)).execute(
-        "SELECT type_name, intent_name, action_name FROM events WHERE sender_id = 'u1' ORDER BY id").fetchall()
-    assert rows == [("action", None, "action_listen"), ("user", "greet", None), ("slot", None, "exam"),
-                    ("action", None, "utter_greet"), ("bot", None, None), ("action", None, "action_listen")]
+    rows = (
+        sqlite3.connect(str(db))
+        .execute("SELECT type_name, intent_name, action_name FROM events WHERE sender_id = 'u1' ORDER BY id")
+        .fetchall()
+    )
+    assert rows == [
+        ("action", None, "action_listen"),
+        ("user", "greet", None),
+        ("slot", None, "exam"),
+        ("action", None, "utter_greet"),
+        ("bot", None, None),
+        ("action", None, "action_listen"),
+    ]
 
 
 async def test_a_turn_appends_only_its_own_events(store: SQLiteTrackerStore, db: Path) -> None:
@@ -89,9 +101,15 @@ async def test_same_answers_as_rasa_across_a_new_session(store: SQLiteTrackerSto
     await store.save(tracker)
     tracker = await store.retrieve("u1")
     later = time.time() + 1
-    tracker.update_with_events([ActionExecuted("action_session_start", timestamp=later),
-                                SessionStarted(timestamp=later), SlotSet("exam", "fe", timestamp=later),
-                                ActionExecuted("action_listen", timestamp=later)], DOMAIN)
+    tracker.update_with_events(
+        [
+            ActionExecuted("action_session_start", timestamp=later),
+            SessionStarted(timestamp=later),
+            SlotSet("exam", "fe", timestamp=later),
+            ActionExecuted("action_listen", timestamp=later),
+        ],
+        DOMAIN,
+    )
     await store.save(tracker)
     tracker = await store.retrieve("u1")
     tracker.update_with_events(turn("またね", "greet"), DOMAIN)
@@ -150,8 +168,9 @@ async def test_the_cache_is_bounded_and_can_be_switched_off(db: Path) -> None:
         tracker.update_with_events(turn("こんにちは", "greet"), DOMAIN)
         await small.save(tracker)  # 5 events each
     assert len(small._cache) == 2
-    assert dicts(await small.retrieve("a")) == dicts(await SQLTrackerStore(
-        DOMAIN, dialect="sqlite", db=str(db)).retrieve("a"))
+    assert dicts(await small.retrieve("a")) == dicts(
+        await SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db)).retrieve("a")
+    )
 
     off = SQLiteTrackerStore(DOMAIN, db=str(db), cache_events=0)
     tracker = await off.retrieve("b")

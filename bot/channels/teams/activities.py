@@ -12,8 +12,9 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional
+from typing import Any
 
 PAYLOAD_KEY = "manabi_payload"
 MAX_PAYLOAD_CHARS = 2000
@@ -38,10 +39,10 @@ class InboundActivity:
     channel_id: str
     conversation_id: str
     conversation_type: str
-    tenant_id: Optional[str]
+    tenant_id: str | None
     sender_id: str
-    aad_object_id: Optional[str]
-    user_name: Optional[str]
+    aad_object_id: str | None
+    user_name: str | None
     bot_account: Mapping[str, Any]
     user_account: Mapping[str, Any]
     text: str
@@ -82,7 +83,7 @@ def parse_body(body: bytes) -> dict[str, Any]:
     return data
 
 
-def _text_field(data: Mapping[str, Any], *path: str) -> Optional[str]:
+def _text_field(data: Mapping[str, Any], *path: str) -> str | None:
     value: Any = data
     for key in path:
         value = value.get(key) if isinstance(value, Mapping) else None
@@ -101,7 +102,7 @@ def auth_fields(data: Mapping[str, Any]) -> tuple[str, str]:
     return _required(data, "serviceUrl"), _required(data, "channelId")
 
 
-def tenant_of(data: Mapping[str, Any]) -> Optional[str]:
+def tenant_of(data: Mapping[str, Any]) -> str | None:
     """The Entra tenant of the conversation (channelData.tenant.id, else conversation.tenantId)."""
     return _text_field(data, "channelData", "tenant", "id") or _text_field(data, "conversation", "tenantId")
 
@@ -149,9 +150,7 @@ def _turn(kind: str, data: Mapping[str, Any], bot: Mapping[str, Any]) -> tuple[s
     return "", False
 
 
-def strip_mentions(
-    text: str, entities: Any, bot_id: Optional[str], bot_name: Optional[str] = None
-) -> str:
+def strip_mentions(text: str, entities: Any, bot_id: str | None, bot_name: str | None = None) -> str:
     """Removes the bot's ``<at>…</at>`` mention; other people's mentions keep just their name."""
     bot_mentions = [
         entity["text"]
@@ -170,7 +169,7 @@ def strip_mentions(
     return " ".join(html.unescape(text).replace("\xa0", " ").split())
 
 
-def payload_from_value(value: Any) -> Optional[str]:
+def payload_from_value(value: Any) -> str | None:
     """The payload of one of our card buttons (``{"manabi_payload": …}``), else None."""
     if isinstance(value, str):
         try:

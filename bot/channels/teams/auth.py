@@ -14,8 +14,9 @@ import asyncio
 import logging
 import math
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Optional
+from typing import Any
 
 import aiohttp
 import jwt
@@ -152,7 +153,7 @@ class KeyStore:
         return body
 
 
-def _parse_jwk(jwk: Any) -> tuple[Optional[str], Optional[SigningKey]]:
+def _parse_jwk(jwk: Any) -> tuple[str | None, SigningKey | None]:
     """(kid, SigningKey) for a usable RSA JWK, (None, None) for anything else."""
     if not isinstance(jwk, dict) or jwk.get("kty") != "RSA" or not isinstance(jwk.get("kid"), str):
         return None, None
@@ -165,7 +166,7 @@ def _parse_jwk(jwk: Any) -> tuple[Optional[str], Optional[SigningKey]]:
     return jwk["kid"], SigningKey(key, frozenset(e for e in endorsements if isinstance(e, str)))
 
 
-def bearer_token(authorization: Optional[str]) -> str:
+def bearer_token(authorization: str | None) -> str:
     """The token of an ``Authorization: Bearer …`` header; AuthError(401) if there is none."""
     scheme, _, token = (authorization or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -180,7 +181,7 @@ class BotFrameworkAuthenticator:
         self._settings = settings
         self._keys = keys
 
-    async def authenticate(self, authorization: Optional[str], service_url: str, channel_id: str) -> dict:
+    async def authenticate(self, authorization: str | None, service_url: str, channel_id: str) -> dict:
         """Returns the verified claims or raises AuthError(401)."""
         token = bearer_token(authorization)
         try:
@@ -216,9 +217,7 @@ class BotFrameworkAuthenticator:
             raise AuthError(401, reason) from None
 
 
-def check_tenant(settings: TeamsSettings, tenant_id: Optional[str]) -> None:
+def check_tenant(settings: TeamsSettings, tenant_id: str | None) -> None:
     """Raises AuthError(403) if an allow-list of tenants is set and ``tenant_id`` is not on it."""
-    if settings.allowed_tenants and (tenant_id or "").lower() not in {
-        t.lower() for t in settings.allowed_tenants
-    }:
+    if settings.allowed_tenants and (tenant_id or "").lower() not in {t.lower() for t in settings.allowed_tenants}:
         raise AuthError(403, f"tenant {(tenant_id or '(none)')[:64]!r} not allowed")

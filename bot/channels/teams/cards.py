@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any
 
 from bot.channels.teams.activities import MAX_PAYLOAD_CHARS, PAYLOAD_KEY
 
@@ -175,7 +176,7 @@ def card_body(card: Mapping[str, Any]) -> list[dict[str, Any]]:
     return body
 
 
-def render_card(card: Any, extra_buttons: list[Button], fallback_text: str) -> Optional[dict[str, Any]]:
+def render_card(card: Any, extra_buttons: list[Button], fallback_text: str) -> dict[str, Any] | None:
     """Our card as an Adaptive Card attachment, or None if it is unusable or too large."""
     if not isinstance(card, Mapping):
         return None

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -60,12 +61,12 @@ class TeamsInput(InputChannel):
     """Receives Teams activities, checks them as Microsoft requires and replies asynchronously."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """Also the URL prefix: /webhooks/teams/…"""
         return "teams"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TeamsInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TeamsInput:
         """Builds the channel from its credentials.yml block (``${ENV}`` values allowed)."""
         return cls(TeamsSettings.from_credentials(credentials))
 
@@ -85,8 +86,8 @@ class TeamsInput(InputChannel):
         self.connector = ConnectorClient(settings, self.http, self.tokens, sleep=sleep)
         self._seen: TtlCache[bool] = TtlCache(ttl_seconds=3600, max_items=20_000)
         self._welcomed: TtlCache[bool] = TtlCache(ttl_seconds=600, max_items=10_000)
-        self._suggestions: TtlCache[Dict[str, str]] = TtlCache(ttl_seconds=86_400, max_items=10_000)
-        self._tasks: Set[asyncio.Task] = set()
+        self._suggestions: TtlCache[dict[str, str]] = TtlCache(ttl_seconds=86_400, max_items=10_000)
+        self._tasks: set[asyncio.Task] = set()
         if not settings.configured:
             logger.warning("Teams channel has no app id configured: every request will get 503.")
 
@@ -108,7 +109,7 @@ class TeamsInput(InputChannel):
         teams.listener("after_server_stop")(self._close)
         return teams
 
-    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
         """The metadata attached to the UserMessage (see InboundActivity.metadata)."""
         try:
             return parse_activity(parse_body(request.body)).metadata()
@@ -120,8 +121,12 @@ class TeamsInput(InputChannel):
         try:
             activity = await self._admit(request)
         except Rejection as rejection:
-            logger.warning("Teams: rejected request from %s with %d: %s",
-                           request.remote_addr or request.ip, rejection.status, rejection.reason)
+            logger.warning(
+                "Teams: rejected request from %s with %d: %s",
+                request.remote_addr or request.ip,
+                rejection.status,
+                rejection.reason,
+            )
             public = _PUBLIC_MESSAGES.get(rejection.status, "rejected")
             return response.json({"error": public}, status=rejection.status)
         except Exception:  # a bug must not become a 500 with a stack trace for the caller
@@ -182,9 +187,7 @@ class TeamsInput(InputChannel):
             user_account=activity.user_account,
             personal=activity.is_personal,
         )
-        return TeamsOutput(
-            self.connector, ref, self._suggestions, self.settings.personal_buttons == "suggested"
-        )
+        return TeamsOutput(self.connector, ref, self._suggestions, self.settings.personal_buttons == "suggested")
 
     async def _run_turn(self, activity: InboundActivity, on_new_message: OnNewMessage) -> None:
         try:

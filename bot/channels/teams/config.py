@@ -10,8 +10,9 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any
 from urllib.parse import urlsplit
 
 from rasa.shared.exceptions import RasaException
@@ -54,7 +55,7 @@ class TeamsConfigError(RasaException):
     """The ``TeamsInput`` block of credentials.yml is invalid."""
 
 
-def expand_env(value: str, environ: Optional[Mapping[str, str]] = None) -> str:
+def expand_env(value: str, environ: Mapping[str, str] | None = None) -> str:
     """Expands ``${VAR}`` and ``${VAR:-default}``; an unset or empty variable gives the default or ''."""
     env = os.environ if environ is None else environ
 
@@ -133,8 +134,8 @@ class TeamsSettings:
 
     @classmethod
     def from_credentials(
-        cls, credentials: Optional[Mapping[str, Any]], environ: Optional[Mapping[str, str]] = None
-    ) -> "TeamsSettings":
+        cls, credentials: Mapping[str, Any] | None, environ: Mapping[str, str] | None = None
+    ) -> TeamsSettings:
         """Builds settings from the credentials.yml block, expanding ``${ENV}`` and validating."""
         raw = {
             key: expand_env(value, environ) if isinstance(value, str) else value

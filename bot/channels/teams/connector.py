@@ -12,7 +12,8 @@ import email.utils
 import logging
 import random
 import time
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Optional
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import aiohttp
@@ -44,19 +45,16 @@ def is_allowed_service_url(url: str, allowed_hosts: Iterable[str]) -> bool:
     secure = parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host))
     if not host or not secure or parts.username or parts.password:
         return False
-    return any(
-        host.endswith(pattern[1:]) if pattern.startswith("*.") else host == pattern
-        for pattern in allowed_hosts
-    )
+    return any(host.endswith(pattern[1:]) if pattern.startswith("*.") else host == pattern for pattern in allowed_hosts)
 
 
-def activity_url(service_url: str, conversation_id: str, reply_to_id: Optional[str] = None) -> str:
+def activity_url(service_url: str, conversation_id: str, reply_to_id: str | None = None) -> str:
     """The connector URL for a new activity (or a reply); ids are percent-encoded (they hold ':', ';', '@')."""
     url = f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}/activities"
     return f"{url}/{quote(reply_to_id, safe='')}" if reply_to_id else url
 
 
-def retry_after_seconds(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Parses ``Retry-After`` (delta-seconds or an HTTP date); None if absent or unreadable."""
     if not value:
         return None
@@ -91,7 +89,7 @@ class ConnectorClient:
         service_url: str,
         conversation_id: str,
         activity: Mapping[str, Any],
-        reply_to_id: Optional[str] = None,
+        reply_to_id: str | None = None,
     ) -> Mapping[str, Any]:
         """Delivers ``activity``; returns the connector's JSON answer or raises ConnectorError."""
         if not is_allowed_service_url(service_url, self._settings.allowed_service_hosts):
@@ -110,7 +108,10 @@ class ConnectorClient:
                 delay = self._delay(attempt, retry_after)
                 logger.warning(
                     "Teams: connector answered %s; retrying in %.1f s (%d/%d).",
-                    status if status is not None else "nothing", delay, attempt, attempts - 1,
+                    status if status is not None else "nothing",
+                    delay,
+                    attempt,
+                    attempts - 1,
                 )
                 await self._sleep(delay)
                 continue
@@ -125,7 +126,7 @@ class ConnectorClient:
 
     async def _post(
         self, url: str, token: str, activity: Mapping[str, Any]
-    ) -> tuple[Optional[int], Optional[float], Mapping[str, Any]]:
+    ) -> tuple[int | None, float | None, Mapping[str, Any]]:
         """(status, Retry-After seconds, JSON body); status None on a network error."""
         session = await self._http.session()
         headers = {"Authorization": f"Bearer {token}"}
@@ -141,7 +142,7 @@ class ConnectorClient:
             logger.warning("Teams: sending to the connector failed: %s", type(error).__name__)
             return None, None, {}
 
-    def _delay(self, attempt: int, retry_after: Optional[float]) -> float:
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
             return min(retry_after, self._settings.max_retry_after)
         base = self._settings.retry_base_delay

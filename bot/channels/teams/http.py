@@ -6,8 +6,6 @@ session to the event loop Sanic actually runs.
 
 from __future__ import annotations
 
-from typing import Optional
-
 import aiohttp
 
 
@@ -16,15 +14,13 @@ class HttpClient:
 
     def __init__(self, timeout_seconds: float = 10) -> None:
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
-        self._session: Optional[aiohttp.ClientSession] = None
+        self._session: aiohttp.ClientSession | None = None
 
     async def session(self) -> aiohttp.ClientSession:
         """Returns the open session, creating it on first use."""
         # No await between the check and the assignment, so concurrent callers cannot race.
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                timeout=self._timeout, headers={"User-Agent": "manabi-teams-channel"}
-            )
+            self._session = aiohttp.ClientSession(timeout=self._timeout, headers={"User-Agent": "manabi-teams-channel"})
         return self._session
 
     async def close(self) -> None:

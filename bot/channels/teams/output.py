@@ -7,8 +7,9 @@ processing of the turn and lose the conversation state.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Text
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel
 
@@ -38,45 +39,45 @@ class TeamsOutput(OutputChannel):
         self,
         connector: ConnectorClient,
         ref: ConversationRef,
-        suggestions: TtlCache[Dict[str, str]],
+        suggestions: TtlCache[dict[str, str]],
         suggested_actions: bool = False,
     ) -> None:
         self._connector = connector
         self._ref = ref
         self._suggestions = suggestions
         self._suggested_actions = suggested_actions and ref.personal
-        self.messages: List[Dict[str, Any]] = []  # activities delivered (tests, debugging)
+        self.messages: list[dict[str, Any]] = []  # activities delivered (tests, debugging)
         self.failures = 0
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         """The channel name Rasa records on bot events."""
         return "teams"
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """Renders the whole message at once, so a card replaces its text instead of following it."""
         for rendered in render_message(message, suggested_actions=self._suggested_actions):
             await self._deliver(rendered)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Sends text as Teams markdown."""
         await self.send_response(recipient_id, {"text": text})
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         """Sends text with buttons (Adaptive Card, or suggested actions in personal chat)."""
         await self.send_response(recipient_id, {"text": text, "buttons": buttons})
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """Sends ``{"card": …}`` as an Adaptive Card; other custom payloads are not shown."""
         await self.send_response(recipient_id, {"custom": json_message})
 
-    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """Sends an image (https) in a card, anything else as text."""
         await self.send_response(recipient_id, {"image": image})
 
-    async def send_attachment(self, recipient_id: Text, attachment: Text, **kwargs: Any) -> None:
+    async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
         """Sends an attachment description as text."""
         await self.send_response(recipient_id, {"attachment": attachment})
 
@@ -99,7 +100,9 @@ class TeamsOutput(OutputChannel):
             self.failures += 1
             logger.warning(
                 "Teams: could not deliver a %s activity to conversation %s: %s",
-                activity["type"], ref.conversation_id, error,
+                activity["type"],
+                ref.conversation_id,
+                error,
             )
             return
         self.messages.append(activity)

@@ -12,7 +12,7 @@ import re
 import struct
 import zipfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from bot.channels.teams.config import is_guid
 
@@ -31,7 +31,7 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def build_manifest(app_id: str, bot_domain: Optional[str] = None, source: Optional[Path] = None) -> dict[str, Any]:
+def build_manifest(app_id: str, bot_domain: str | None = None, source: Path | None = None) -> dict[str, Any]:
     """The manifest template with our app id as app and bot id (and the bot's domain, if given)."""
     if not is_guid(app_id):
         raise ValueError(f"app id must be the bot's Microsoft App ID (a GUID), got {app_id!r}")
@@ -46,7 +46,7 @@ def build_manifest(app_id: str, bot_domain: Optional[str] = None, source: Option
     return manifest
 
 
-def build_package(app_id: str, out_path: Optional[Path] = None, bot_domain: Optional[str] = None) -> Path:
+def build_package(app_id: str, out_path: Path | None = None, bot_domain: str | None = None) -> Path:
     """Writes the app package zip (default ``teams/build/manabi-teams.zip``) and returns its path."""
     manifest = build_manifest(app_id, bot_domain)
     icons = {name: (TEAMS_DIR / name).read_bytes() for name in ICON_SIZES}
@@ -62,4 +62,3 @@ def build_package(app_id: str, out_path: Optional[Path] = None, bot_domain: Opti
         for name, data in files.items():  # Teams wants the files at the root of the zip
             archive.writestr(zipfile.ZipInfo(name, date_time=_ZIP_TIME), data)
     return out
-

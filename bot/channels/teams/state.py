@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from typing import Callable, Generic, Hashable, Optional, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 V = TypeVar("V")
 
@@ -17,13 +18,11 @@ V = TypeVar("V")
 class TtlCache(Generic[V]):
     """A dict whose entries expire after ``ttl_seconds``; the oldest go first beyond ``max_items``."""
 
-    def __init__(
-        self, ttl_seconds: float, max_items: int, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, ttl_seconds: float, max_items: int, clock: Callable[[], float] = time.monotonic) -> None:
         self._ttl = ttl_seconds
         self._max = max_items
         self._clock = clock
-        self._items: "OrderedDict[Hashable, tuple[float, V]]" = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
 
     def __len__(self) -> int:
         self._expire()
@@ -35,13 +34,13 @@ class TtlCache(Generic[V]):
         self._items[key] = (self._clock(), value)
         self._expire()
 
-    def get(self, key: Hashable) -> Optional[V]:
+    def get(self, key: Hashable) -> V | None:
         """The live value for ``key``, or None."""
         self._expire()
         entry = self._items.get(key)
         return entry[1] if entry else None
 
-    def pop(self, key: Hashable) -> Optional[V]:
+    def pop(self, key: Hashable) -> V | None:
         """Removes and returns the live value for ``key``, or None."""
         self._expire()
         entry = self._items.pop(key, None)

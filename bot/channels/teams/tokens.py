@@ -11,7 +11,8 @@ import asyncio
 import json
 import logging
 import time
-from typing import Any, Callable, Mapping, Optional
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import aiohttp
 
@@ -30,13 +31,11 @@ class TokenError(Exception):
 class TokenProvider:
     """Fetches, caches and refreshes the client-credentials token."""
 
-    def __init__(
-        self, settings: TeamsSettings, http: HttpClient, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, settings: TeamsSettings, http: HttpClient, clock: Callable[[], float] = time.monotonic) -> None:
         self._settings = settings
         self._http = http
         self._clock = clock
-        self._token: Optional[str] = None
+        self._token: str | None = None
         self._refresh_at = 0.0
         self._lock = asyncio.Lock()
 

@@ -11,7 +11,7 @@ It plays every Microsoft endpoint the channel talks to:
 
 Tests sign activities with ``fake.sign(...)``. Reusable from other test packages::
 
-    from tests.channels.fake_botframework import FakeBotFramework, fake_botframework  # fixture
+    from bot.devtools.fake_botframework import FakeBotFramework
 
     async with FakeBotFramework() as fake:
         env = fake.environment()        # MANABI_TEAMS_* for a Rasa subprocess (docs/teams.md)
@@ -29,11 +29,10 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, Optional
+from typing import Any
 
 import aiohttp
 import jwt
-import pytest_asyncio
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -86,7 +85,7 @@ class Recorded:
     """One POST that reached the fake connector."""
 
     conversation_id: str
-    reply_to_id: Optional[str]
+    reply_to_id: str | None
     activity: dict[str, Any]
     authorized: bool
     accepted: bool
@@ -99,21 +98,21 @@ class FakeBotFramework:
         self.app_id, self.tenant_id, self.app_password = app_id, tenant_id, app_password
         self.keys = [PublishedKey("test-key-1", rsa_key(0))]
         self.openid_available = True
-        self.token_failure: Optional[int] = None  # HTTP status the token endpoint fails with
+        self.token_failure: int | None = None  # HTTP status the token endpoint fails with
         self.token_lifetime = 3600
         # (status, Retry-After) answers the connector gives before accepting again
-        self.connector_script: list[tuple[int, Optional[str]]] = []
+        self.connector_script: list[tuple[int, str | None]] = []
         self.metadata_requests = 0
         self.jwks_requests = 0
         self.token_requests: list[dict[str, str]] = []
         self.issued_tokens: set[str] = set()
         self.received: list[Recorded] = []
         self._changed = asyncio.Condition()
-        self._runner: Optional[web.AppRunner] = None
+        self._runner: web.AppRunner | None = None
         self.port = 0
 
     # ---- lifecycle -------------------------------------------------------------------------
-    async def start(self) -> "FakeBotFramework":
+    async def start(self) -> FakeBotFramework:
         app = web.Application()
         app.router.add_get("/v1/.well-known/openidconfiguration", self._metadata)
         app.router.add_get("/v1/.well-known/keys", self._jwks)
@@ -132,7 +131,7 @@ class FakeBotFramework:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> "FakeBotFramework":
+    async def __aenter__(self) -> FakeBotFramework:
         return await self.start()
 
     async def __aexit__(self, *_: Any) -> None:
@@ -179,7 +178,7 @@ class FakeBotFramework:
         }
 
     # ---- signing ---------------------------------------------------------------------------
-    def add_key(self, kid: str, endorsements: Optional[list[str]] = None, index: int = 1) -> PublishedKey:
+    def add_key(self, kid: str, endorsements: list[str] | None = None, index: int = 1) -> PublishedKey:
         """Publishes another key (as after a key rotation)."""
         key = PublishedKey(kid, rsa_key(index), ["msteams"] if endorsements is None else endorsements)
         self.keys.append(key)
@@ -187,10 +186,10 @@ class FakeBotFramework:
 
     def sign(
         self,
-        activity: Optional[dict[str, Any]] = None,
+        activity: dict[str, Any] | None = None,
         *,
-        key: Optional[rsa.RSAPrivateKey] = None,
-        kid: Optional[str] = None,
+        key: rsa.RSAPrivateKey | None = None,
+        kid: str | None = None,
         algorithm: str = "RS256",
         **claims: Any,
     ) -> str:
@@ -251,11 +250,10 @@ class FakeBotFramework:
 
     def bot_added(self, conversation_type: str = "personal", **fields: Any) -> dict[str, Any]:
         """The conversationUpdate announcing that the bot joined the conversation."""
-        return self.activity("conversationUpdate", conversation_type,
-                             membersAdded=[{"id": BOT_ID}], **fields)
+        return self.activity("conversationUpdate", conversation_type, membersAdded=[{"id": BOT_ID}], **fields)
 
     async def post_activity(
-        self, url: str, activity: Any, token: Optional[str] = "sign", headers: Optional[dict[str, str]] = None
+        self, url: str, activity: Any, token: str | None = "sign", headers: dict[str, str] | None = None
     ) -> tuple[int, Any]:
         """POSTs ``activity`` (dict, or raw bytes) to a webhook, signed unless ``token`` is None/given."""
         body = activity if isinstance(activity, bytes) else json.dumps(activity, ensure_ascii=False).encode()
@@ -264,22 +262,25 @@ class FakeBotFramework:
             token = self.sign(activity if isinstance(activity, dict) else None)
         if token is not None:
             all_headers["Authorization"] = f"Bearer {token}"
-        async with aiohttp.ClientSession() as session:
-            async with session.post(url, headers=all_headers, data=io.BytesIO(body)) as response:
-                try:
-                    return response.status, await response.json(content_type=None)
-                except ValueError:
-                    return response.status, None
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, headers=all_headers, data=io.BytesIO(body)) as response,
+        ):
+            try:
+                return response.status, await response.json(content_type=None)
+            except ValueError:
+                return response.status, None
 
     # ---- what arrived ----------------------------------------------------------------------
-    def sent(self, kind: Optional[str] = "message") -> list[dict[str, Any]]:
+    def sent(self, kind: str | None = "message") -> list[dict[str, Any]]:
         """Activities the connector accepted (of ``kind``; all kinds if None), in arrival order."""
         return [r.activity for r in self.received if r.accepted and (kind is None or r.activity.get("type") == kind)]
 
     async def wait_for_messages(
-        self, count: int, timeout: float = 5, kind: Optional[str] = "message"
+        self, count: int, timeout: float = 5, kind: str | None = "message"
     ) -> list[dict[str, Any]]:
         """Waits until ``count`` activities of ``kind`` have arrived; returns them (AssertionError on timeout)."""
+
         async def enough() -> None:
             async with self._changed:
                 await self._changed.wait_for(lambda: len(self.sent(kind)) >= count)
@@ -295,13 +296,15 @@ class FakeBotFramework:
         self.metadata_requests += 1
         if not self.openid_available:
             return web.json_response({"error": "unavailable"}, status=503)
-        return web.json_response({
-            "issuer": ISSUER,
-            "authorization_endpoint": "https://invalid.botframework.com",
-            "jwks_uri": f"{self.base_url}/v1/.well-known/keys",
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
-        })
+        return web.json_response(
+            {
+                "issuer": ISSUER,
+                "authorization_endpoint": "https://invalid.botframework.com",
+                "jwks_uri": f"{self.base_url}/v1/.well-known/keys",
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+            }
+        )
 
     async def _jwks(self, _: web.Request) -> web.Response:
         self.jwks_requests += 1
@@ -313,21 +316,37 @@ class FakeBotFramework:
         form = dict(await request.post())
         self.token_requests.append({**{k: str(v) for k, v in form.items()}, "tenant": request.match_info["tenant"]})
         if self.token_failure is not None:
-            return web.json_response({"error": "temporarily_unavailable",
-                                      "error_description": "AADSTS90033: fake outage"}, status=self.token_failure)
+            return web.json_response(
+                {"error": "temporarily_unavailable", "error_description": "AADSTS90033: fake outage"},
+                status=self.token_failure,
+            )
         if request.match_info["tenant"] != self.tenant_id:
-            return web.json_response({"error": "unauthorized_client", "error_description":
-                                      f"AADSTS700016: Application with identifier '{form.get('client_id')}' "
-                                      "was not found in the directory."}, status=400)
+            return web.json_response(
+                {
+                    "error": "unauthorized_client",
+                    "error_description": f"AADSTS700016: Application with identifier '{form.get('client_id')}' "
+                    "was not found in the directory.",
+                },
+                status=400,
+            )
         if (form.get("grant_type"), form.get("client_id"), form.get("client_secret"), form.get("scope")) != (
-            "client_credentials", self.app_id, self.app_password, SCOPE
+            "client_credentials",
+            self.app_id,
+            self.app_password,
+            SCOPE,
         ):
             description = "AADSTS7000215: Invalid client secret provided."
             return web.json_response({"error": "invalid_client", "error_description": description}, status=401)
         token = f"fake-access-{secrets.token_hex(16)}"
         self.issued_tokens.add(token)
-        return web.json_response({"token_type": "Bearer", "expires_in": self.token_lifetime,
-                                  "ext_expires_in": self.token_lifetime, "access_token": token})
+        return web.json_response(
+            {
+                "token_type": "Bearer",
+                "expires_in": self.token_lifetime,
+                "ext_expires_in": self.token_lifetime,
+                "access_token": token,
+            }
+        )
 
     async def _activity(self, request: web.Request) -> web.Response:
         header = request.headers.get("Authorization", "")
@@ -340,17 +359,17 @@ class FakeBotFramework:
         if not authorized:
             status, retry_after = 401, None
         async with self._changed:
-            self.received.append(Recorded(request.match_info["conversation"], request.match_info.get("reply_to"),
-                                          body, authorized, accepted=status < 300))
+            self.received.append(
+                Recorded(
+                    request.match_info["conversation"],
+                    request.match_info.get("reply_to"),
+                    body,
+                    authorized,
+                    accepted=status < 300,
+                )
+            )
             self._changed.notify_all()
         if status >= 300:
             headers = {"Retry-After": retry_after} if retry_after is not None else {}
             return web.json_response({"error": {"code": "Rejected"}}, status=status, headers=headers)
         return web.json_response({"id": f"reply-{len(self.received)}"}, status=status)
-
-
-@pytest_asyncio.fixture
-async def fake_botframework() -> AsyncIterator[FakeBotFramework]:
-    """A running FakeBotFramework on a free port of 127.0.0.1."""
-    async with FakeBotFramework() as fake:
-        yield fake

@@ -4,13 +4,14 @@ Each instance gets its own state DB, tracker DB, catalogue DB and log folder und
 directory, and a pinned "today", so tests never touch a developer's ``var/``. Servers are started
 exactly as ``python -m bot serve`` starts them (bot.launcher).
 """
+
 from __future__ import annotations
 
 import json
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from bot import launcher, training
 from bot.catalogue.build import build
@@ -23,20 +24,27 @@ MODEL = training.model_path(PROJECT_ROOT / "models")
 class ManabiServers:
     """Both servers for one test module or session."""
 
-    def __init__(self, workdir: Path, model: Path = MODEL, today: str = PINNED_TODAY,
-                 extra_env: Optional[Dict[str, str]] = None):
+    def __init__(
+        self, workdir: Path, model: Path = MODEL, today: str = PINNED_TODAY, extra_env: dict[str, str] | None = None
+    ):
         if not model.exists():
             raise FileNotFoundError(f"no trained model at {model}: run `make test` (it trains first)")
         workdir.mkdir(parents=True, exist_ok=True)
         base = load_settings({})
         self.settings = replace(
-            base, catalogue_db=workdir / "catalogue.sqlite", state_db=workdir / "manabi.sqlite",
-            today=today, rasa_port=launcher.free_port(), action_port=launcher.free_port(),
-            log_dir=workdir / "log")
+            base,
+            catalogue_db=workdir / "catalogue.sqlite",
+            state_db=workdir / "manabi.sqlite",
+            today=today,
+            rasa_port=launcher.free_port(),
+            action_port=launcher.free_port(),
+            log_dir=workdir / "log",
+        )
         build(base.catalogue_dir, self.settings.catalogue_db)
         self.model = model
         self.env = launcher.server_environment(
-            self.settings, {"MANABI_TRACKER_DB": str(workdir / "trackers.sqlite"), **(extra_env or {})})
+            self.settings, {"MANABI_TRACKER_DB": str(workdir / "trackers.sqlite"), **(extra_env or {})}
+        )
         self.actions = launcher.action_server(self.settings, self.env)
         self.rasa = launcher.rasa_server(self.settings, self.env, model)
 
@@ -48,7 +56,7 @@ class ManabiServers:
     def action_url(self) -> str:
         return self.settings.action_url
 
-    def start(self) -> "ManabiServers":
+    def start(self) -> ManabiServers:
         self.actions.start(timeout=60)
         self.rasa.start(timeout=180)
         return self
@@ -65,15 +73,18 @@ class ManabiServers:
         self.actions.stop()
         self.actions.start(timeout=60)
 
-    def chat(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None,
-             timeout: float = 30.0) -> List[Dict[str, Any]]:
+    def chat(
+        self, sender: str, text: str, metadata: dict[str, Any] | None = None, timeout: float = 30.0
+    ) -> list[dict[str, Any]]:
         """Send one message over the REST channel; returns the bot's messages."""
-        body: Dict[str, Any] = {"sender": sender, "message": text}
+        body: dict[str, Any] = {"sender": sender, "message": text}
         if metadata:
             body["metadata"] = metadata
-        request = urllib.request.Request(f"{self.rasa_url}/webhooks/rest/webhook",
-                                         data=json.dumps(body).encode("utf-8"),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            data=json.dumps(body).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read().decode("utf-8"))
 
@@ -90,7 +101,7 @@ class ManabiServers:
                 parts.append(f"--- {server.name} ---\n" + "\n".join(text[-lines:]))
         return "\n".join(parts)
 
-    def __enter__(self) -> "ManabiServers":
+    def __enter__(self) -> ManabiServers:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
