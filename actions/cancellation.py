@@ -45,7 +45,7 @@ def target_in_message(tracker: Tracker, active: Active) -> str | None:
     if explicit:
         return explicit[0]
     course_id = mentioned(tracker, "course")
-    of_course = [r.cohort_id for v, r in active if v[0]["id"] == course_id] if course_id else []
+    of_course = [r.cohort_id for v, r in active if v[0].id == course_id] if course_id else []
     return of_course[0] if len(of_course) == 1 else None
 
 
@@ -103,7 +103,6 @@ class ValidateCancelRegistrationForm(GuardedFormValidation):
 
 
 class ActionAskRegCancelTarget(ManabiAction):
-    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_cancel_target"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -112,7 +111,6 @@ class ActionAskRegCancelTarget(ManabiAction):
 
 
 class ActionAskRegCancelConfirm(ManabiAction):
-    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_cancel_confirm"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -140,7 +138,7 @@ class ActionCancellationSubmit(FormStepAction):
             send(dispatcher, replies.nothing_to_cancel())
             return reset()
         (course, cohort), registration = found
-        result = store.cancel(state_db(), person_id(tracker), registration.cohort_id, cohort["seats"])
+        result = store.cancel(state_db(), person_id(tracker), registration.cohort_id, cohort.seats)
         send(
             dispatcher,
             replies.cancelled((course, cohort)) if result.cancelled else replies.already_cancelled((course, cohort)),

@@ -5,7 +5,9 @@ Conversation (rules in data/rules/registration.yml):
     register_interest → action_registration_start → registration_form (validate_registration_form)
         … → action_registration_submit      (はい: stored; いいえ / closed / duplicate: nothing stored)
     stop / goodbye / cancel_registration inside the form → action_registration_stop
-    ask_my_registrations → action_my_registrations
+
+The start asks the one answering step (:mod:`actions.answer`) first: 「このチャットから応募できる？」
+or 「RPA研修に申し込みたい」 (a course without cohorts) is answered there, and the form ends at once.
 
 The person is ``tracker.sender_id`` (Teams: the stable aadObjectId). The form's state lives in
 Rasa's tracker store and every registration is committed to the state DB before the reply, so
@@ -18,6 +20,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.forms import REQUESTED_SLOT
 
+from actions.answer import answer_for, remembered
 from actions.base import ManabiAction
 from actions.context import catalogue, mentioned, message_entities, office_contact, send, state_db, today
 from actions.registration_form import answers
@@ -28,11 +31,11 @@ from actions.registration_support import (
     cohort_in_message,
     open_views,
     person_id,
-    registrations_of,
     reset,
     teams_user_name,
     view,
 )
+from bot.answers.model import START_REGISTRATION
 from bot.registrations import cohorts, fields, store
 from bot.registrations.model import Application
 from bot.replies import registration as replies
@@ -46,17 +49,18 @@ class ActionRegistrationStart(FormStepAction):
     failure_halts = True
 
     async def answer(self, dispatcher, tracker, domain):
+        decided = answer_for(tracker)
+        if decided.start != START_REGISTRATION:  # a question about registering, not a wish to register
+            for reply in decided.replies:
+                send(dispatcher, reply)
+            return reset() + [SlotSet(REQUESTED_SLOT, None), SlotSet(HALT, "answered"), *remembered(decided)]
         known: dict[str, str | None] = {
             "reg_cohort": cohort_in_message(tracker),
             "reg_name": teams_user_name(tracker),
             "reg_department": department_name(mentioned(tracker, "department") or tracker.get_slot("department")),
             "reg_recommendation": next(iter(message_entities(tracker, "recommendation")), None),
         }
-        course_id = mentioned(tracker, "course")
-        if course_id and not catalogue().cohorts(course_id):
-            send(dispatcher, replies.not_taken_here(catalogue().course(course_id)))
-            known[HALT] = "not_taken_here"
-        elif known["reg_cohort"] is None and not open_views():
+        if known["reg_cohort"] is None and not open_views():
             send(dispatcher, replies.no_open_cohort(office_contact()))
             known[HALT] = "no_open_cohort"
         return reset() + [SlotSet(REQUESTED_SLOT, None)] + [SlotSet(k, v) for k, v in known.items() if v]
@@ -71,7 +75,6 @@ def department_name(value: str | None) -> str | None:
 
 # --- the questions that need more than a fixed text -----------------------------------------
 class ActionAskRegCohort(ManabiAction):
-    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_cohort"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -81,7 +84,6 @@ class ActionAskRegCohort(ManabiAction):
 
 
 class ActionAskRegStaffNumber(ManabiAction):
-    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_staff_number"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -90,7 +92,6 @@ class ActionAskRegStaffNumber(ManabiAction):
 
 
 class ActionAskRegRecommendation(ManabiAction):
-    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_recommendation"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -99,7 +100,6 @@ class ActionAskRegRecommendation(ManabiAction):
 
 
 class ActionAskRegMotivation(ManabiAction):
-    records_answer = False  # a question or a fallback, not an answer
     action_name = "action_ask_reg_motivation"
 
     async def answer(self, dispatcher, tracker, domain):
@@ -109,8 +109,6 @@ class ActionAskRegMotivation(ManabiAction):
 
 class ActionAskRegConfirm(ManabiAction):
     """The summary of everything that will be stored, with はい / いいえ."""
-
-    records_answer = False  # a question or a fallback, not an answer
 
     action_name = "action_ask_reg_confirm"
 
@@ -161,12 +159,12 @@ def submit(tracker: Tracker) -> Reply:
         channel=tracker.get_latest_input_channel(),
     )
     result = store.register(
-        state_db(), application, cohort["seats"], gate=cohorts.closed_reason(catalogue(), cohort_id, today())
+        state_db(), application, cohort.seats, gate=cohorts.closed_reason(catalogue(), cohort_id, today())
     )
     if result.outcome == store.ALREADY_REGISTERED and result.registration:
         return replies.already_registered(cohort_view, result.registration)
     if result.outcome == store.REFUSED:
-        others = [v for v in open_views() if v[1]["id"] != cohort_id]
+        others = [v for v in open_views() if v[1].id != cohort_id]
         return replies.closed(cohort_view, result.reason or "", office_contact(), others)
     assert result.registration is not None
     return replies.registered(cohort_view, result.registration, office_contact())
@@ -197,13 +195,3 @@ def last_form(tracker: Tracker) -> str | None:
         if event.get("event") == "active_loop" and event.get("name"):
             return event["name"]
     return None
-
-
-class ActionMyRegistrations(ManabiAction):
-    """「申込状況を教えて」: the person's registrations with 受付済 / キャンセル待ち n番目 / 取消済."""
-
-    action_name = "action_my_registrations"
-
-    async def answer(self, dispatcher, tracker, domain):
-        send(dispatcher, replies.registration_list(registrations_of(tracker)))
-        return []

@@ -37,8 +37,8 @@ from actions.registration_support import (
     open_views,
     person_id,
 )
-from actions.subsidies import DEPARTMENT_NAME
 from bot.registrations import fields, store
+from bot.registrations.fields import DEPARTMENT_NAME
 from bot.registrations.model import CONFIRMED
 from bot.replies import registration as replies
 
@@ -139,14 +139,18 @@ class ValidateRegistrationForm(GuardedFormValidation):
         if status is None:
             send(dispatcher, replies.invalid(replies.not_a_cohort()))
             return {"reg_cohort": None}
-        cohort_id = status.cohort["id"]
-        view = (catalogue().course(status.cohort["course_id"]), status.effective_cohort)
+        cohort_id = status.cohort.id
+        course = catalogue().course(status.cohort.course_id)
+        if course is None:
+            send(dispatcher, replies.invalid(replies.not_a_cohort()))
+            return {"reg_cohort": None}
+        view = (course, status.effective_cohort)
         existing = store.get(state_db(), person_id(tracker), cohort_id)
         if existing and existing.is_active:
             send(dispatcher, replies.already_registered(view, existing))
             return {"reg_cohort": cohort_id, HALT: "already_registered"}
         if not status.is_open:
-            others = [v for v in open_views() if v[1]["id"] != cohort_id]
+            others = [v for v in open_views() if v[1].id != cohort_id]
             send(dispatcher, replies.closed(view, status.reason, office_contact(), others))
             return {"reg_cohort": cohort_id, HALT: "closed"}
         send(dispatcher, replies.cohort_intro(view, store.counts(state_db(), cohort_id)[CONFIRMED]))

@@ -155,7 +155,8 @@ def view(cohort_id: str) -> CohortView | None:
     status = cohort_status(cohort_id)
     if status is None:
         return None
-    return catalogue().course(status.cohort["course_id"]), status.effective_cohort
+    course = catalogue().course(status.cohort.course_id)
+    return (course, status.effective_cohort) if course else None
 
 
 def cohort_status(cohort_id: str) -> cohorts.CohortStatus | None:
@@ -166,7 +167,8 @@ def open_views(course_id: str | None = None) -> list[CohortView]:
     """Open cohorts (of one course, or all), newest first."""
     cat = catalogue()
     found = cohorts.open_cohorts(cat, cohorts.overrides(state_db()), today(), course_id)
-    return [(cat.course(s.cohort["course_id"]), s.effective_cohort) for s in found]
+    views = [(cat.course(s.cohort.course_id), s.effective_cohort) for s in found]
+    return [(course, cohort) for course, cohort in views if course]
 
 
 def cohort_in_message(tracker: Tracker) -> str | None:
@@ -178,17 +180,17 @@ def cohort_in_message(tracker: Tracker) -> str | None:
         return explicit[0]
     course_id = mentioned(tracker, "course")
     text = normalize(latest_text(tracker))  # 「第６期」 too
-    by_name = [k for k in catalogue().cohorts(course_id) if k["name"] and k["name"] in text]
+    by_name = [k for k in catalogue().cohorts(course_id) if k.name and k.name in text]
     if len(by_name) == 1:
-        return by_name[0]["id"]
+        return by_name[0].id
     if course_id:
         opened = open_views(course_id)
         if opened:
-            return opened[0][1]["id"]
+            return opened[0][1].id
         newest = catalogue().cohorts(course_id)
-        return newest[0]["id"] if newest else None
-    named = [v for v in open_views() if v[1]["name"] and v[1]["name"] in text]
-    return named[0][1]["id"] if len(named) == 1 else None
+        return newest[0].id if newest else None
+    named = [v for v in open_views() if v[1].name and v[1].name in text]
+    return named[0][1].id if len(named) == 1 else None
 
 
 # --- a person's registrations ---------------------------------------------------------------
@@ -206,8 +208,6 @@ def registrations_of(tracker: Tracker, active_only: bool = False) -> list[tuple[
 class FormStepAction(ManabiAction):
     """An action around a form: if it fails, the person gets the apology and the form's slots are
     cleared (and ``failure_halts``: the form that follows ends at once), so no half state remains."""
-
-    records_answer = False  # a question or a fallback, not an answer
 
     failure_halts = False
 

@@ -1,8 +1,14 @@
-"""Shared pytest set-up: a pinned clock and an isolated catalogue/state DB for unit tests."""
+"""Shared pytest set-up: a pinned clock, the frozen test catalogue, an isolated state DB.
+
+Tests read ``tests/catalogue/`` (a copy of the sample catalogue, frozen), never the live
+``data/catalogue/`` the office edits: an edit there must not break ``make test``.
+``tests/unit/test_live_catalogue.py`` checks that the live catalogue still builds.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -10,16 +16,19 @@ import pytest
 from bot.catalogue.build import build
 from bot.catalogue.queries import Catalogue
 from bot.clock import FixedClock
-from bot.settings import PROJECT_ROOT
+
+TEST_CATALOGUE = Path(__file__).resolve().parent / "catalogue"
+# Settings are read when used, so this reaches every server and command a test starts.
+os.environ["MANABI_CATALOGUE_DIR"] = str(TEST_CATALOGUE)
 
 TODAY = dt.date(2026, 11, 24)
 
 
 @pytest.fixture(scope="session")
 def catalogue_db(tmp_path_factory) -> Path:
-    """The sample catalogue built once per test session."""
+    """The frozen test catalogue built once per test session."""
     path = tmp_path_factory.mktemp("catalogue") / "catalogue.sqlite"
-    build(PROJECT_ROOT / "data" / "catalogue", path)
+    build(TEST_CATALOGUE, path)
     return path
 
 

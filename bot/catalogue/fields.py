@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,16 +25,22 @@ class FieldProblem(ValueError):
 def text(value: Any) -> str:
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         raise FieldProblem("文字列で書いてください")
-    value = str(value).strip()
-    if not value:
+    cleaned = str(value).strip()
+    if not cleaned:
         raise FieldProblem("空欄です")
-    return value
+    return cleaned
 
 
 def identifier(value: Any) -> str:
-    value = text(value)
-    if not ID_PATTERN.match(value):
-        raise FieldProblem(f"「{value}」は id に使えません（半角の英小文字・数字・_・- のみ）")
+    cleaned = text(value)
+    if not ID_PATTERN.match(cleaned):
+        raise FieldProblem(f"「{cleaned}」は id に使えません（半角の英小文字・数字・_・- のみ）")
+    return cleaned
+
+
+def non_negative_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise FieldProblem(f"「{value}」は0以上の整数ではありません")
     return value
 
 
@@ -65,10 +71,10 @@ def month(value: Any) -> str:
 def clock_time(value: Any) -> str:
     if isinstance(value, int):  # YAML 1.1 reads an unquoted 14:00 as the number 840
         raise FieldProblem('時刻は "14:00" のように引用符で囲んでください')
-    value = str(value).strip()
-    if not TIME_PATTERN.match(value):
-        raise FieldProblem(f"「{value}」は時刻（HH:MM）ではありません")
-    return value
+    cleaned = str(value).strip()
+    if not TIME_PATTERN.match(cleaned):
+        raise FieldProblem(f"「{cleaned}」は時刻（HH:MM）ではありません")
+    return cleaned
 
 
 def text_list(value: Any) -> list[str]:
@@ -85,10 +91,10 @@ def id_list(value: Any) -> list[str]:
 
 def choice(*options: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        value = text(value)
-        if value not in options:
-            raise FieldProblem(f"「{value}」は {' / '.join(options)} のいずれかにしてください")
-        return value
+        cleaned = text(value)
+        if cleaned not in options:
+            raise FieldProblem(f"「{cleaned}」は {' / '.join(options)} のいずれかにしてください")
+        return cleaned
 
     return parse
 
@@ -146,3 +152,41 @@ def parse_row(row: Any, fields: list[Field], errors: RowErrors, label_key: str =
             errors.add(row, f"{field.name}: {problem}", label)
             ok = False
     return clean if ok else None
+
+
+def parse_list(
+    data: Any, name: str, fields: list[Field], errors: RowErrors, label_key: str = "id"
+) -> list[tuple[Row, dict[str, Any]]]:
+    """Every row of a ``- …`` list that passes its fields, paired with its source row."""
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        errors.add(data if isinstance(data, Row) else None, f"{name} は「- 」で始まる一覧にしてください")
+        return []
+    parsed = []
+    for row in data:
+        clean = parse_row(row, fields, errors, label_key)
+        if clean is not None:
+            parsed.append((row, clean))
+    return parsed
+
+
+def unique_ids(rows: Iterable[tuple[Row, dict[str, Any]]], errors: RowErrors) -> set[str]:
+    """The rows' ids; a repeated id is an error at the row repeating it."""
+    seen: set[str] = set()
+    for source, row in rows:
+        if row["id"] in seen:
+            errors.add(source, f"id「{row['id']}」が重複しています")
+        seen.add(row["id"])
+    return seen
+
+
+def check_reference(source: Row, row: dict[str, Any], key: str, known: set[str], where: str, errors: RowErrors) -> bool:
+    """True if ``row[key]`` is empty or one of ``known``; else records where it should have been."""
+    value = row.get(key)
+    if value and value not in known:
+        errors.add(
+            source, f"{key}「{value}」は {where} にありません", row_label(source, "id") or row_label(source, key)
+        )
+        return False
+    return True

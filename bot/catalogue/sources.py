@@ -92,6 +92,9 @@ SOURCE_FILES = (
     "vocabularies.yml",
     "departments.yml",
     "contacts.yml",
+    "question_words.yml",
+    "study_advice.yml",
+    "not_offered.yml",
 )
 
 

@@ -7,23 +7,24 @@ with sqlite-utils. Nothing here touches the database.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from typing import Any
 
 from bot.catalogue import fields as f
 from bot.catalogue.fields import Field, RowErrors, parse_row
 from bot.catalogue.sources import Row
+from bot.catalogue.validate_subsidy import add_subsidy
+from bot.catalogue.validate_words import add_not_offered, add_question_words, add_study_advice
 from bot.text.normalize import match_key
 
 Tables = dict[str, list[dict[str, Any]]]
 
-FACTS = ("employment_type", "pass_status", "department")
 VOCABULARY_KINDS = ("employment_type", "pass_status", "recommendation")
 
 COURSE_FIELDS = [
     Field("id", f.identifier),
     Field("name", f.text),
     Field("aliases", f.text_list, False),
+    Field("keywords", f.text_list, False),
     Field("category", f.text),
     Field("summary", f.text),
     Field("target", f.text),
@@ -61,32 +62,12 @@ EXAM_FIELDS = [
     Field("id", f.identifier),
     Field("name", f.text),
     Field("aliases", f.text_list, False),
+    Field("keywords", f.text_list, False),
     Field("organizer", f.text),
     Field("fee", f.positive_int),
     Field("format", f.text),
     Field("related_course", f.identifier, False),
     Field("url", f.text, False),
-]
-POLICY_FIELDS = [
-    Field("rate_numerator", f.positive_int),
-    Field("rate_denominator", f.positive_int),
-    Field("rounding", f.choice("floor")),
-    Field("apply_within_months", f.positive_int),
-    Field("apply_via", f.text),
-    Field("documents", f.text_list),
-    Field("contact", f.identifier),
-    Field("payment", f.text, False),
-]
-RULE_FIELDS = [
-    Field("id", f.identifier),
-    Field("title", f.text),
-    Field("kind", f.choice("check", "notice")),
-    Field("fact", f.choice(*FACTS), False),
-    Field("allowed", f.id_list, False),
-    Field("exams", f.id_list, False),
-    Field("ok", f.text, False),
-    Field("ng", f.text, False),
-    Field("text", f.text, False),
 ]
 TIP_FIELDS = [
     Field("exam", f.identifier),
@@ -117,16 +98,16 @@ def validate(sources: dict[str, Any]) -> Tables:
     """Check all sources and return clean table rows; raises :class:`CatalogueInvalid`."""
     errors = RowErrors()
     tables: Tables = defaultdict(list)
-    courses = _parse_list(sources["courses.yml"], "courses.yml", COURSE_FIELDS, errors)
-    exams = _parse_list(sources["exams.yml"], "exams.yml", EXAM_FIELDS, errors)
-    departments = _parse_list(sources["departments.yml"], "departments.yml", NAMED_FIELDS, errors)
-    contacts = _parse_list(sources["contacts.yml"], "contacts.yml", CONTACT_FIELDS, errors)
+    courses = f.parse_list(sources["courses.yml"], "courses.yml", COURSE_FIELDS, errors)
+    exams = f.parse_list(sources["exams.yml"], "exams.yml", EXAM_FIELDS, errors)
+    departments = f.parse_list(sources["departments.yml"], "departments.yml", NAMED_FIELDS, errors)
+    contacts = f.parse_list(sources["contacts.yml"], "contacts.yml", CONTACT_FIELDS, errors)
     vocabulary = _parse_vocabulary(sources["vocabularies.yml"], errors)
 
-    course_ids = _unique_ids(courses, errors)
-    exam_ids = _unique_ids(exams, errors)
-    department_ids = _unique_ids(departments, errors)
-    contact_ids = _unique_ids(contacts, errors)
+    course_ids = f.unique_ids(courses, errors)
+    exam_ids = f.unique_ids(exams, errors)
+    department_ids = f.unique_ids(departments, errors)
+    contact_ids = f.unique_ids(contacts, errors)
     known_values = {kind: {row["id"] for _, row in rows} for kind, rows in vocabulary.items()}
     known_values["department"] = department_ids
 
@@ -134,10 +115,12 @@ def validate(sources: dict[str, Any]) -> Tables:
     _add_sessions(sources["sessions.yml"], course_ids, tables, errors)
     _add_cohorts(sources["cohorts.yml"], course_ids, tables, errors)
     for source, row in exams:
-        _check_reference(source, row, "related_course", course_ids, "courses.yml", errors)
-        tables["exams"].append({k: v for k, v in row.items() if k != "aliases"})
-    _add_subsidy(sources["subsidy.yml"], exam_ids, contact_ids, known_values, tables, errors)
+        f.check_reference(source, row, "related_course", course_ids, "courses.yml", errors)
+        tables["exams"].append({k: v for k, v in row.items() if k not in ("aliases", "keywords")})
+    add_subsidy(sources["subsidy.yml"], exam_ids, contact_ids, known_values, tables, errors)
     _add_study_tips(sources["study_tips.yml"], exam_ids, course_ids, tables, errors)
+    add_study_advice(sources["study_advice.yml"], tables, errors)
+    add_question_words(sources["question_words.yml"], tables, errors)
     for kind, rows in vocabulary.items():
         tables["vocabulary"] += [{"kind": kind, "id": row["id"], "name": row["name"]} for _, row in rows]
     tables["departments"] = [{"id": row["id"], "name": row["name"]} for _, row in departments]
@@ -149,53 +132,18 @@ def validate(sources: dict[str, Any]) -> Tables:
         + [(kind, s, r) for kind, rows in vocabulary.items() for s, r in rows]
     )
     tables["aliases"] = _aliases(named, errors)
+    tables["keywords"] = _keywords(named, errors)
+    add_not_offered(sources["not_offered.yml"], {a["key"] for a in tables["aliases"]}, tables, errors)
 
     if errors:
         raise CatalogueInvalid(errors.messages)
     return dict(tables)
 
 
-def _parse_list(
-    data: Any, name: str, fields: list[Field], errors: RowErrors, label_key: str = "id"
-) -> list[tuple[Row, dict[str, Any]]]:
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        errors.add(data if isinstance(data, Row) else None, f"{name} は「- 」で始まる一覧にしてください")
-        return []
-    parsed = []
-    for row in data:
-        clean = parse_row(row, fields, errors, label_key)
-        if clean is not None:
-            parsed.append((row, clean))
-    return parsed
-
-
-def _unique_ids(rows: Iterable[tuple[Row, dict[str, Any]]], errors: RowErrors) -> set[str]:
-    seen: set[str] = set()
-    for source, row in rows:
-        if row["id"] in seen:
-            errors.add(source, f"id「{row['id']}」が重複しています")
-        seen.add(row["id"])
-    return seen
-
-
-def _check_reference(
-    source: Row, row: dict[str, Any], key: str, known: set[str], where: str, errors: RowErrors
-) -> bool:
-    value = row.get(key)
-    if value and value not in known:
-        errors.add(
-            source, f"{key}「{value}」は {where} にありません", f.row_label(source, "id") or f.row_label(source, key)
-        )
-        return False
-    return True
-
-
-def _add_courses(courses, tables: Tables, errors: RowErrors) -> None:
+def _add_courses(courses: list[tuple[Row, dict[str, Any]]], tables: Tables, errors: RowErrors) -> None:
     for source, row in courses:
         phases = row["phases"] or []
-        tables["courses"].append({k: v for k, v in row.items() if k not in ("phases", "aliases")})
+        tables["courses"].append({k: v for k, v in row.items() if k not in ("phases", "aliases", "keywords")})
         if not isinstance(phases, list):
             errors.add(source, "phases は一覧で書いてください", f.row_label(source))
             continue
@@ -205,9 +153,9 @@ def _add_courses(courses, tables: Tables, errors: RowErrors) -> None:
                 tables["course_phases"].append({"course_id": row["id"], "seq": seq, **clean})
 
 
-def _add_sessions(data, course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
-    for source, row in _parse_list(data, "sessions.yml", SESSION_FIELDS, errors, "course"):
-        if not _check_reference(source, row, "course", course_ids, "courses.yml", errors):
+def _add_sessions(data: Any, course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
+    for source, row in f.parse_list(data, "sessions.yml", SESSION_FIELDS, errors, "course"):
+        if not f.check_reference(source, row, "course", course_ids, "courses.yml", errors):
             continue
         label = f.row_label(source, "course")
         if row["date"] and (row["from"] or row["until"]):
@@ -238,11 +186,11 @@ def _add_sessions(data, course_ids: set[str], tables: Tables, errors: RowErrors)
         )
 
 
-def _add_cohorts(data, course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
-    cohorts = _parse_list(data, "cohorts.yml", COHORT_FIELDS, errors)
-    _unique_ids(cohorts, errors)
+def _add_cohorts(data: Any, course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
+    cohorts = f.parse_list(data, "cohorts.yml", COHORT_FIELDS, errors)
+    f.unique_ids(cohorts, errors)
     for source, row in cohorts:
-        if not _check_reference(source, row, "course", course_ids, "courses.yml", errors):
+        if not f.check_reference(source, row, "course", course_ids, "courses.yml", errors):
             continue
         if row["starts"] > row["ends"]:
             errors.add(
@@ -252,73 +200,11 @@ def _add_cohorts(data, course_ids: set[str], tables: Tables, errors: RowErrors) 
         tables["cohorts"].append({**{k: v for k, v in row.items() if k != "course"}, "course_id": row["course"]})
 
 
-def _add_subsidy(
-    data,
-    exam_ids: set[str],
-    contact_ids: set[str],
-    known_values: dict[str, set[str]],
-    tables: Tables,
-    errors: RowErrors,
-) -> None:
-    if not isinstance(data, Row) or not isinstance(data.get("policy"), Row):
-        errors.add(data if isinstance(data, Row) else None, "subsidy.yml には policy と conditions が必要です")
-        return
-    policy = parse_row(data["policy"], POLICY_FIELDS, errors, "contact")
-    if policy:
-        _check_reference(data["policy"], policy, "contact", contact_ids, "contacts.yml", errors)
-        documents = policy.pop("documents")
-        tables["subsidy_policy"].append({"id": 1, **policy})
-        tables["subsidy_documents"] += [{"seq": i, "name": d} for i, d in enumerate(documents, 1)]
-    rules = _parse_list(data.get("conditions"), "subsidy.yml", RULE_FIELDS, errors)
-    if not rules and not errors:
-        errors.add(data, "conditions が1件もありません")
-    _unique_ids(rules, errors)
-    for seq, (source, rule) in enumerate(rules, 1):
-        if not _rule_is_consistent(source, rule, exam_ids, known_values, errors):
-            continue
-        tables["subsidy_rules"].append(
-            {
-                "id": rule["id"],
-                "seq": seq,
-                "title": rule["title"],
-                "kind": rule["kind"],
-                "fact": rule["fact"],
-                "ok": rule["ok"],
-                "ng": rule["ng"],
-                "text": rule["text"],
-            }
-        )
-        tables["subsidy_rule_values"] += [{"rule_id": rule["id"], "value": v} for v in rule["allowed"]]
-        tables["subsidy_rule_exams"] += [{"rule_id": rule["id"], "exam_id": e} for e in rule["exams"]]
-
-
-def _rule_is_consistent(
-    source: Row, rule: dict[str, Any], exam_ids: set[str], known_values: dict[str, set[str]], errors: RowErrors
-) -> bool:
-    label = f.row_label(source)
-    problems = []
-    if rule["kind"] == "check":
-        if not (rule["fact"] and rule["allowed"] and rule["ok"] and rule["ng"]):
-            problems.append("check の条件には fact・allowed・ok・ng が必要です")
-        else:
-            problems += [
-                f"allowed「{v}」は {rule['fact']} の選択肢にありません"
-                for v in rule["allowed"]
-                if v not in known_values[rule["fact"]]
-            ]
-    elif not rule["text"]:
-        problems.append("notice の条件には text が必要です")
-    problems += [f"exams「{e}」は exams.yml にありません" for e in rule["exams"] if e not in exam_ids]
-    for problem in problems:
-        errors.add(source, problem, label)
-    return not problems
-
-
-def _add_study_tips(data, exam_ids: set[str], course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
+def _add_study_tips(data: Any, exam_ids: set[str], course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
     seen: set[str] = set()
-    for source, row in _parse_list(data, "study_tips.yml", TIP_FIELDS, errors, "exam"):
-        ok = _check_reference(source, row, "exam", exam_ids, "exams.yml", errors)
-        ok = _check_reference(source, row, "course", course_ids, "courses.yml", errors) and ok
+    for source, row in f.parse_list(data, "study_tips.yml", TIP_FIELDS, errors, "exam"):
+        ok = f.check_reference(source, row, "exam", exam_ids, "exams.yml", errors)
+        ok = f.check_reference(source, row, "course", course_ids, "courses.yml", errors) and ok
         if row["exam"] in seen:
             errors.add(source, f"exam「{row['exam']}」の勉強法が重複しています")
             ok = False
@@ -343,8 +229,8 @@ def _parse_vocabulary(data: Any, errors: RowErrors) -> dict[str, list[tuple[Row,
         if kind not in data:
             errors.add(data, f"vocabularies.yml に「{kind}」がありません")
             continue
-        rows = _parse_list(data[kind], "vocabularies.yml", NAMED_FIELDS, errors)
-        _unique_ids(rows, errors)
+        rows = f.parse_list(data[kind], "vocabularies.yml", NAMED_FIELDS, errors)
+        f.unique_ids(rows, errors)
         vocabulary[kind] = rows
     for unknown in sorted(set(data) - set(VOCABULARY_KINDS)):
         errors.add(data, f"知らない見出し「{unknown}」があります")
@@ -370,4 +256,17 @@ def _aliases(named: list[tuple[str, Row, dict[str, Any]]], errors: RowErrors) ->
                 continue  # the same item lists an equivalent spelling twice: harmless
             owners[key] = (kind, item["id"], alias)
             rows.append({"alias": alias, "key": key, "kind": kind, "target": item["id"]})
+    return rows
+
+
+def _keywords(named: list[tuple[str, Row, dict[str, Any]]], errors: RowErrors) -> list[dict[str, Any]]:
+    """The office's ``keywords`` of courses and exams (words that point at an item without naming it)."""
+    rows: list[dict[str, Any]] = []
+    for kind, source, item in named:
+        for word in item.get("keywords") or []:
+            key = match_key(word)
+            if not key:
+                errors.add(source, f"keywords の「{word}」が空です", f.row_label(source))
+                continue
+            rows.append({"kind": kind, "target": item["id"], "word": word, "key": key})
     return rows

@@ -34,12 +34,13 @@ def run_suites(args: argparse.Namespace) -> int:
         print(f"suite invalid: {error}", file=sys.stderr)
         return 2
     clocks = {suite.today for suite in suites}
-    if len(clocks) > 1:
-        print(f"suites pin different clocks ({', '.join(sorted(clocks))}): run them separately", file=sys.stderr)
+    catalogues = {suite.catalogue for suite in suites}
+    if len(clocks) > 1 or len(catalogues) > 1:
+        print("suites pin different clocks or catalogues: run them separately", file=sys.stderr)
         return 2
     report: dict[str, Any] = {"suites": [], "failures": {}}
     with ExitStack() as stack:
-        url = args.url or _local_servers(stack, clocks.pop() or None)
+        url = args.url or _local_servers(stack, clocks.pop() or None, catalogues.pop())
         transport = rest_transport(url)
         for suite in suites:
             results = run_suite(suite, transport, workers=args.workers, progress=_progress)
@@ -60,10 +61,12 @@ def _progress(done: int, total: int) -> None:
         print(f"\r  {done}/{total}", end="\n" if done == total else "", flush=True)
 
 
-def _local_servers(stack: ExitStack, today: Any) -> str:
+def _local_servers(stack: ExitStack, today: Any, catalogue: str) -> str:
     from bot.devtools.servers import PINNED_TODAY, ManabiServers
+    from bot.settings import PROJECT_ROOT
 
     work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="manabi-suites-")))
     print("starting the servers…", flush=True)
-    servers = stack.enter_context(ManabiServers(work, today=today or PINNED_TODAY))
+    source = PROJECT_ROOT / catalogue if catalogue else None
+    servers = stack.enter_context(ManabiServers(work, today=today or PINNED_TODAY, catalogue_dir=source))
     return servers.rasa_url

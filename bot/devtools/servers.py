@@ -8,6 +8,7 @@ exactly as ``python -m bot serve`` starts them (bot.launcher).
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
@@ -25,12 +26,18 @@ class ManabiServers:
     """Both servers for one test module or session."""
 
     def __init__(
-        self, workdir: Path, model: Path = MODEL, today: str = PINNED_TODAY, extra_env: dict[str, str] | None = None
+        self,
+        workdir: Path,
+        model: Path = MODEL,
+        today: str = PINNED_TODAY,
+        extra_env: dict[str, str] | None = None,
+        catalogue_dir: Path | None = None,
     ):
         if not model.exists():
             raise FileNotFoundError(f"no trained model at {model}: run `make test` (it trains first)")
         workdir.mkdir(parents=True, exist_ok=True)
-        base = load_settings({})
+        # A developer's own settings never leak in; the catalogue folder may (tests freeze theirs).
+        base = load_settings({k: v for k, v in os.environ.items() if k == "MANABI_CATALOGUE_DIR"})
         self.settings = replace(
             base,
             catalogue_db=workdir / "catalogue.sqlite",
@@ -40,7 +47,7 @@ class ManabiServers:
             action_port=launcher.free_port(),
             log_dir=workdir / "log",
         )
-        build(base.catalogue_dir, self.settings.catalogue_db)
+        build(catalogue_dir or base.catalogue_dir, self.settings.catalogue_db)
         self.model = model
         self.env = launcher.server_environment(
             self.settings, {"MANABI_TRACKER_DB": str(workdir / "trackers.sqlite"), **(extra_env or {})}

@@ -5,6 +5,7 @@ A suite file (``tests/conversations/*.yml``) looks like::
     suite: blind
     author: blind-writer-1
     today: "2026-11-24"          # the clock the servers must be pinned to
+    catalogue: tests/catalogue   # the catalogue the expectations were written from (optional)
     cases:
       - id: b0001
         class: topic_names       # what kind of question the case tests (reported per class)
@@ -67,6 +68,7 @@ class Suite:
     today: str
     cases: Sequence[Case]
     path: Path
+    catalogue: str = ""  # a catalogue folder, relative to the project root (empty: the live one)
 
 
 @dataclass
@@ -115,7 +117,13 @@ def load_suite(path: Path) -> Suite:
         cases.append(case)
     if problems:
         raise SuiteInvalid(f"{path}:\n" + "\n".join(f"  {p}" for p in problems))
-    return Suite(str(data.get("suite") or Path(path).stem), str(data.get("today") or ""), cases, Path(path))
+    return Suite(
+        str(data.get("suite") or Path(path).stem),
+        str(data.get("today") or ""),
+        cases,
+        Path(path),
+        str(data.get("catalogue") or ""),
+    )
 
 
 def _case(raw: Any, index: int, problems: list[str]) -> Case | None:

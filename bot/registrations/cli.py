@@ -17,6 +17,7 @@ An error (unknown cohort, unwritable path, …) is one line on stderr and exit s
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
 import getpass
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalogue.queries import Catalogue, CatalogueMissing
+from bot.catalogue.rows import Cohort
 from bot.clock import clock_from_env
 from bot.registrations import cohorts, export, store
 from bot.registrations.conversations import delete_conversation, tracker_db_path
@@ -147,10 +149,15 @@ def _cohort(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str) -> d
     """The catalogue row; a cohort removed from the catalogue but with stored data still works."""
     row = catalogue.cohort(cohort_id)
     if row:
-        return row
+        return _as_dict(row)
     if cohort_id in store.cohort_ids(conn):
         return {"id": cohort_id, "course_id": None, "name": cohort_id, "seats": None, "apply_until": None}
     raise CommandError(f"期 '{cohort_id}' はありません（カタログにも登録データにもありません）")
+
+
+def _as_dict(cohort: Cohort) -> dict[str, Any]:
+    """A catalogue cohort as the plain mapping the exports write (dates as ISO text)."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in dataclasses.asdict(cohort).items()}
 
 
 def _actor() -> str:
@@ -175,14 +182,14 @@ def _emit(data: bytes, out: Path | None, what: str) -> None:
 
 def _title(catalogue: Catalogue, cohort: dict[str, Any]) -> str:
     course = catalogue.course(cohort["course_id"]) if cohort.get("course_id") else None
-    return f"{course['name']} {cohort['name']}（{cohort['id']}）" if course else cohort["id"]
+    return f"{course.name} {cohort['name']}（{cohort['id']}）" if course else cohort["id"]
 
 
 # --- handlers -------------------------------------------------------------------------------
 def run_cohorts(args: argparse.Namespace) -> int:
     catalogue, conn = _open(args)
     for status in cohorts.statuses(catalogue, cohorts.overrides(conn), _today()):
-        c, n = status.cohort, store.counts(conn, status.cohort["id"])
+        c, n = _as_dict(status.cohort), store.counts(conn, status.cohort.id)
         print(
             f"{c['id']}\t{_title(catalogue, c)}\t{REASON_LABELS[status.reason]}（締切 {status.deadline:%Y/%m/%d}）"
             f"\t定員 {c['seats']}\t受付済 {n[CONFIRMED]}\tキャンセル待ち {n[WAITLISTED]}"
@@ -283,7 +290,7 @@ def _people(conn: sqlite3.Connection, args: argparse.Namespace) -> list[str]:
 def _seats_of(catalogue: Catalogue) -> Callable[[str], int | None]:
     def seats(cohort_id: str) -> int | None:
         row = catalogue.cohort(cohort_id)
-        return row["seats"] if row else None
+        return row.seats if row else None
 
     return seats
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalogue.queries import Catalogue
+from bot.catalogue.rows import Cohort
 from bot.registrations.store import Gate, record_audit, timestamp
 from bot.state.db import transaction
 
@@ -54,7 +55,7 @@ class Override:
 class CohortStatus:
     """A cohort with its effective status on a given day."""
 
-    cohort: Row
+    cohort: Cohort
     reason: str  # OPEN, CATALOGUE_CLOSED, DEADLINE_PASSED or OFFICE_CLOSED
     deadline: dt.date
     override: Override | None = None
@@ -64,22 +65,22 @@ class CohortStatus:
         return self.reason == OPEN
 
     @property
-    def effective_cohort(self) -> Row:
+    def effective_cohort(self) -> Cohort:
         """The catalogue row with the deadline the office may have moved."""
-        return {**self.cohort, "apply_until": self.deadline.isoformat()}
+        return self.cohort.with_deadline(self.deadline)
 
 
-def effective_status(cohort: Row, today: dt.date, override: Override | None = None) -> CohortStatus:
+def effective_status(cohort: Cohort, today: dt.date, override: Override | None = None) -> CohortStatus:
     """The cohort's status on ``today`` (see the module docstring for the rules)."""
-    deadline = dt.date.fromisoformat(cohort["apply_until"])
+    deadline = cohort.apply_until
     if override and override.apply_until:
         deadline = override.apply_until
     if override and override.status == "closed":
         reason = OFFICE_CLOSED
-    elif not (override and override.status == "open") and cohort["status"] != "open":
-        reason = CATALOGUE_CLOSED
     elif today > deadline:
-        reason = DEADLINE_PASSED
+        reason = DEADLINE_PASSED  # said first: 「締め切りました」 is what a person needs to hear
+    elif not (override and override.status == "open") and cohort.status != "open":
+        reason = CATALOGUE_CLOSED
     else:
         reason = OPEN
     return CohortStatus(cohort, reason, deadline, override)
@@ -120,7 +121,7 @@ def statuses(
     catalogue: Catalogue, known_overrides: Mapping[str, Override], today: dt.date, course_id: str | None = None
 ) -> list[CohortStatus]:
     """Every cohort (of one course, or all), newest fiscal year first."""
-    return [effective_status(c, today, known_overrides.get(c["id"])) for c in catalogue.cohorts(course_id)]
+    return [effective_status(c, today, known_overrides.get(c.id)) for c in catalogue.cohorts(course_id)]
 
 
 def open_cohorts(
@@ -164,7 +165,7 @@ def reopen(
 ) -> CohortStatus:
     """Take registrations again, until ``until`` (needed when the deadline has passed)."""
     cohort = _require(catalogue, cohort_id)
-    deadline = until or dt.date.fromisoformat(cohort["apply_until"])
+    deadline = until or cohort.apply_until
     if deadline < today:
         raise CohortError(
             f"{cohort_id} の締切（{deadline.isoformat()}）は過ぎています。"
@@ -176,7 +177,7 @@ def reopen(
     return status
 
 
-def _require(catalogue: Catalogue, cohort_id: str) -> Row:
+def _require(catalogue: Catalogue, cohort_id: str) -> Cohort:
     cohort = catalogue.cohort(cohort_id)
     if cohort is None:
         raise CohortError(f"期 '{cohort_id}' はカタログにありません")

@@ -48,6 +48,8 @@ DEPARTMENT_UNIT_SUFFIXES = (
     "議会",
 )
 DEPARTMENT_UNIT = "(?:" + "|".join(sorted(DEPARTMENT_UNIT_SUFFIXES, key=len, reverse=True)) + ")"
+# A department name typed as free text: a run of non-particle characters ending like a unit name.
+DEPARTMENT_NAME = re.compile(rf"([^\s、。,はがのをにでと]{{1,20}}{DEPARTMENT_UNIT})")
 
 _PREFIXES = (
     "私の名前は",

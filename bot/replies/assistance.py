@@ -1,12 +1,12 @@
-"""Contact details and the polite "I cannot answer that" reply, both naming the office."""
+"""Contact details, small talk that needs data, "did you mean…" suggestions, and the polite
+"I cannot answer that" reply, all naming the office."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
+from bot.catalogue.rows import Contact, Course, Exam
 from bot.replies.base import Reply, button, contact_line
-
-Row = dict[str, Any]
 
 EXAMPLES = [
     "RPA研修はいつ？",
@@ -17,16 +17,16 @@ EXAMPLES = [
 ]
 
 
-def contact(office: Row) -> Reply:
+def contact(office: Contact) -> Reply:
     lines = [f"研修や受験料補助についてのお問い合わせは、**{contact_line(office)}**までお願いします。"]
-    if office.get("hours"):
-        lines.append(f"受付時間：{office['hours']}")
-    if office.get("topics"):
-        lines.append(f"担当：{office['topics']}")
+    if office.hours:
+        lines.append(f"受付時間：{office.hours}")
+    if office.topics:
+        lines.append(f"担当：{office.topics}")
     return Reply("\n".join(lines))
 
 
-def cannot_answer(office: Row, low_confidence: bool, asked_in_english: bool = False) -> Reply:
+def cannot_answer(office: Contact, low_confidence: bool, asked_in_english: bool = False) -> Reply:
     opening = (
         "すみません、ご質問の意味をうまく読み取れませんでした。"
         if low_confidence
@@ -42,6 +42,18 @@ def cannot_answer(office: Row, low_confidence: bool, asked_in_english: bool = Fa
         "いただいたご質問は、今後の改善のため担当課で確認します。"
     )
     return Reply(text)
+
+
+def suggestions(options: Sequence[dict[str, str]], office: Contact, subject: str = "") -> Reply:
+    """Unsure what is asked: the closest topics as buttons (「もしかして：…」), and the office."""
+    about = f"{subject}について、" if subject else ""
+    text = (
+        f"{about}ご質問の内容を絞り込めませんでした。もしかして、次のどれかをお調べですか？\n"
+        + "\n".join(f"- {o['title']}" for o in options)
+        + "\nどれにも当てはまらない場合は、言い方を変えてお聞きいただくか、"
+        + f"{contact_line(office)}へお問い合わせください。"
+    )
+    return Reply(text, list(options))
 
 
 def is_english(text: str) -> bool:
@@ -62,22 +74,34 @@ def blank_message() -> Reply:
     return Reply("メッセージが空のようです。ご質問をどうぞ（例：「来月の研修は？」）。")
 
 
-def exam_topics(exam: Row) -> Reply:
+def exam_options(exam: Exam) -> list[dict[str, str]]:
+    return [
+        button(f"{exam.name}の補助額", "ask_subsidy_amount", exam=exam.id),
+        button(f"{exam.name}の補助の対象か確認", "check_subsidy_eligibility", exam=exam.id),
+        button(f"{exam.name}の勉強法", "ask_study_tips", exam=exam.id),
+    ]
+
+
+def course_options(course: Course) -> list[dict[str, str]]:
+    return [
+        button(f"{course.name}の日程", "ask_schedule", course=course.id),
+        button(f"{course.name}の内容", "ask_course_details", course=course.id),
+    ]
+
+
+def not_offered_course(name: str, courses: Sequence[Course]) -> Reply:
+    """「Python研修はある？」: no such course; say which there are."""
     return Reply(
-        f"{exam['name']}ですね。どちらをお調べしますか？",
-        [
-            button("補助額", "ask_subsidy_amount", exam=exam["id"]),
-            button("補助の対象か確認", "check_subsidy_eligibility", exam=exam["id"]),
-            button("勉強法", "ask_study_tips", exam=exam["id"]),
-        ],
+        f"「{name}」という研修は、現在の研修カタログにはありません。実施している研修は"
+        + "、".join(c.name for c in courses)
+        + "です。",
+        [button("研修の一覧を見る", "list_courses")],
     )
 
 
-def course_topics(course: Row) -> Reply:
-    return Reply(
-        f"{course['name']}ですね。どちらをお調べしますか？",
-        [
-            button("日程", "ask_schedule", course=course["id"]),
-            button("内容", "ask_course_details", course=course["id"]),
-        ],
-    )
+def nothing_to_stop() -> Reply:
+    return Reply("いま途中の手続きはありません。ほかにご質問があればどうぞ。")
+
+
+def stopped() -> Reply:
+    return Reply("承知しました。確認を中断しました。ほかにご質問があればどうぞ。")

@@ -1,8 +1,8 @@
 """Answers about registering interest in a cohort: questions, summary, results, status lists.
 
 Pure functions: rows and :class:`bot.registrations.model.Registration` in, :class:`Reply` out.
-A "cohort view" is the pair (course row, cohort row); the cohort row carries the effective
-deadline (an office extension included).
+A "cohort view" is the pair (course, cohort); the cohort carries the effective deadline (an
+office extension included).
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from bot.catalogue.rows import Cohort, Contact, Course
 from bot.dates import format_date, reiwa_fiscal_year_label
 from bot.registrations.fields import MOTIVATION_MAX_CHARS, MOTIVATION_MIN_CHARS, StaffNumberFormat
 from bot.registrations.model import CONFIRMED, RECOMMENDATION_LABELS, Registration
 from bot.replies.base import Reply, bullet_list, button, contact_line
 
-Row = dict[str, Any]
-CohortView = tuple[Row, Row]  # (course, cohort)
+Answers = dict[str, Any]  # the form's answers by field name
+CohortView = tuple[Course, Cohort]
 
 YES_NO = [button("はい", "affirm"), button("いいえ", "deny")]
 STOP_HINT = "途中でやめるときは「やめる」と送ってください。"
@@ -26,11 +27,11 @@ STOP_HINT = "途中でやめるときは「やめる」と送ってください�
 def cohort_title(view: CohortView) -> str:
     """デジタル行政推進リーダー育成研修 第7期（令和9年度）"""
     course, cohort = view
-    return f"{course['name']} {cohort['name']}（{reiwa_fiscal_year_label(cohort['fiscal_year'])}）"
+    return f"{course.name} {cohort.name}（{reiwa_fiscal_year_label(cohort.fiscal_year)}）"
 
 
-def _deadline(cohort: Row) -> str:
-    return format_date(dt.date.fromisoformat(cohort["apply_until"]))
+def _deadline(cohort: Cohort) -> str:
+    return format_date(cohort.apply_until)
 
 
 def _stamp_date(value: str) -> str:
@@ -40,10 +41,10 @@ def _stamp_date(value: str) -> str:
 # --- choosing the cohort --------------------------------------------------------------------
 def ask_cohort(options: Sequence[CohortView]) -> Reply:
     """Which open cohort? One button per cohort."""
-    items = [f"{cohort_title(v)}：{_deadline(v[1])}まで受付（定員{v[1]['seats']}名）" for v in options]
+    items = [f"{cohort_title(v)}：{_deadline(v[1])}まで受付（定員{v[1].seats}名）" for v in options]
     return Reply(
         "どの期に応募しますか？現在受付中の期です。\n" + bullet_list(items),
-        [button(cohort_title(v), "inform", cohort=v[1]["id"]) for v in options],
+        [button(cohort_title(v), "inform", cohort=v[1].id) for v in options],
     )
 
 
@@ -51,36 +52,35 @@ def not_a_cohort() -> str:
     return "受付中の期の中からお選びください。"
 
 
-def no_open_cohort(office: Row) -> Reply:
+def no_open_cohort(office: Contact) -> Reply:
     return Reply(
         "現在、受講希望を受け付けている期はありません。次の募集が決まり次第、ご案内します。"
         f"ご不明な点は{contact_line(office)}へお問い合わせください。"
     )
 
 
-def not_taken_here(course: Row) -> Reply:
+def not_taken_here(course: Course) -> Reply:
     """A course without cohorts (sessions anyone can join, or applied for elsewhere)."""
     return Reply(
-        f"{course['name']}は、このアシスタントで受講希望を登録する研修ではありません。\n"
-        f"参加方法：{course['how_to_apply']}",
-        [button("日程を見る", "ask_schedule", course=course["id"])],
+        f"{course.name}は、このアシスタントで受講希望を登録する研修ではありません。\n参加方法：{course.how_to_apply}",
+        [button("日程を見る", "ask_schedule", course=course.id)],
     )
 
 
 def cohort_intro(view: CohortView, confirmed: int) -> Reply:
     """The cohort chosen: deadline, seats, the programme's guidance (never a condition)."""
     course, cohort = view
-    seats = cohort["seats"]
+    seats = cohort.seats
     lines = [f"**{cohort_title(view)}**の受講希望を登録します（締切：{_deadline(cohort)}、定員{seats}名）。"]
     if confirmed >= seats:
         lines.append("現在定員に達しているため、キャンセル待ちでの登録になります。")
-    if cohort.get("guidance"):
-        lines.append(f"応募の目安：{cohort['guidance']}")
+    if cohort.guidance:
+        lines.append(f"応募の目安：{cohort.guidance}")
     lines.append(f"いくつか質問します。{STOP_HINT}")
     return Reply("\n".join(lines))
 
 
-def closed(view: CohortView, reason: str, office: Row, alternatives: Sequence[CohortView] = ()) -> Reply:
+def closed(view: CohortView, reason: str, office: Contact, alternatives: Sequence[CohortView] = ()) -> Reply:
     """The cohort takes no registrations: say why, name the office, offer the open ones."""
     _, cohort = view
     if reason == "deadline_passed":
@@ -90,7 +90,7 @@ def closed(view: CohortView, reason: str, office: Row, alternatives: Sequence[Co
     lines = [opening, f"登録は行っていません。ご事情がある場合は{contact_line(office)}へお問い合わせください。"]
     if alternatives:
         lines.append("受付中の期：" + "、".join(cohort_title(v) for v in alternatives))
-    buttons = [button(f"{cohort_title(v)}に応募", "register_interest", cohort=v[1]["id"]) for v in alternatives]
+    buttons = [button(f"{cohort_title(v)}に応募", "register_interest", cohort=v[1].id) for v in alternatives]
     return Reply("\n".join(lines), buttons)
 
 
@@ -121,7 +121,7 @@ def ask_motivation() -> Reply:
     )
 
 
-def staff_number_taken(office: Row) -> str:
+def staff_number_taken(office: Contact) -> str:
     return (
         "その職員番号では、別のアカウントからこの期にすでに登録があります。番号をもう一度ご確認ください。"
         f"ご本人の登録に心当たりがない場合は、{contact_line(office)}へご連絡ください。"
@@ -133,7 +133,7 @@ def invalid(problem: str) -> Reply:
 
 
 # --- summary and result ---------------------------------------------------------------------
-def answer_facts(view: CohortView, answers: Row) -> list[list[str]]:
+def answer_facts(view: CohortView, answers: Answers) -> list[list[str]]:
     """The answers as (label, value) rows, in the order they were asked."""
     recommendation = RECOMMENDATION_LABELS.get(answers.get("recommendation") or "", "")
     if answers.get("recommendation") == "manager" and answers.get("manager_name"):
@@ -148,7 +148,7 @@ def answer_facts(view: CohortView, answers: Row) -> list[list[str]]:
     ]
 
 
-def summary(view: CohortView, answers: Row) -> Reply:
+def summary(view: CohortView, answers: Answers) -> Reply:
     """Everything that will be stored, and an explicit yes/no."""
     facts = answer_facts(view, answers)
     text = (
@@ -169,7 +169,7 @@ def confirm_expected() -> str:
     return "「はい」（登録する）か「いいえ」（登録しない）でお答えください。"
 
 
-def registered(view: CohortView, registration: Registration, office: Row) -> Reply:
+def registered(view: CohortView, registration: Registration, office: Contact) -> Reply:
     number = f"受付番号 {registration.receipt_number}"
     if registration.status == CONFIRMED:
         text = (
@@ -194,11 +194,13 @@ def registered(view: CohortView, registration: Registration, office: Row) -> Rep
 
 
 def not_registered() -> Reply:
-    return Reply("登録は行いませんでした。内容を変えて申し込む場合は、もう一度「応募したい」と送ってください。")
+    return Reply(
+        "登録は取りやめました（何も保存していません）。内容を変えて申し込む場合は、もう一度「応募したい」と送ってください。"
+    )
 
 
 def stopped(what: str = "登録") -> Reply:
-    return Reply(f"承知しました。{what}を中断しました（何も保存していません）。ほかにご質問があればどうぞ。")
+    return Reply(f"承知しました。{what}を取りやめました（何も保存していません）。ほかにご質問があればどうぞ。")
 
 
 # --- my registrations and cancelling --------------------------------------------------------
@@ -262,9 +264,21 @@ def already_cancelled(view: CohortView) -> Reply:
     return Reply(f"{cohort_title(view)}の申込は、すでに取り消されています。")
 
 
-def missing_answers(office: Row, missing: list[str] | None = None) -> Reply:
+def missing_answers(office: Contact, missing: list[str] | None = None) -> Reply:
     detail = f"（{'、'.join(missing)}）" if missing else ""
     return Reply(
         f"申し訳ありません、登録に必要な情報がそろっていませんでした{detail}。"
         f"もう一度「応募したい」と送るか、{contact_line(office)}へお問い合わせください。"
+    )
+
+
+def apply_here(view: CohortView | None, how: str) -> Reply:
+    """「このチャットから応募できる？」: yes, and the form is one button away."""
+    if view is None:
+        return Reply(f"このチャットから受講希望を登録できますが、現在受付中の期はありません。{how}")
+    course, cohort = view
+    return Reply(
+        f"はい、このチャットから**{cohort_title(view)}**の受講希望を登録できます（締切：{_deadline(cohort)}）。"
+        "お名前・所属・職員番号・推薦区分・志望動機を順にお聞きします。登録を始めますか？",
+        [button("応募する", "register_interest", course=course.id), button("やめておく", "deny")],
     )

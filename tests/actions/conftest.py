@@ -13,7 +13,6 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import ANSWERED_AS
 from bot.settings import PROJECT_ROOT
 
 TRACKERS = Path(__file__).parent / "trackers"
@@ -64,27 +63,10 @@ def saved_tracker(name: str) -> Tracker:
 
 
 def run(action, some_tracker: Tracker, domain: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Run an action; returns (events, messages sent). The ``answered_as`` record every answer ends
-    with is left out (tests/actions/test_follow_ups.py checks it): see :func:`answered_as`."""
-    events, messages = run_all(action, some_tracker, domain)
-    return [e for e in events if not _is_answer_record(e)], messages
-
-
-def run_all(action, some_tracker: Tracker, domain: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Run an action; returns all its events and the messages sent."""
+    """Run an action; returns (events, messages sent)."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, some_tracker, domain))
     return events, dispatcher.messages
-
-
-def answered_as(events: list[dict[str, Any]]) -> str | None:
-    """The action an answer was recorded as (actions/follow_ups.py)."""
-    records = [e["value"] for e in events if _is_answer_record(e)]
-    return records[-1] if records else None
-
-
-def _is_answer_record(event: dict[str, Any]) -> bool:
-    return event.get("event") == "slot" and event.get("name") == ANSWERED_AS
 
 
 def texts(messages: list[dict[str, Any]]) -> str:

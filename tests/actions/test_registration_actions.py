@@ -17,6 +17,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cancellation, registration, registration_form, registration_support
+from actions.answer import ActionAnswer
 from actions.context import state_db
 from bot.registrations import cohorts, store
 from bot.registrations.model import Application
@@ -128,12 +129,13 @@ async def test_start_fills_in_what_the_message_and_teams_already_tell():
 
 @pytest.mark.parametrize("text", ["第6期のリーダー研修に応募できますか", "リーダー研修の第６期に応募したい"])
 async def test_start_names_a_closed_cohort_when_the_message_does(text):
-    """「第6期」 must reach the form as 第6期 (which then says it is closed), not as the open 第7期."""
-    slots, _ = await run(
+    """「第6期」 is answered as 第6期 (closed: the deadline passed), never turned into the open 第7期."""
+    slots, messages = await run(
         registration.ActionRegistrationStart(),
         tracker(text, "register_interest", entities=[("course", "leader")], form=None),
     )
-    assert slots["reg_cohort"] == "leader-6"
+    assert slots["reg_halt"] == "answered" and slots["reg_cohort"] is None
+    assert "第6期" in texts(messages) and "締め切りました" in texts(messages) and "第7期" in texts(messages)
 
 
 async def test_start_without_any_open_cohort_says_so_and_ends_the_form(monkeypatch):
@@ -150,7 +152,7 @@ async def test_a_course_without_cohorts_points_to_how_to_join():
         registration.ActionRegistrationStart(),
         tracker("RPA研修に申し込みたい", "register_interest", entities=[("course", "rpa")], form=None),
     )
-    assert slots["reg_halt"] == "not_taken_here"
+    assert slots["reg_halt"] == "answered"
     assert "事前申込は不要です" in texts(messages)
 
 
@@ -193,7 +195,7 @@ async def test_a_closed_cohort_ends_the_form_with_the_office_contact():
         tracker("第6期に応募したい", "register_interest", candidates={"reg_cohort": "leader-6"}),
     )
     assert slots["reg_halt"] == "closed" and slots["requested_slot"] is None
-    assert "受け付けていません" in texts(messages) and "内線 2345" in texts(messages)
+    assert "締め切りました" in texts(messages) and "内線 2345" in texts(messages)
     assert messages[0]["buttons"][0]["payload"] == '/register_interest{"cohort":"leader-7"}'
 
 
@@ -409,7 +411,7 @@ async def test_yes_stores_the_registration_and_clears_the_answers():
 async def test_no_stores_nothing():
     _, messages = await submit({**ANSWERS, "reg_confirm": "no"})
     assert store.get(state_db(), PERSON, "leader-7") is None
-    assert "登録は行いませんでした" in texts(messages)
+    assert "登録は取りやめました" in texts(messages)
 
 
 async def test_a_full_cohort_puts_the_person_on_the_waitlist():
@@ -443,7 +445,7 @@ async def test_stop_clears_everything():
     state = tracker("やめる", "stop", slots=ANSWERS, form=None)
     state.events.append({"event": "active_loop", "name": "registration_form"})
     slots, messages = await run(registration.ActionRegistrationStop(), state)
-    assert "登録を中断しました" in texts(messages) and all(v is None for v in slots.values())
+    assert "登録を取りやめました" in texts(messages) and all(v is None for v in slots.values())
 
 
 async def test_a_failing_validation_apologises_and_ends_the_form(monkeypatch):
@@ -464,14 +466,12 @@ async def test_my_registrations_lists_each_status():
     for n in range(20):
         register(f"other-{n}")
     register(PERSON)
-    _, messages = await run(registration.ActionMyRegistrations(), tracker("申込状況を教えて", "ask_my_registrations"))
+    _, messages = await run(ActionAnswer(), tracker("申込状況を教えて", "ask_my_registrations"))
     assert "キャンセル待ち 1番目" in texts(messages) and "leader-7-021" in texts(messages)
     store.cancel(state_db(), PERSON, "leader-7", 20)
-    _, messages = await run(registration.ActionMyRegistrations(), tracker("申込状況を教えて", "ask_my_registrations"))
+    _, messages = await run(ActionAnswer(), tracker("申込状況を教えて", "ask_my_registrations"))
     assert "取消済" in texts(messages)
-    _, messages = await run(
-        registration.ActionMyRegistrations(), tracker("申込状況", "ask_my_registrations", sender="nobody")
-    )
+    _, messages = await run(ActionAnswer(), tracker("申込状況", "ask_my_registrations", sender="nobody"))
     assert "登録されている申込はありません" in texts(messages)
 
 

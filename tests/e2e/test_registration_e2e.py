@@ -127,7 +127,7 @@ def test_questions_mid_form_are_answered_and_the_form_resumes(servers, db):
     say(servers, "aad-c", "来月の研修は？", ["2026年12月", "お名前"])
     say(servers, "aad-c", "今日の天気は？", ["お問い合わせ", "お名前"])
     say(servers, "aad-c", "山田花子です", ["所属"])
-    say(servers, "aad-c", "やめる", ["中断しました"])
+    say(servers, "aad-c", "やめる", ["取りやめました"])
     assert store.get(db, "aad-c", COHORT) is None
     say(servers, "aad-c", "山田花子です")  # outside the form: no longer read as an answer
     assert store.get(db, "aad-c", COHORT) is None
@@ -145,7 +145,7 @@ def test_invalid_answers_are_asked_again_and_no_stores_nothing(servers, db):
         FORM_STEPS[5],
     ]
     fill_form(servers, "aad-d", steps)
-    say(servers, "aad-d", "いいえ", ["登録は行いませんでした"])
+    say(servers, "aad-d", "いいえ", ["登録は取りやめました"])
     assert store.get(db, "aad-d", COHORT) is None
 
 

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.answers.model import Circumstances
+from bot.answers.route import answer
+from bot.catalogue.rows import Cohort
 from bot.registrations import cohorts, store
 from bot.registrations.model import Application
-from bot.replies import schedules
 from bot.state import db as state
+from bot.understanding.question import Question
 
 DEADLINE = dt.date(2027, 3, 31)
 BEFORE = dt.date(2026, 11, 24)
@@ -24,8 +27,19 @@ def conn(tmp_path: Path):
     connection.close()
 
 
-def cohort(status: str = "open", until: str = "2027-03-31") -> dict:
-    return {"id": "x-1", "status": status, "apply_until": until}
+def cohort(status: str = "open", until: str = "2027-03-31") -> Cohort:
+    return Cohort(
+        "x-1",
+        "leader",
+        "第9期",
+        2027,
+        dt.date(2027, 5, 1),
+        dt.date(2027, 11, 1),
+        20,
+        dt.date.fromisoformat(until),
+        status,
+        "",
+    )
 
 
 def override(status: str, until=None) -> cohorts.Override:
@@ -39,6 +53,7 @@ def override(status: str, until=None) -> cohorts.Override:
         (cohort(), DEADLINE, None, cohorts.OPEN),  # the deadline day itself is still open
         (cohort(), DEADLINE + dt.timedelta(days=1), None, cohorts.DEADLINE_PASSED),
         (cohort("closed"), BEFORE, None, cohorts.CATALOGUE_CLOSED),
+        (cohort("closed"), DEADLINE + dt.timedelta(days=1), None, cohorts.DEADLINE_PASSED),  # said first
         (cohort(), BEFORE, override("closed"), cohorts.OFFICE_CLOSED),
         (cohort("closed"), BEFORE, override("open"), cohorts.OPEN),
         (cohort(), dt.date(2027, 4, 10), override("open", dt.date(2027, 4, 15)), cohorts.OPEN),
@@ -51,7 +66,7 @@ def test_effective_status(row, today, given, reason):
 
 def test_an_extension_shows_in_the_effective_cohort():
     status = cohorts.effective_status(cohort(), BEFORE, override("open", dt.date(2027, 4, 15)))
-    assert status.effective_cohort["apply_until"] == "2027-04-15"
+    assert status.effective_cohort.apply_until == dt.date(2027, 4, 15)
 
 
 def test_close_and_reopen_are_stored_and_audited(catalogue, conn):
@@ -84,18 +99,24 @@ def test_the_gate_sees_an_office_close_inside_the_registering_transaction(catalo
 
 
 def test_open_cohorts_and_read_only_overrides(catalogue, conn, tmp_path):
-    assert [s.cohort["id"] for s in cohorts.open_cohorts(catalogue, {}, BEFORE)] == ["leader-7"]
+    assert [s.cohort.id for s in cohorts.open_cohorts(catalogue, {}, BEFORE)] == ["leader-7"]
     assert cohorts.read_overrides(tmp_path / "missing.sqlite") == {}
     assert not (tmp_path / "missing.sqlite").exists()
     cohorts.close(catalogue, conn, "leader-7", actor="office:test")
     assert cohorts.read_overrides(tmp_path / "manabi.sqlite")["leader-7"].status == "closed"
 
 
-def test_schedule_answers_respect_the_office_close(catalogue, conn, tmp_path, monkeypatch):
-    monkeypatch.setenv("MANABI_STATE_DB", str(tmp_path / "manabi.sqlite"))
-    assert schedules.open_cohort(catalogue, "leader", BEFORE)["id"] == "leader-7"
+def test_answers_respect_the_office_close(catalogue, conn):
+    """Answers see the cohorts the office left open (the action layer gathers them)."""
+
+    def details() -> str:
+        found = cohorts.open_cohorts(catalogue, cohorts.overrides(conn), BEFORE)
+        now = Circumstances(BEFORE, open_cohorts=[s.effective_cohort for s in found])
+        question = Question("リーダー研修の内容は？", topic="course", asks=("content",), courses=("leader",))
+        return "\n".join(r.text for r in answer(question, catalogue, now).replies)
+
+    assert "第7期" in details() and "2027年3月31日" in details()
     cohorts.close(catalogue, conn, "leader-7", actor="office:test")
-    assert schedules.open_cohort(catalogue, "leader", BEFORE) is None
+    assert "登録締切" not in details()
     cohorts.reopen(catalogue, conn, "leader-7", BEFORE, actor="office:test", until=dt.date(2027, 4, 15))
-    assert schedules.open_cohort(catalogue, "leader", BEFORE)["apply_until"] == "2027-04-15"
-    assert "2027年4月15日" in schedules.course_details(catalogue, catalogue.course("leader"), BEFORE).text
+    assert "2027年4月15日" in details()
