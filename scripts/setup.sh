@@ -17,12 +17,13 @@ find_python310() {
 }
 
 # The browser tests drive Debian's chromium through its chromedriver (never a browser download);
-# fonts-ipafont-gothic gives the screenshots Japanese glyphs. Installed with apt when missing.
+# the two font packages give the screenshots Japanese glyphs and the 👍/👎. Installed with apt when missing.
 ensure_browser() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   [ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || missing+=(fonts-ipafont-gothic)
+  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=$(command -v sudo || true)

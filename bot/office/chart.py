@@ -6,7 +6,6 @@ colours keep WCAG AA contrast on white; the page shows the same figures as a tab
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from html import escape
 
@@ -22,14 +21,13 @@ TEXT_COLOUR = "#1d2330"
 
 
 def nice_ceiling(value: int) -> int:
-    """A round axis maximum ≥ ``value`` (1, 2, 5 × 10ⁿ)."""
-    if value <= 5:
-        return 5
-    magnitude: int = 10 ** int(math.floor(math.log10(value)))
-    for step in (1, 2, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+    """A round axis maximum ≥ ``value`` that four grid steps divide evenly (4, 8, 20, 40, 80, 200, 400 …)."""
+    magnitude = 1
+    while True:
+        for step in (4, 8, 20, 40, 80):
+            if value <= step * magnitude:
+                return step * magnitude
+        magnitude *= 10
 
 
 def _text(x: float, y: float, content: str, anchor: str = "middle", colour: str = TEXT_COLOUR) -> str:

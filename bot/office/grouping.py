@@ -2,7 +2,7 @@
 
 A question's *text key* is its catalogue match key (width, kana, long vowels and punctuation folded;
 bot.text.normalize) without a polite ending (「ですか」「かな」「？」). Keys whose character bigrams
-overlap enough (Jaccard ≥ ``THRESHOLD``) join the same group, most frequent first, so a group is
+overlap enough (Jaccard ≥ ``THRESHOLD``, 0.4) join the same group, most frequent first, so a group is
 named after its most frequent wording. The office's status and note are stored per text key (every
 key of the group at once), so a grouping that changes as questions arrive keeps what was decided.
 """
@@ -16,16 +16,17 @@ from typing import Any
 
 from bot.text.normalize import match_key
 
-THRESHOLD = 0.5
+THRESHOLD = 0.4
 OPEN = "open"
 STATUS_LABELS = {"open": "未対応", "done": "対応済み", "out_of_scope": "対象外"}
 REASON_LABELS = {"low_confidence": "意図が不明", "out_of_scope": "対象外の質問", "not_understood": "回答を理解できず"}
+_TRAILING_MARKS = re.compile(r"[?!.。、…~〜・]+$")
 _POLITE_ENDING = re.compile(r"(デショウカ|デスカ|マスカ|デスヨネ|カナ|カ|ネ|ヨ)$")
 
 
 def text_key(text: str) -> str:
     """The comparison key of a question (empty for text that has no letters)."""
-    key = match_key(text)
+    key = _TRAILING_MARKS.sub("", match_key(text)) or match_key(text)
     return _POLITE_ENDING.sub("", key) or key
 
 

@@ -45,7 +45,7 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make Chrome send "Origin: null" with forms
     "Cache-Control": "no-store",
 }
 NOTICES = {
@@ -250,7 +250,8 @@ class OfficeConsole:
         return resp
 
     async def overview(self, request: Request) -> HTTPResponse:
-        data = pages.overview(self.conn, self.paths.tracker_db, self.today())
+        # The figures are stamped with the real time, so the weeks end at the real date (not MANABI_TODAY).
+        data = pages.overview(self.conn, self.paths.tracker_db, office_store.now_jst().date())
         return self.render("overview.html", request, title="概要", nav="overview", overview=data)
 
     async def cohort_list(self, request: Request) -> HTTPResponse:

@@ -66,6 +66,7 @@ class PersonDeletion:
     audit_rows_anonymised: int
     unanswered_questions: int
     promoted: list[Registration] = field(default_factory=list)
+    feedback: int = 0  # ratings the person gave (with the question and answer they quote)
 
 
 def timestamp(now: dt.datetime | None = None) -> str:
@@ -198,6 +199,8 @@ def delete_person(
             "UPDATE registration_audit SET person_id = NULL WHERE person_id = ?", (person_id,)
         ).rowcount
         questions = conn.execute("DELETE FROM unanswered_questions WHERE sender_id = ?", (person_id,)).rowcount
+        ratings = conn.execute("DELETE FROM feedback WHERE sender_id = ?", (person_id,)).rowcount
+        conn.execute("DELETE FROM answer_refs WHERE sender_id = ?", (person_id,))
         promoted: list[Registration] = []
         for row in rows:
             record_audit(
@@ -211,7 +214,7 @@ def delete_person(
             )
             if row.status == CONFIRMED:
                 promoted += fill_seats(conn, row.cohort_id, seats_of(row.cohort_id), actor=actor, at=stamp)
-        return PersonDeletion(len(rows), anonymised, questions, promoted)
+        return PersonDeletion(len(rows), anonymised, questions, promoted, ratings)
 
 
 def delete_cohort(
