@@ -86,7 +86,7 @@ def register(subparsers: Any) -> None:
     actions.required = True
 
     def add(name: str, handler: Callable, help_text: str, cohort: bool = True) -> argparse.ArgumentParser:
-        parser = actions.add_parser(name, parents=[common], help=help_text)
+        parser: argparse.ArgumentParser = actions.add_parser(name, parents=[common], help=help_text)
         if cohort:
             parser.add_argument("cohort", help="cohort id, e.g. leader-7")
         parser.set_defaults(handler=guarded(handler))

@@ -178,7 +178,9 @@ def fill_seats(
             old_status=WAITLISTED,
             new_status=CONFIRMED,
         )
-        promoted.append(_get(conn, head["person_id"], cohort_id))
+        moved = _get(conn, head["person_id"], cohort_id)
+        if moved is not None:
+            promoted.append(moved)
     return promoted
 
 
@@ -342,15 +344,17 @@ def _get(conn: sqlite3.Connection, person_id: str, cohort_id: str) -> Registrati
 
 
 def _count(conn: sqlite3.Connection, cohort_id: str, status: str) -> int:
-    return conn.execute(
+    count: int = conn.execute(
         "SELECT COUNT(*) FROM registrations WHERE cohort_id = ? AND status = ?", (cohort_id, status)
     ).fetchone()[0]
+    return count
 
 
 def _next_queue_no(conn: sqlite3.Connection, cohort_id: str) -> int:
-    return conn.execute(
+    queue_no: int = conn.execute(
         "SELECT COALESCE(MAX(queue_no), 0) + 1 FROM registrations WHERE cohort_id = ?", (cohort_id,)
     ).fetchone()[0]
+    return queue_no
 
 
 _COLUMNS = (
@@ -375,7 +379,7 @@ def _insert(conn: sqlite3.Connection, application: Application, status: str, que
     cursor = conn.execute(
         f"INSERT INTO registrations ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
     )
-    return cursor.lastrowid
+    return int(cursor.lastrowid or 0)
 
 
 def _reuse_row(

@@ -123,3 +123,17 @@ def test_history_shows_the_session_without_the_hidden_greeting():
         ("user", None, "ありがとう"),
         ("bot", "t#1", "どういたしまして"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("env", "mounted"),
+    [({}, True), ({"MANABI_OFFICE_ENABLED": "0"}, False), ({"MANABI_OFFICE_PORT": "5100"}, False)],
+)
+def test_the_rasa_server_serves_the_console_unless_it_is_off_or_has_its_own_port(monkeypatch, tmp_path, env, mounted):
+    from bot.channels.web.channel import _office_console
+
+    monkeypatch.delenv("MANABI_OFFICE_ENABLED", raising=False)
+    monkeypatch.delenv("MANABI_OFFICE_PORT", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert (_office_console() is not None) is mounted

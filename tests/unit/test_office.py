@@ -19,6 +19,16 @@ NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=JST)
 PASSWORD = "correct-horse-battery-42"
 
 
+@pytest.fixture(autouse=True)
+def quick_hashes(request, monkeypatch):
+    """Cheap Argon2 parameters for the login tests (the real ones: the first test, and the browser tests)."""
+    if request.node.name != "test_passwords_are_salted_slow_hashes":
+        from argon2 import PasswordHasher
+
+        monkeypatch.setattr(passwords, "_HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+        passwords._dummy_hash.cache_clear()
+
+
 @pytest.fixture
 def conn(tmp_path):
     return state.connect(tmp_path / "manabi.sqlite")
