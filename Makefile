@@ -7,7 +7,7 @@ PYTHON := .venv/bin/python
 export TF_CPP_MIN_LOG_LEVEL := 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run serve test lint setup catalogue train eval bench clean
+.PHONY: run serve test lint setup catalogue train eval bench screenshots clean
 
 run: catalogue train
 	$(PYTHON) -m bot run
@@ -39,6 +39,10 @@ eval: catalogue train
 
 bench: catalogue train
 	$(PYTHON) -m bot benchmark
+
+# The browser tests again, saving what their Chromium shows into docs/screenshots/ (committed).
+screenshots: catalogue train
+	MANABI_SCREENSHOTS=docs/screenshots $(PYTHON) -m pytest -q tests/browser
 
 clean:
 	rm -rf models var .rasa results

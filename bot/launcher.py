@@ -8,6 +8,7 @@ starting the bot sees a short banner, not pages of TensorFlow warnings.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -45,7 +46,8 @@ def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nothing listens on right now (for tests)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def server_environment(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -65,6 +67,9 @@ def server_environment(settings: Settings, extra: Mapping[str, str] | None = Non
     )
     if settings.today:
         env["MANABI_TODAY"] = settings.today
+    if not env.get("MANABI_WEB_SECRET"):
+        # Signs the web chat's cookie. Made per run when unset: chats then start afresh after a restart.
+        env["MANABI_WEB_SECRET"] = secrets.token_urlsafe(48)
     env.update(extra or {})
     return env
 
@@ -94,6 +99,7 @@ class ServerProcess:
         self._wait_ready(timeout)
 
     def _wait_ready(self, timeout: float) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -113,6 +119,7 @@ class ServerProcess:
         """SIGTERM the server's process group, then SIGKILL if it does not go."""
         if not self.running():
             return
+        assert self.process is not None
         try:
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout)
@@ -126,7 +133,7 @@ class ServerProcess:
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
+            return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
         return False
 
@@ -165,6 +172,22 @@ def rasa_server(settings: Settings, env: dict[str, str], model: Path, enable_api
         command.append("--enable-api")
     return ServerProcess(
         "Rasa server", command, f"http://{settings.host}:{settings.rasa_port}/", settings.log_dir / "rasa.log", env
+    )
+
+
+def office_server(env: dict[str, str]) -> ServerProcess | None:
+    """The office console on a port of its own (MANABI_OFFICE_PORT), else None (the Rasa server has it)."""
+    from bot.office.config import OfficeSettings
+
+    office = OfficeSettings.from_env(env)
+    if not office.enabled or office.own_port is None:
+        return None
+    return ServerProcess(
+        "office console",
+        [sys.executable, "-m", "bot", "office", "serve"],
+        f"http://{office.own_host}:{office.own_port}/office/login",
+        Path(env.get("MANABI_LOG_DIR") or PROJECT_ROOT / "var" / "log") / "office.log",
+        env,
     )
 
 

@@ -16,6 +16,27 @@ find_python310() {
   return 1
 }
 
+# The browser tests drive Debian's chromium through its chromedriver (never a browser download);
+# the two font packages give the screenshots Japanese glyphs and the 👍/👎. Installed with apt when missing.
+ensure_browser() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  [ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || missing+=(fonts-ipafont-gothic)
+  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=$(command -v sudo || true)
+  if ! command -v apt-get >/dev/null || { [ "$(id -u)" -ne 0 ] && [ -z "$sudo" ]; }; then
+    echo "The browser tests need: ${missing[*]} (Debian packages). Install them, then re-run." >&2
+    return 0
+  fi
+  echo "Installing ${missing[*]} for the browser tests…"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+ensure_browser
+
 wanted=$(cat requirements.txt requirements-test.txt constraints.txt | sha256sum | cut -c1-16)
 stamp=.venv/.manabi-installed
 if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then

@@ -7,17 +7,19 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bot import launcher, training
 from bot.catalogue.build import build, is_current
 from bot.catalogue.sources import SourceError
 from bot.catalogue.validate import CatalogueInvalid
+from bot.office.config import OfficeSettings
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 MODELS_DIR = PROJECT_ROOT / "models"
 
 
-def register(subparsers) -> None:
+def register(subparsers: Any) -> None:
     train_parser = subparsers.add_parser("train", help="train the model if its inputs changed")
     train_parser.add_argument("--force", action="store_true", help="train even if nothing changed")
     train_parser.set_defaults(handler=run_train)
@@ -61,14 +63,19 @@ def run_serve(args: argparse.Namespace) -> int:
     except (launcher.LaunchError, SourceError, CatalogueInvalid, RuntimeError) as error:
         print(error, file=sys.stderr)
         return 1
-    env = launcher.server_environment(settings)
+    env = launcher.server_environment(settings, {"MANABI_LOG_DIR": str(settings.log_dir)})
     servers = [launcher.action_server(settings, env), launcher.rasa_server(settings, env, model)]
+    office = launcher.office_server(env)
+    if office is not None:
+        servers.append(office)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         print("サーバーを起動しています…", flush=True)
         servers[0].start(timeout=60)
         servers[1].start(timeout=180)
-        _banner(settings)
+        if office is not None:
+            office.start(timeout=60)
+        _banner(settings, OfficeSettings.from_env(env))
         if args.chat:
             from bot.commands.chat import chat_loop
 
@@ -85,10 +92,20 @@ def run_serve(args: argparse.Namespace) -> int:
             server.stop()
 
 
-def _banner(settings: Settings) -> None:
+def _office_url(settings: Settings, office: OfficeSettings) -> str:
+    if not office.enabled:
+        return "off (MANABI_OFFICE_ENABLED=0)"
+    if office.own_port is not None:
+        return f"http://{office.own_host}:{office.own_port}/office"
+    return f"{settings.rasa_url}/office  (users: python -m bot office add-user NAME)"
+
+
+def _banner(settings: Settings, office: OfficeSettings) -> None:
     print(
         f"""
   まなびアシスタント is running
+    web chat       {settings.rasa_url}/chat
+    office console {_office_url(settings, office)}
     Rasa server    {settings.rasa_url}  (REST: /webhooks/rest/webhook, Teams: /webhooks/teams/webhook)
     action server  http://{settings.host}:{settings.action_port}
     logs           {settings.log_dir}/

@@ -50,10 +50,16 @@ class ManabiServers:
         build(catalogue_dir or base.catalogue_dir, self.settings.catalogue_db)
         self.model = model
         self.env = launcher.server_environment(
-            self.settings, {"MANABI_TRACKER_DB": str(workdir / "trackers.sqlite"), **(extra_env or {})}
+            self.settings,
+            {
+                "MANABI_TRACKER_DB": str(workdir / "trackers.sqlite"),
+                "MANABI_LOG_DIR": str(self.settings.log_dir),
+                **(extra_env or {}),
+            },
         )
         self.actions = launcher.action_server(self.settings, self.env)
         self.rasa = launcher.rasa_server(self.settings, self.env, model)
+        self.office = launcher.office_server(self.env)  # only with MANABI_OFFICE_PORT in extra_env
 
     @property
     def rasa_url(self) -> str:
@@ -66,9 +72,13 @@ class ManabiServers:
     def start(self) -> ManabiServers:
         self.actions.start(timeout=60)
         self.rasa.start(timeout=180)
+        if self.office is not None:
+            self.office.start(timeout=60)
         return self
 
     def stop(self) -> None:
+        if self.office is not None:
+            self.office.stop()
         self.rasa.stop()
         self.actions.stop()
 
@@ -93,7 +103,8 @@ class ManabiServers:
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read().decode("utf-8"))
+            messages: list[dict[str, Any]] = json.loads(response.read().decode("utf-8"))
+        return messages
 
     def say(self, sender: str, text: str, **kwargs: Any) -> str:
         """Like :meth:`chat`, returning all the bot's texts joined (what a user reads)."""

@@ -88,7 +88,7 @@ def register(subparsers: Any) -> None:
     actions.required = True
 
     def add(name: str, handler: Callable, help_text: str, cohort: bool = True) -> argparse.ArgumentParser:
-        parser = actions.add_parser(name, parents=[common], help=help_text)
+        parser: argparse.ArgumentParser = actions.add_parser(name, parents=[common], help=help_text)
         if cohort:
             parser.add_argument("cohort", help="cohort id, e.g. leader-7")
         parser.set_defaults(handler=guarded(handler))
@@ -272,7 +272,8 @@ def run_delete_person(args: argparse.Namespace) -> int:
         events = delete_conversation(args.trackers, person)
         conversation = "会話ログなし" if events is None else f"会話ログ {events}件"
         print(
-            f"削除しました: 登録 {result.registrations}件、未回答ログ {result.unanswered_questions}件、{conversation}、"
+            f"削除しました: 登録 {result.registrations}件、未回答ログ {result.unanswered_questions}件、"
+            f"評価 {result.feedback}件、{conversation}、"
             f"監査記録の匿名化 {result.audit_rows_anonymised}件、繰り上げ {len(result.promoted)}件"
         )
     return 0

@@ -66,6 +66,7 @@ class PersonDeletion:
     audit_rows_anonymised: int
     unanswered_questions: int
     promoted: list[Registration] = field(default_factory=list)
+    feedback: int = 0  # ratings the person gave (with the question and answer they quote)
 
 
 def timestamp(now: dt.datetime | None = None) -> str:
@@ -177,7 +178,9 @@ def fill_seats(
             old_status=WAITLISTED,
             new_status=CONFIRMED,
         )
-        promoted.append(_get(conn, head["person_id"], cohort_id))
+        moved = _get(conn, head["person_id"], cohort_id)
+        if moved is not None:
+            promoted.append(moved)
     return promoted
 
 
@@ -198,6 +201,8 @@ def delete_person(
             "UPDATE registration_audit SET person_id = NULL WHERE person_id = ?", (person_id,)
         ).rowcount
         questions = conn.execute("DELETE FROM unanswered_questions WHERE sender_id = ?", (person_id,)).rowcount
+        ratings = conn.execute("DELETE FROM feedback WHERE sender_id = ?", (person_id,)).rowcount
+        conn.execute("DELETE FROM answer_refs WHERE sender_id = ?", (person_id,))
         promoted: list[Registration] = []
         for row in rows:
             record_audit(
@@ -211,7 +216,7 @@ def delete_person(
             )
             if row.status == CONFIRMED:
                 promoted += fill_seats(conn, row.cohort_id, seats_of(row.cohort_id), actor=actor, at=stamp)
-        return PersonDeletion(len(rows), anonymised, questions, promoted)
+        return PersonDeletion(len(rows), anonymised, questions, promoted, ratings)
 
 
 def delete_cohort(
@@ -339,15 +344,17 @@ def _get(conn: sqlite3.Connection, person_id: str, cohort_id: str) -> Registrati
 
 
 def _count(conn: sqlite3.Connection, cohort_id: str, status: str) -> int:
-    return conn.execute(
+    count: int = conn.execute(
         "SELECT COUNT(*) FROM registrations WHERE cohort_id = ? AND status = ?", (cohort_id, status)
     ).fetchone()[0]
+    return count
 
 
 def _next_queue_no(conn: sqlite3.Connection, cohort_id: str) -> int:
-    return conn.execute(
+    queue_no: int = conn.execute(
         "SELECT COALESCE(MAX(queue_no), 0) + 1 FROM registrations WHERE cohort_id = ?", (cohort_id,)
     ).fetchone()[0]
+    return queue_no
 
 
 _COLUMNS = (
@@ -372,7 +379,7 @@ def _insert(conn: sqlite3.Connection, application: Application, status: str, que
     cursor = conn.execute(
         f"INSERT INTO registrations ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
     )
-    return cursor.lastrowid
+    return int(cursor.lastrowid or 0)
 
 
 def _reuse_row(

@@ -87,6 +87,76 @@ MIGRATIONS: list[tuple[int, str]] = [
         )
     """,
     ),
+    # Feedback on answers, the office console's accounts and review notes (bot/state/feedback.py,
+    # bot/state/office.py, bot/state/unanswered.py). answer_id is "<user message id>#<n>": the n-th
+    # bot message of that turn (bot/feedback/answers.py), so a second rating replaces the first.
+    # answer_refs maps a message id another system gave our answer (Teams' activity id) to it.
+    (
+        3,
+        """
+        CREATE TABLE feedback (
+            id INTEGER PRIMARY KEY,
+            answer_id TEXT NOT NULL UNIQUE,
+            sender_id TEXT NOT NULL,
+            channel TEXT,
+            rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+            comment TEXT,
+            question TEXT,
+            answer TEXT,
+            action TEXT,
+            intent TEXT,
+            confidence REAL,
+            answered_at TEXT,
+            rated_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX feedback_rated_at ON feedback(rated_at);
+        CREATE INDEX feedback_sender ON feedback(sender_id);
+        CREATE TABLE answer_refs (
+            channel TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            answer_id TEXT NOT NULL,
+            sender_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (channel, external_id)
+        );
+        CREATE INDEX answer_refs_sender ON answer_refs(sender_id);
+        CREATE TABLE unanswered_reviews (
+            text_key TEXT PRIMARY KEY,
+            status TEXT NOT NULL CHECK (status IN ('open', 'done', 'out_of_scope')),
+            note TEXT,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+        CREATE TABLE office_users (
+            name TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            password_set_at TEXT NOT NULL,
+            last_login_at TEXT,
+            disabled INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE office_sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_name TEXT NOT NULL REFERENCES office_users(name) ON DELETE CASCADE,
+            csrf_token TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE INDEX office_sessions_user ON office_sessions(user_name);
+        CREATE TABLE office_audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_name TEXT NOT NULL,
+            event TEXT NOT NULL,
+            target TEXT,
+            detail TEXT,
+            remote_addr TEXT
+        );
+        CREATE INDEX office_audit_at ON office_audit(at)
+    """,
+    ),
 ]
 
 

@@ -29,7 +29,7 @@ def log_question(
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
             (asked_at.isoformat(timespec="seconds"), sender_id, channel, text[:2000], intent, confidence, reason),
         )
-    return cursor.lastrowid
+    return int(cursor.lastrowid or 0)
 
 
 def list_questions(conn: sqlite3.Connection, since: dt.date | None = None) -> list[dict[str, Any]]:
@@ -40,3 +40,44 @@ def list_questions(conn: sqlite3.Connection, since: dt.date | None = None) -> li
         sql += " WHERE asked_at >= ?"
         params = (since.isoformat(),)
     return [dict(row) for row in conn.execute(sql + " ORDER BY id", params)]
+
+
+# --- the office's review of the log (console: 未対応 / 対応済み / 対象外 and a note) ----------------
+REVIEW_STATUSES = ("open", "done", "out_of_scope")
+
+
+def reviews(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """{text key: {status, note, updated_at, updated_by}} (text keys: bot.office.grouping.text_key)."""
+    return {row["text_key"]: dict(row) for row in conn.execute("SELECT * FROM unanswered_reviews")}
+
+
+def set_review(
+    conn: sqlite3.Connection,
+    text_keys: list[str],
+    status: str,
+    note: str | None,
+    updated_by: str,
+    now: dt.datetime | None = None,
+) -> None:
+    """Sets the status and note of every question text in a group, in one transaction."""
+    if status not in REVIEW_STATUSES:
+        raise ValueError(f"status must be one of {REVIEW_STATUSES}, got {status!r}")
+    stamp = (now or dt.datetime.now(JST)).isoformat(timespec="seconds")
+    note = (note or "").strip()[:1000] or None
+    with transaction(conn):
+        conn.executemany(
+            """INSERT INTO unanswered_reviews (text_key, status, note, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (text_key) DO UPDATE SET status = excluded.status, note = excluded.note,
+                   updated_at = excluded.updated_at, updated_by = excluded.updated_by""",
+            [(key, status, note, stamp, updated_by) for key in text_keys],
+        )
+
+
+def counts_by_day(conn: sqlite3.Connection, since: dt.date) -> dict[str, int]:
+    """{'2026-11-24': n} questions logged per day since ``since``."""
+    rows = conn.execute(
+        "SELECT substr(asked_at, 1, 10) AS day, COUNT(*) AS n FROM unanswered_questions WHERE asked_at >= ? "
+        "GROUP BY day",
+        (since.isoformat(),),
+    )
+    return {row["day"]: row["n"] for row in rows}

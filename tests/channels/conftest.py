@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_asyncio
 
 # The helpers next to this file are imported as top-level modules whatever the import mode.
@@ -17,6 +18,14 @@ from teams_harness import ChannelServer, ServeChannel  # noqa: E402
 from bot.channels.teams import TeamsInput  # noqa: E402
 from bot.channels.teams.http import HttpClient  # noqa: E402
 from bot.devtools.fake_botframework import FakeBotFramework  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def state_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A state DB of the test's own (the channel stores the message ids of its answers there)."""
+    path = tmp_path / "manabi.sqlite"
+    monkeypatch.setenv("MANABI_STATE_DB", str(path))
+    return path
 
 
 @pytest_asyncio.fixture

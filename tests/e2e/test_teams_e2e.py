@@ -130,3 +130,51 @@ def test_unsigned_request_is_rejected_and_the_server_keeps_serving(teams):
     assert status == 401
     (reply,) = exchange(teams, fake.message("ありがとう"))
     assert "どういたしまして" in rendered(reply)
+
+
+def test_reactions_and_the_feedback_loop_rate_the_answer(teams):
+    import time
+
+    from bot.state import db as state
+    from bot.state import feedback
+
+    runner, servers = teams
+    fake = runner.fake
+    question = fake.message("G検定の補助はいくら？")
+    (reply,) = exchange(teams, question)
+    assert reply.get("channelData", {}).get("feedbackLoopEnabled") is True
+    # The fake connector answers each activity with id "reply-<its position>".
+    position = next(i for i, r in enumerate(fake.received) if r.activity is reply)
+    reply_id = f"reply-{position + 1}"
+    conn = state.connect(servers.settings.state_db)
+    webhook = f"{servers.rasa_url}/webhooks/teams/webhook"
+
+    def ratings(expected: int) -> list:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            rows = feedback.list_feedback(conn)
+            if len(rows) == expected and (not rows or rows[0]["updated_at"]):
+                return rows
+            time.sleep(0.2)
+        raise AssertionError(f"expected {expected} ratings, found {feedback.list_feedback(conn)}")
+
+    conversation = {"conversation_id": question["conversation"]["id"]}
+    like = fake.activity("messageReaction", replyToId=reply_id, reactionsAdded=[{"type": "like"}], **conversation)
+    status, _ = runner.call(fake.post_activity(webhook, like))
+    assert status == 200
+    (row,) = ratings(1)
+    assert (row["rating"], row["question"], row["channel"]) == ("up", "G検定の補助はいくら？", "teams")
+    assert row["intent"] == "ask_subsidy_amount" and row["action"]
+
+    value = {
+        "actionName": "feedback",
+        "actionValue": {"reaction": "dislike", "feedback": '{"feedbackText": "金額が違う"}'},
+    }
+    invoke = fake.activity("invoke", name="message/submitAction", replyToId=reply_id, value=value, **conversation)
+    status, body = runner.call(fake.post_activity(webhook, invoke))
+    assert status == 200
+    deadline = time.monotonic() + 20
+    while feedback.list_feedback(conn)[0]["rating"] != "down" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    (row,) = feedback.list_feedback(conn)  # replaced, not counted twice
+    assert (row["rating"], row["comment"]) == ("down", "金額が違う")

@@ -13,6 +13,7 @@ from bot.clock import JST
 from bot.registrations import store
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Application, status_label
 from bot.state import db as state
+from bot.state import feedback
 from bot.state.unanswered import log_question
 
 COHORT = "leader-7"
@@ -154,8 +155,25 @@ def test_deleting_a_person_removes_their_data_and_frees_their_seat(conn):
     register_all(conn, ["a", "b"], seats=1)
     log_question(conn, sender_id="a", text="給与明細は？", reason="out_of_scope")
     log_question(conn, sender_id="b", text="天気は？", reason="out_of_scope")
+    for person in ("a", "b"):
+        feedback.rate(
+            conn,
+            answer_id=f"{person}#0",
+            sender_id=person,
+            rating="down",
+            channel="web",
+            question="q",
+            answer="a",
+            action=None,
+            intent=None,
+            confidence=None,
+            answered_at=None,
+        )
+    feedback.remember_refs(conn, "teams", "a", [("reply-1", "a#0")])
     result = store.delete_person(conn, "a", lambda cohort: 1, actor="office:test")
-    assert (result.registrations, result.unanswered_questions) == (1, 1)
+    assert (result.registrations, result.unanswered_questions, result.feedback) == (1, 1, 1)
+    assert [r["sender_id"] for r in feedback.list_feedback(conn)] == ["b"]
+    assert feedback.find_ref(conn, "teams", "reply-1") is None
     assert [p.person_id for p in result.promoted] == ["b"]
     assert store.for_person(conn, "a") == []
     assert store.audit_trail(conn, person_id="a") == []

@@ -4,6 +4,8 @@
 at once (202, or 200 for activities that need no answer and for duplicates) and handles the
 turn in a background task: a ``typing`` activity first, then Rasa, whose messages are sent back
 through the connector. The Bot Framework gives up after 10–15 s, so Rasa must not run inline.
+Reactions and Teams' feedback buttons on our answers are stored as ratings (feedback.py); the ids
+the connector gives our messages are stored after each turn so that feedback finds its answer.
 Rejections are 400/401/403/413/503 with a generic body and a WARNING log line stating why.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,10 +33,16 @@ from bot.channels.teams.activities import (
 from bot.channels.teams.auth import AuthError, BotFrameworkAuthenticator, KeyStore, bearer_token, check_tenant
 from bot.channels.teams.config import TeamsSettings
 from bot.channels.teams.connector import ConnectorClient, Sleep, is_allowed_service_url
+from bot.channels.teams.feedback import TeamsFeedback, feedback_of
 from bot.channels.teams.http import HttpClient
 from bot.channels.teams.output import ConversationRef, TeamsOutput
 from bot.channels.teams.state import TtlCache
 from bot.channels.teams.tokens import TokenProvider
+from bot.feedback.answers import answer_id
+from bot.feedback.ratings import conversation_events, rate_answer
+from bot.settings import load_settings
+from bot.state import db as state
+from bot.state import feedback as feedback_store
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +97,7 @@ class TeamsInput(InputChannel):
         self._welcomed: TtlCache[bool] = TtlCache(ttl_seconds=600, max_items=10_000)
         self._suggestions: TtlCache[dict[str, str]] = TtlCache(ttl_seconds=86_400, max_items=10_000)
         self._tasks: set[asyncio.Task] = set()
+        self._state: sqlite3.Connection | None = None
         if not settings.configured:
             logger.warning("Teams channel has no app id configured: every request will get 503.")
 
@@ -135,12 +145,56 @@ class TeamsInput(InputChannel):
         if not self._seen.add_if_absent(activity.dedupe_key, True):
             logger.info("Teams: ignoring duplicate activity %s.", activity.id)
             return response.json({"status": "duplicate"}, status=200)
+        signal = feedback_of(parse_body(request.body or b""))
+        if signal is not None:
+            self._start(self._record_feedback(signal, _tracker_store(request)))
+            return response.json({} if signal.is_invoke else {"status": "accepted"}, status=200)
         if not self._wants_answer(activity):
             return response.json({"status": "ignored"}, status=200)
-        task = asyncio.create_task(self._run_turn(activity, on_new_message))
+        self._start(self._run_turn(activity, on_new_message))
+        return response.json({"status": "accepted"}, status=202)
+
+    def _start(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return response.json({"status": "accepted"}, status=202)
+
+    @property
+    def state(self) -> sqlite3.Connection:
+        """The state database (feedback, message ids of answers), opened on first use."""
+        if self._state is None:
+            self._state = state.connect(load_settings().state_db)
+        return self._state
+
+    def _remember_answers(self, activity: InboundActivity, output: TeamsOutput) -> None:
+        refs = [(sent_id, answer_id(activity.id, index)) for sent_id, index in output.delivered_refs]
+        try:
+            feedback_store.remember_refs(self.state, self.name(), activity.sender_id, refs)
+        except sqlite3.Error:
+            logger.exception("Teams: could not store the message ids of a turn's answers.")
+
+    async def _record_feedback(self, signal: TeamsFeedback, tracker_store: Any) -> None:
+        try:
+            found = feedback_store.find_ref(self.state, self.name(), signal.reply_to_id)
+            if found is None:
+                logger.info("Teams: feedback on a message we do not know (%s).", signal.reply_to_id)
+                return
+            answer, sender_id = found
+            if signal.rating is None:
+                feedback_store.remove(self.state, answer, signal.removed)
+                return
+            events = await conversation_events(tracker_store, sender_id)
+            rate_answer(
+                self.state,
+                events,
+                sender_id=sender_id,
+                answer_id=answer,
+                rating=signal.rating,
+                channel=self.name(),
+                comment=signal.comment,
+            )
+        except Exception:
+            logger.exception("Teams: could not record feedback on %s.", signal.reply_to_id)
 
     async def _admit(self, request: Request) -> InboundActivity:
         if not self.settings.configured:
@@ -202,6 +256,7 @@ class TeamsInput(InputChannel):
                 metadata=activity.metadata(),
             )
             await on_new_message(message)
+            self._remember_answers(activity, output)
         except asyncio.CancelledError:
             logger.warning("Teams: turn for activity %s cancelled at shutdown.", activity.id)
             raise
@@ -226,3 +281,8 @@ class TeamsInput(InputChannel):
 
     async def _close(self, *_: Any) -> None:
         await self.http.close()
+
+
+def _tracker_store(request: Request) -> Any:
+    """Rasa's tracker store (None in tests that stand in for Rasa's agent without one)."""
+    return getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)

@@ -1,7 +1,10 @@
 """The Rasa OutputChannel of one Teams turn: renders each bot message and replies through the connector.
 
 Delivery failures are logged and counted, never raised: an exception here would abort Rasa's
-processing of the turn and lose the conversation state.
+processing of the turn and lose the conversation state. Every delivered message remembers the id
+the connector gave it and which bot message of the turn it shows (``delivered_refs``), so feedback
+on it can be traced to the answer (bot/channels/teams/feedback.py); message activities enable
+Teams' feedback buttons (``channelData.feedbackLoopEnabled``).
 """
 
 from __future__ import annotations
@@ -47,7 +50,9 @@ class TeamsOutput(OutputChannel):
         self._suggestions = suggestions
         self._suggested_actions = suggested_actions and ref.personal
         self.messages: list[dict[str, Any]] = []  # activities delivered (tests, debugging)
+        self.delivered_refs: list[tuple[str, int]] = []  # (connector's activity id, bot message index)
         self.failures = 0
+        self._bot_messages = 0
 
     @classmethod
     def name(cls) -> str:
@@ -56,8 +61,10 @@ class TeamsOutput(OutputChannel):
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """Renders the whole message at once, so a card replaces its text instead of following it."""
+        index = self._bot_messages
+        self._bot_messages += 1  # the n-th message Rasa sends is the turn's n-th answer
         for rendered in render_message(message, suggested_actions=self._suggested_actions):
-            await self._deliver(rendered)
+            await self._deliver(rendered, index)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Sends text as Teams markdown."""
@@ -83,9 +90,9 @@ class TeamsOutput(OutputChannel):
 
     async def send_typing(self) -> None:
         """Shows the typing indicator while Rasa works on the turn."""
-        await self._deliver(Rendered({"type": "typing"}))
+        await self._deliver(Rendered({"type": "typing"}), None)
 
-    async def _deliver(self, rendered: Rendered) -> None:
+    async def _deliver(self, rendered: Rendered, answer_index: int | None = None) -> None:
         ref = self._ref
         activity = {
             **rendered.activity,
@@ -94,8 +101,10 @@ class TeamsOutput(OutputChannel):
             "conversation": {"id": ref.conversation_id},
             "replyToId": ref.reply_to_id,
         }
+        if activity["type"] == "message":
+            activity["channelData"] = {**activity.get("channelData", {}), "feedbackLoopEnabled": True}
         try:
-            await self._connector.send(ref.service_url, ref.conversation_id, activity, ref.reply_to_id)
+            sent = await self._connector.send(ref.service_url, ref.conversation_id, activity, ref.reply_to_id)
         except ConnectorError as error:
             self.failures += 1
             logger.warning(
@@ -106,6 +115,8 @@ class TeamsOutput(OutputChannel):
             )
             return
         self.messages.append(activity)
+        if answer_index is not None and isinstance(sent.get("id"), str) and sent["id"]:
+            self.delivered_refs.append((sent["id"], answer_index))
         if activity["type"] == "message":
             # Teams only offers the suggestions of the latest message.
             if rendered.suggestions:

@@ -1,0 +1,34 @@
+"""``python -m bot feedback export [--format csv|json] [--rating up|down] [--since DATE] [--out PATH]``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from bot.feedback.export import feedback_csv, feedback_json
+from bot.registrations.cli import _add_output_options, _date, _emit, guarded
+from bot.settings import load_settings
+from bot.state import db as state
+from bot.state.feedback import RATINGS, list_feedback
+
+
+def register(subparsers: Any) -> None:
+    settings = load_settings()
+    group = subparsers.add_parser("feedback", help="ratings of answers (👍/👎) given in Teams and the web chat")
+    actions = group.add_subparsers(dest="feedback_command", metavar="action")
+    actions.required = True
+    export = actions.add_parser("export", help="export the ratings (CSV for Excel, or JSON)")
+    export.add_argument("--db", type=Path, default=settings.state_db, help="state database")
+    _add_output_options(export)
+    export.add_argument("--rating", choices=RATINGS, help="only 👍 (up) or 👎 (down)")
+    export.add_argument("--since", type=_date, help="only ratings given on or after YYYY-MM-DD")
+    export.set_defaults(handler=guarded(run_export))
+
+
+def run_export(args: argparse.Namespace) -> int:
+    conn = state.connect(args.db)
+    rows = list_feedback(conn, rating=args.rating, since=args.since)
+    data = feedback_csv(rows) if args.format == "csv" else feedback_json(rows)
+    _emit(data, args.out, f"評価 {len(rows)} 件")
+    return 0
