@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalogue.queries import Catalogue
+from bot.catalogue.rows import Cohort
 from bot.office import chart, weekly
 from bot.office.grouping import Group, group_questions
 from bot.registrations import cohorts, export, store
@@ -26,11 +27,11 @@ class CohortRow:
 
     @property
     def id(self) -> str:
-        return str(self.status.cohort["id"])
+        return self.status.cohort.id
 
     @property
     def seats(self) -> int | None:
-        return self.status.cohort.get("seats")
+        return self.status.cohort.seats
 
     @property
     def remaining(self) -> int | None:
@@ -41,15 +42,15 @@ class CohortRow:
         return REASON_LABELS[self.status.reason]
 
 
-def cohort_title(catalogue: Catalogue, cohort: dict[str, Any]) -> str:
-    course = catalogue.course(cohort["course_id"]) if cohort.get("course_id") else None
-    return f"{course['name']} {cohort['name']}" if course else str(cohort["id"])
+def cohort_title(catalogue: Catalogue, cohort: Cohort) -> str:
+    course = catalogue.course(cohort.course_id)
+    return f"{course.name} {cohort.name}" if course else cohort.id
 
 
 def cohort_rows(catalogue: Catalogue, conn: sqlite3.Connection, today: dt.date) -> list[CohortRow]:
     rows = []
     for status in cohorts.statuses(catalogue, cohorts.overrides(conn), today):
-        counts = store.counts(conn, status.cohort["id"])
+        counts = store.counts(conn, status.cohort.id)
         rows.append(CohortRow(status, cohort_title(catalogue, status.cohort), counts[CONFIRMED], counts[WAITLISTED]))
     return rows
 
@@ -69,7 +70,9 @@ def cohort_detail(
     if row is None:
         return None
     registrations = store.for_cohort(conn, cohort_id)
-    return CohortDetail(row, export.summary(row.status.cohort, registrations), registrations)
+    cohort = row.status.effective_cohort
+    summary = export.summary({"id": cohort.id, "seats": cohort.seats}, registrations)
+    return CohortDetail(row, summary, registrations)
 
 
 def unanswered_groups(conn: sqlite3.Connection, status: str | None = None) -> list[Group]:
