@@ -7,26 +7,35 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from bot import launcher, training
 from bot.catalogue.build import build, is_current
 from bot.catalogue.sources import SourceError
 from bot.catalogue.validate import CatalogueInvalid
+from bot.privacy.files import sqlite_files, tighten
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 MODELS_DIR = PROJECT_ROOT / "models"
 
 
-def register(subparsers) -> None:
+def register(subparsers: Any) -> None:
     train_parser = subparsers.add_parser("train", help="train the model if its inputs changed")
     train_parser.add_argument("--force", action="store_true", help="train even if nothing changed")
     train_parser.set_defaults(handler=run_train)
 
-    serve_parser = subparsers.add_parser("serve", help="start the action and Rasa servers (Ctrl-C stops)")
+    serve_parser = subparsers.add_parser(
+        "serve", help="start the action and Rasa servers with the production channels (Ctrl-C stops)"
+    )
+    serve_parser.add_argument(
+        "--local",
+        action="store_true",
+        help="also the local REST channel (credentials.local.yml), for `python -m bot chat` on this machine",
+    )
     serve_parser.set_defaults(handler=run_serve, chat=False)
 
     run_parser = subparsers.add_parser("run", help="start both servers and chat in this terminal")
-    run_parser.set_defaults(handler=run_serve, chat=True)
+    run_parser.set_defaults(handler=run_serve, chat=True, local=True)
 
 
 def prepare(settings: Settings, force_training: bool = False) -> Path:
@@ -62,13 +71,18 @@ def run_serve(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     env = launcher.server_environment(settings)
-    servers = [launcher.action_server(settings, env), launcher.rasa_server(settings, env, model)]
+    tighten(sqlite_files(settings.state_db) + sqlite_files(Path(env["MANABI_TRACKER_DB"])))  # older versions: 0644
+    local = bool(args.chat or args.local)
+    servers = [
+        launcher.action_server(settings, env),
+        launcher.rasa_server(settings, env, model, local_channel=local),
+    ]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         print("サーバーを起動しています…", flush=True)
         servers[0].start(timeout=60)
         servers[1].start(timeout=180)
-        _banner(settings)
+        _banner(settings, local)
         if args.chat:
             from bot.commands.chat import chat_loop
 
@@ -85,12 +99,13 @@ def run_serve(args: argparse.Namespace) -> int:
             server.stop()
 
 
-def _banner(settings: Settings) -> None:
+def _banner(settings: Settings, local: bool) -> None:
+    channels = "REST (this machine only): /webhooks/rest/webhook, " if local else ""
     print(
         f"""
   まなびアシスタント is running
-    Rasa server    {settings.rasa_url}  (REST: /webhooks/rest/webhook, Teams: /webhooks/teams/webhook)
-    action server  http://{settings.host}:{settings.action_port}
+    Rasa server    {settings.rasa_url}  ({channels}Teams: /webhooks/teams/webhook)
+    action server  http://{settings.action_host}:{settings.action_port}  (shared secret required)
     logs           {settings.log_dir}/
     today          {settings.today or "system date"}
   Stop with Ctrl-C (in the chat: /quit).

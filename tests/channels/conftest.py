@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_asyncio
 
 # The helpers next to this file are imported as top-level modules whatever the import mode.
@@ -17,6 +18,15 @@ from teams_harness import ChannelServer, ServeChannel  # noqa: E402
 from bot.channels.teams import TeamsInput  # noqa: E402
 from bot.channels.teams.http import HttpClient  # noqa: E402
 from bot.devtools.fake_botframework import FakeBotFramework  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def fresh_log_limits() -> None:
+    """Each test sees the channel's rate-limited warnings from scratch."""
+    from bot.channels.teams import channel, output
+
+    channel._rejections.reset()
+    output._delivery_failures.reset()
 
 
 @pytest_asyncio.fixture
