@@ -74,7 +74,7 @@ def protect(app: Sanic, secret: str) -> Sanic:
         if is_authorised(request, secret):
             return None
         _rejections.warning_for(
-            ("unauthorised", request.path[:40]),
+            "unauthorised",  # one kind, whatever path or address the caller chose
             "action server: refused %s %s from %s without the shared secret",
             request.method,
             request.path[:80],
