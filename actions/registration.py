@@ -36,7 +36,7 @@ from actions.registration_support import (
     view,
 )
 from bot.answers.model import START_REGISTRATION
-from bot.registrations import cohorts, fields, store
+from bot.registrations import cohorts, fields, store, validation
 from bot.registrations.model import Application
 from bot.replies import registration as replies
 from bot.replies.base import Reply
@@ -144,7 +144,7 @@ def submit(tracker: Tracker) -> Reply:
     missing = [k for k in ("name", "department", "staff_number", "recommendation", "motivation") if not given[k]]
     cohort_view = view(cohort_id)
     if cohort_view is None or missing:
-        return replies.missing_answers(office_contact(), missing)
+        return replies.missing_answers(office_contact(), [validation.LABELS[k] for k in missing])
     course, cohort = cohort_view
     application = Application(
         cohort_id=cohort_id,
@@ -163,6 +163,10 @@ def submit(tracker: Tracker) -> Reply:
     )
     if result.outcome == store.ALREADY_REGISTERED and result.registration:
         return replies.already_registered(cohort_view, result.registration)
+    if result.outcome == store.INVALID and result.invalid:  # the store checks every field again
+        return replies.missing_answers(office_contact(), result.invalid.labels)
+    if result.outcome == store.REFUSED and result.reason == store.STAFF_NUMBER_IN_USE:
+        return replies.staff_number_taken(office_contact())
     if result.outcome == store.REFUSED:
         others = [v for v in open_views() if v[1].id != cohort_id]
         return replies.closed(cohort_view, result.reason or "", office_contact(), others)

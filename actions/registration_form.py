@@ -166,15 +166,9 @@ class ValidateRegistrationForm(GuardedFormValidation):
         return self.checked(dispatcher, tracker, "reg_department", fields.check_department(value or ""))
 
     async def validate_reg_staff_number(self, value, dispatcher, tracker, domain) -> Slots:
+        # Only the format: whether another account gave this number is decided when the registration
+        # is stored (store.register), so the form cannot be used to find out who applied.
         result = fields.check_staff_number(value or "", fields.staff_number_format())
-        cohort_id = tracker.get_slot("reg_cohort")
-        if (
-            result.ok
-            and cohort_id
-            and store.others_with_staff_number(state_db(), cohort_id, result.value, person_id(tracker))
-        ):
-            # Someone else already applied with this number: a typo, or a colleague applying for them.
-            result = fields.Checked(None, replies.staff_number_taken(office_contact()))
         return self.checked(dispatcher, tracker, "reg_staff_number", result)
 
     async def validate_reg_recommendation(self, value, dispatcher, tracker, domain) -> Slots:

@@ -64,7 +64,7 @@ def main() -> None:
     )
     build(base.catalogue_dir, settings.catalogue_db)
     env = launcher.server_environment(settings, {"MANABI_TRACKER_DB": str(workdir / "trackers.sqlite")})
-    for key in ("MANABI_CATALOGUE_DB", "MANABI_STATE_DB", "MANABI_TODAY", "MANABI_TRACKER_DB"):
+    for key in ("MANABI_CATALOGUE_DB", "MANABI_STATE_DB", "MANABI_TODAY", "MANABI_TRACKER_DB", "MANABI_ACTION_SECRET"):
         os.environ[key] = env[key]
     for key, value in launcher.QUIET_ENV.items():
         os.environ.setdefault(key, value)
@@ -101,7 +101,11 @@ async def _measure(args, settings, workdir: Path, action_pid: int) -> None:
         apply_patches(skip=[name for name in args.fixes_off.split(",") if name])
     model = args.model or str(SYSTEMS[args.system].model)
     started = time.perf_counter()
-    agent = Agent.load(model, action_endpoint=EndpointConfig(settings.action_url))
+    from bot.action_server import SECRET_HEADER
+    from bot.launcher import ACTION_SECRET_VARIABLE
+
+    secret = {SECRET_HEADER: os.environ[ACTION_SECRET_VARIABLE]}  # the action server refuses calls without it
+    agent = Agent.load(model, action_endpoint=EndpointConfig(settings.action_url, headers=secret))
     agent.tracker_store = _tracker_store(args.tracker_store, agent.domain, workdir / "trackers.sqlite")
     agent.processor.tracker_store = agent.tracker_store
     print(f"model loaded in {time.perf_counter() - started:.1f}s: {model}")

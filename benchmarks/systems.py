@@ -2,7 +2,7 @@
 
 Both are served exactly as ``python -m bot serve`` serves Manabi (bot.launcher via
 tests.support.servers.ManabiServers: action server + ``bot.rasa_server``, the SQLite tracker
-store of endpoints.yml, credentials.yml with REST and Teams), each with its own temporary
+store of endpoints.yml, credentials.local.yml with REST and Teams), each with its own temporary
 databases and the date pinned to 2026-11-24; only the model differs.
 """
 

@@ -15,6 +15,8 @@ from bot.commands import chat as chat_commands
 from bot.commands import evaluate as evaluate_commands
 from bot.commands import servers as server_commands
 from bot.commands import teams as teams_commands
+from bot.privacy import cli as privacy_commands
+from bot.privacy.files import restrict_new_files
 
 COMMAND_MODULES = [
     catalogue_commands,
@@ -23,6 +25,7 @@ COMMAND_MODULES = [
     teams_commands,
     benchmark_commands,
     evaluate_commands,
+    privacy_commands,
 ]
 
 
@@ -47,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    restrict_new_files()  # databases and exports hold personal data: owner only
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -2,7 +2,16 @@
 
 Used by ``python -m bot run|serve`` and by the end-to-end tests, so the way the assistant is
 started is the same everywhere. Server output goes to log files, not to the terminal: a user
-starting the bot sees a short banner, not pages of TensorFlow warnings.
+starting the bot sees a short banner, not pages of TensorFlow warnings. The logs rotate by size and,
+like every file the servers create, are readable by their owner only (bot.logfiles,
+bot.privacy.files).
+
+Two credentials files: ``credentials.yml`` is the production one (Teams only: nothing on the Rasa
+port lets a caller choose whom they speak as), ``credentials.local.yml`` adds the local REST channel
+(loopback only) for ``make run``, ``python -m bot chat`` and the tests.
+
+The action server gets a shared secret (``MANABI_ACTION_SECRET``; a random one per start unless the
+environment sets it), which the Rasa server sends with every action call (endpoints.yml).
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +30,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.logfiles import RotatingLog, pump
+from bot.privacy.files import OWNER_ONLY_UMASK
 from bot.settings import PROJECT_ROOT, Settings
+
+PRODUCTION_CREDENTIALS = "credentials.yml"
+LOCAL_CREDENTIALS = "credentials.local.yml"
+ACTION_SECRET_VARIABLE = "MANABI_ACTION_SECRET"
 
 QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # TensorFlow's C++ start-up chatter
@@ -46,8 +62,7 @@ def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nothing listens on right now (for tests)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
+        return int(sock.getsockname()[1])
 
 
 def server_environment(settings: Settings, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -59,6 +74,8 @@ def server_environment(settings: Settings, extra: Mapping[str, str] | None = Non
             "MANABI_HOST": settings.host,
             "MANABI_RASA_PORT": str(settings.rasa_port),
             "MANABI_ACTION_PORT": str(settings.action_port),
+            "MANABI_ACTION_HOST": settings.action_host,
+            ACTION_SECRET_VARIABLE: env.get(ACTION_SECRET_VARIABLE) or secrets.token_urlsafe(32),
             "MANABI_CATALOGUE_DB": str(settings.catalogue_db),
             "MANABI_STATE_DB": str(settings.state_db),
             "MANABI_TRACKER_DB": env.get("MANABI_TRACKER_DB") or str(settings.state_db.with_name("trackers.sqlite")),
@@ -82,29 +99,40 @@ class ServerProcess:
     command: list[str]
     health_url: str
     log_path: Path
-    env: dict[str, str]
+    env: dict[str, str] = field(repr=False)
+    log_max_bytes: int = 10 * 1024 * 1024
+    log_backups: int = 5
+    stop_timeout: float = 15.0
     process: subprocess.Popen | None = field(default=None, repr=False)
+    _log_thread: threading.Thread | None = field(default=None, repr=False)
 
     def start(self, timeout: float) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
+        log = RotatingLog(self.log_path, self.log_max_bytes, self.log_backups)
+        try:
             self.process = subprocess.Popen(
                 self.command,
-                stdout=log,
+                stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 env=self.env,
                 cwd=str(PROJECT_ROOT),
                 start_new_session=True,
+                umask=OWNER_ONLY_UMASK,  # databases, WAL files and exports it creates: owner only
             )
+        except BaseException:
+            log.close()
+            raise
+        assert self.process.stdout is not None
+        self._log_thread = pump(self.process.stdout, log)
         self._wait_ready(timeout)
 
     def _wait_ready(self, timeout: float) -> None:
-        assert self.process is not None
+        process = self.process
+        assert process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            if process.poll() is not None:
                 raise LaunchError(
-                    f"{self.name} stopped while starting (exit {self.process.returncode}); see {self.log_path}"
+                    f"{self.name} stopped while starting (exit {process.returncode}); see {self.log_path}"
                 )
             if _answers(self.health_url):
                 return
@@ -115,19 +143,23 @@ class ServerProcess:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """SIGTERM the server's process group, then SIGKILL if it does not go."""
-        if not self.running():
+    def stop(self, timeout: float | None = None) -> None:
+        """SIGTERM the server's process group, then SIGKILL if it does not go within ``timeout``
+        (default ``stop_timeout``: the Rasa server first finishes the Teams turns it acknowledged)."""
+        process = self.process
+        if process is None or process.poll() is not None:
             return
         assert self.process is not None
         try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout)
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(self.stop_timeout if timeout is None else timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(5)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
         except ProcessLookupError:
             pass
+        if self._log_thread is not None:
+            self._log_thread.join(5)  # the last lines are in the file before anyone reads it
 
 
 def _answers(url: str) -> bool:
@@ -139,18 +171,24 @@ def _answers(url: str) -> bool:
 
 
 def action_server(settings: Settings, env: dict[str, str]) -> ServerProcess:
-    # rasa_sdk binds to SANIC_HOST (default 0.0.0.0): keep it on our interface only, since anyone
-    # reaching the action server could act in any user's name.
+    """bot.action_server: rasa_sdk on ``settings.action_host`` (loopback unless explicitly set
+    otherwise), refusing every call without the shared secret of ``env``."""
     return ServerProcess(
         "action server",
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
-        f"http://{settings.host}:{settings.action_port}/health",
+        [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(settings.action_port)],
+        f"http://{settings.action_host}:{settings.action_port}/health",
         settings.log_dir / "actions.log",
-        {**env, "SANIC_HOST": settings.host},
+        {**env, "MANABI_ACTION_HOST": settings.action_host},
+        settings.log_max_bytes,
+        settings.log_backups,
     )
 
 
-def rasa_server(settings: Settings, env: dict[str, str], model: Path, enable_api: bool = False) -> ServerProcess:
+def rasa_server(
+    settings: Settings, env: dict[str, str], model: Path, enable_api: bool = False, local_channel: bool = True
+) -> ServerProcess:
+    """The Rasa server; ``local_channel``: with the loopback-only REST channel (credentials.local.yml),
+    else the production channels only (credentials.yml)."""
     command = [
         sys.executable,
         "-m",
@@ -161,7 +199,7 @@ def rasa_server(settings: Settings, env: dict[str, str], model: Path, enable_api
         "--endpoints",
         "endpoints.yml",
         "--credentials",
-        "credentials.yml",
+        LOCAL_CREDENTIALS if local_channel else PRODUCTION_CREDENTIALS,
         "--interface",
         settings.host,
         "--port",
@@ -171,7 +209,14 @@ def rasa_server(settings: Settings, env: dict[str, str], model: Path, enable_api
     if enable_api:
         command.append("--enable-api")
     return ServerProcess(
-        "Rasa server", command, f"http://{settings.host}:{settings.rasa_port}/", settings.log_dir / "rasa.log", env
+        "Rasa server",
+        command,
+        f"http://{settings.host}:{settings.rasa_port}/",
+        settings.log_dir / "rasa.log",
+        env,
+        settings.log_max_bytes,
+        settings.log_backups,
+        stop_timeout=75.0,  # the Teams channel's drain_seconds (60) and some margin
     )
 
 
@@ -193,12 +238,12 @@ def office_server(env: dict[str, str]) -> ServerProcess | None:
 
 def check_ports(settings: Settings) -> None:
     """Refuse to start with a clear message when a port is taken (instead of a bind traceback)."""
-    for label, port, variable in (
-        ("Rasa server", settings.rasa_port, "MANABI_RASA_PORT"),
-        ("action server", settings.action_port, "MANABI_ACTION_PORT"),
+    for label, host, port, variable in (
+        ("Rasa server", settings.host, settings.rasa_port, "MANABI_RASA_PORT"),
+        ("action server", settings.action_host, settings.action_port, "MANABI_ACTION_PORT"),
     ):
-        if port_in_use(settings.host, port):
+        if port_in_use(host, port):
             raise LaunchError(
-                f"port {port} for the {label} is already in use on {settings.host}. "
+                f"port {port} for the {label} is already in use on {host}. "
                 f"Stop whatever uses it, or choose another port: {variable}=<port> make run"
             )

@@ -1,7 +1,9 @@
 """Entry point for the Rasa server: ``python -m bot.rasa_server run …`` = ``rasa run …`` plus speed fixes.
 
 The speed fixes are in ``bot.speedups`` (one module per fix; ``apply_patches`` installs them before
-Rasa starts). ``MANABI_PROFILE=<file>`` profiles the running server.
+Rasa starts). ``MANABI_PROFILE=<file>`` profiles the running server. Hardening: files are created
+owner-only (the tracker database holds what people typed; bot.privacy.files) and requests are
+limited to the Teams channel's 512 KB (bot.server_limits).
 """
 
 from __future__ import annotations
@@ -50,12 +52,22 @@ def _profile_if_asked() -> None:
         return await handle_message(self, message)
 
     MessageProcessor.handle_message = first_message_starts_profiling
-    atexit.register(lambda: (profiler.disable(), profiler.dump_stats(target)))
+
+    def write_profile() -> None:
+        profiler.disable()
+        profiler.dump_stats(target)
+
+    atexit.register(write_profile)
 
 
 def main() -> None:
+    from bot.privacy.files import restrict_new_files
+    from bot.server_limits import limit_request_size
+
+    restrict_new_files()
     _profile_if_asked()
     apply_patches()
+    limit_request_size()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

@@ -24,6 +24,14 @@ class Settings:
     rasa_port: int
     action_port: int
     log_dir: Path
+    # The action server trusts its caller (the Rasa server) with any sender's name: it listens on
+    # loopback whatever ``host`` says, unless an operator explicitly sets MANABI_ACTION_HOST.
+    action_host: str = "127.0.0.1"
+    tracker_db: Path = PROJECT_ROOT / "var" / "trackers.sqlite"
+    max_message_chars: int = 2000  # longer messages are answered by the channel, never parsed
+    log_max_bytes: int = 10 * 1024 * 1024  # server logs rotate at this size …
+    log_backups: int = 5  # … keeping this many older files
+    retention_days: int = 180  # conversations and unanswered questions older than this are purged
 
     @property
     def rasa_url(self) -> str:
@@ -31,7 +39,7 @@ class Settings:
 
     @property
     def action_url(self) -> str:
-        return f"http://{self.host}:{self.action_port}/webhook"
+        return f"http://{self.action_host}:{self.action_port}/webhook"
 
 
 def _path(env: Mapping[str, str], name: str, default: str) -> Path:
@@ -50,6 +58,17 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return port
 
 
+def _number(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name) or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: ``os.environ``)."""
     env = os.environ if env is None else env
@@ -62,4 +81,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         rasa_port=_port(env, "MANABI_RASA_PORT", 5005),
         action_port=_port(env, "MANABI_ACTION_PORT", 5055),
         log_dir=_path(env, "MANABI_LOG_DIR", "var/log"),
+        action_host=env.get("MANABI_ACTION_HOST") or "127.0.0.1",
+        tracker_db=_path(env, "MANABI_TRACKER_DB", "var/trackers.sqlite"),
+        max_message_chars=_number(env, "MANABI_MAX_MESSAGE_CHARS", 2000, minimum=1),
+        log_max_bytes=_number(env, "MANABI_LOG_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
+        log_backups=_number(env, "MANABI_LOG_BACKUPS", 5, minimum=1),
+        retention_days=_number(env, "MANABI_RETENTION_DAYS", 180, minimum=1),
     )

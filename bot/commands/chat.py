@@ -33,7 +33,7 @@ def register(subparsers) -> None:
 
 def send(url: str, sender: str, text: str, timeout: float = 30.0) -> list[dict[str, Any]]:
     """One user message to the REST channel; returns the bot's messages."""
-    body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
+    body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(
         f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
     )
@@ -67,6 +67,11 @@ def chat_loop(url: str, sender: str) -> int:
     while True:
         try:
             buttons = render(send(url, sender, text)) or buttons
+        except urllib.error.HTTPError as error:
+            if error.code != 413:  # anything but "too large": the server is not answering properly
+                print(f"アシスタントから応答がありません（{url}）: {error}", file=sys.stderr)
+                return 1
+            print("\nまなび> メッセージが長すぎて受け取れませんでした。短くするか、分けて送ってください。\n")
         except (urllib.error.URLError, OSError, ValueError) as error:
             print(f"アシスタントから応答がありません（{url}）: {error}", file=sys.stderr)
             return 1

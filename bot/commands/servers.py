@@ -14,6 +14,7 @@ from bot.catalogue.build import build, is_current
 from bot.catalogue.sources import SourceError
 from bot.catalogue.validate import CatalogueInvalid
 from bot.office.config import OfficeSettings
+from bot.privacy.files import sqlite_files, tighten
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 MODELS_DIR = PROJECT_ROOT / "models"
@@ -24,11 +25,18 @@ def register(subparsers: Any) -> None:
     train_parser.add_argument("--force", action="store_true", help="train even if nothing changed")
     train_parser.set_defaults(handler=run_train)
 
-    serve_parser = subparsers.add_parser("serve", help="start the action and Rasa servers (Ctrl-C stops)")
+    serve_parser = subparsers.add_parser(
+        "serve", help="start the action and Rasa servers with the production channels (Ctrl-C stops)"
+    )
+    serve_parser.add_argument(
+        "--local",
+        action="store_true",
+        help="also the local REST channel (credentials.local.yml), for `python -m bot chat` on this machine",
+    )
     serve_parser.set_defaults(handler=run_serve, chat=False)
 
     run_parser = subparsers.add_parser("run", help="start both servers and chat in this terminal")
-    run_parser.set_defaults(handler=run_serve, chat=True)
+    run_parser.set_defaults(handler=run_serve, chat=True, local=True)
 
 
 def prepare(settings: Settings, force_training: bool = False) -> Path:
@@ -64,7 +72,12 @@ def run_serve(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     env = launcher.server_environment(settings, {"MANABI_LOG_DIR": str(settings.log_dir)})
-    servers = [launcher.action_server(settings, env), launcher.rasa_server(settings, env, model)]
+    tighten(sqlite_files(settings.state_db) + sqlite_files(Path(env["MANABI_TRACKER_DB"])))  # older versions: 0644
+    local = bool(args.chat or args.local)
+    servers = [
+        launcher.action_server(settings, env),
+        launcher.rasa_server(settings, env, model, local_channel=local),
+    ]
     office = launcher.office_server(env)
     if office is not None:
         servers.append(office)
@@ -75,7 +88,7 @@ def run_serve(args: argparse.Namespace) -> int:
         servers[1].start(timeout=180)
         if office is not None:
             office.start(timeout=60)
-        _banner(settings, OfficeSettings.from_env(env))
+        _banner(settings, OfficeSettings.from_env(env), local)
         if args.chat:
             from bot.commands.chat import chat_loop
 
@@ -100,14 +113,15 @@ def _office_url(settings: Settings, office: OfficeSettings) -> str:
     return f"{settings.rasa_url}/office  (users: python -m bot office add-user NAME)"
 
 
-def _banner(settings: Settings, office: OfficeSettings) -> None:
+def _banner(settings: Settings, office: OfficeSettings, local: bool) -> None:
+    channels = "REST (this machine only): /webhooks/rest/webhook, " if local else ""
     print(
         f"""
   まなびアシスタント is running
     web chat       {settings.rasa_url}/chat
     office console {_office_url(settings, office)}
-    Rasa server    {settings.rasa_url}  (REST: /webhooks/rest/webhook, Teams: /webhooks/teams/webhook)
-    action server  http://{settings.host}:{settings.action_port}
+    Rasa server    {settings.rasa_url}  ({channels}Teams: /webhooks/teams/webhook)
+    action server  http://{settings.action_host}:{settings.action_port}  (shared secret required)
     logs           {settings.log_dir}/
     today          {settings.today or "system date"}
   Stop with Ctrl-C (in the chat: /quit).

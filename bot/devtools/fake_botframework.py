@@ -3,7 +3,8 @@
 It plays every Microsoft endpoint the channel talks to:
 
 * OpenID metadata (``/v1/.well-known/openidconfiguration``) and the JWKS (``/v1/.well-known/keys``)
-  with a test RSA key endorsed for ``msteams``; can be switched off (``openid_available``).
+  with a test RSA key endorsed for ``msteams``; can be switched off (``openid_available``) or made
+  to hang without answering, like a host that drops packets (``metadata_hangs``).
 * The Entra token endpoint (``/{tenant}/oauth2/v2.0/token``): checks the client credentials,
   records each request, issues random tokens; ``token_failure`` makes it fail.
 * The connector (``{serviceUrl}v3/conversations/{id}/activities[/{replyToId}]``): records every
@@ -26,8 +27,10 @@ import asyncio
 import io
 import json
 import secrets
+import threading
 import time
 import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +101,8 @@ class FakeBotFramework:
         self.app_id, self.tenant_id, self.app_password = app_id, tenant_id, app_password
         self.keys = [PublishedKey("test-key-1", rsa_key(0))]
         self.openid_available = True
+        self.metadata_hangs = False
+        self._stopping = asyncio.Event()
         self.token_failure: int | None = None  # HTTP status the token endpoint fails with
         self.token_lifetime = 3600
         # (status, Retry-After) answers the connector gives before accepting again
@@ -127,6 +132,7 @@ class FakeBotFramework:
         return self
 
     async def stop(self) -> None:
+        self._stopping.set()  # releases hanging metadata requests
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -206,7 +212,7 @@ class FakeBotFramework:
         payload.update(claims)
         payload = {k: v for k, v in payload.items() if v is not None}
         signing_key = key or self.keys[0].private_key
-        return jwt.encode(payload, signing_key, algorithm=algorithm, headers={"kid": kid or self.keys[0].kid})
+        return str(jwt.encode(payload, signing_key, algorithm=algorithm, headers={"kid": kid or self.keys[0].kid}))
 
     # ---- activities ------------------------------------------------------------------------
     def activity(self, kind: str, conversation_type: str = "personal", **fields: Any) -> dict[str, Any]:
@@ -291,9 +297,32 @@ class FakeBotFramework:
             raise AssertionError(f"expected {count} {kind} activities, got {self.sent(kind)}") from None
         return self.sent(kind)
 
+    def replies_to(self, activity_id: str) -> list[dict[str, Any]]:
+        """The messages (not typing) delivered in reply to one activity."""
+        return [
+            r.activity
+            for r in self.received
+            if r.accepted and r.reply_to_id == activity_id and r.activity.get("type") == "message"
+        ]
+
+    async def wait_for_reply(self, activity_id: str, timeout: float = 30) -> list[dict[str, Any]]:
+        """Waits until at least one message answers ``activity_id``; returns its replies (AssertionError on timeout)."""
+
+        async def answered() -> None:
+            async with self._changed:
+                await self._changed.wait_for(lambda: bool(self.replies_to(activity_id)))
+
+        try:
+            await asyncio.wait_for(answered(), timeout)
+        except asyncio.TimeoutError:
+            raise AssertionError(f"no reply to activity {activity_id} within {timeout:.0f}s") from None
+        return self.replies_to(activity_id)
+
     # ---- handlers --------------------------------------------------------------------------
     async def _metadata(self, _: web.Request) -> web.Response:
         self.metadata_requests += 1
+        if self.metadata_hangs:
+            await self._stopping.wait()
         if not self.openid_available:
             return web.json_response({"error": "unavailable"}, status=503)
         return web.json_response(
@@ -373,3 +402,22 @@ class FakeBotFramework:
             headers = {"Retry-After": retry_after} if retry_after is not None else {}
             return web.json_response({"error": {"code": "Rejected"}}, status=status, headers=headers)
         return web.json_response({"id": f"reply-{len(self.received)}"}, status=status)
+
+
+class FakeInThread:
+    """A FakeBotFramework on a private event loop in a background thread, for tests whose own code
+    is synchronous (the servers run as subprocesses): ``call`` runs a coroutine there and waits."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.fake: FakeBotFramework = self.call(FakeBotFramework().start())
+
+    def call(self, coroutine: Coroutine[Any, Any, Any], timeout: float = 60) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.call(self.fake.stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)

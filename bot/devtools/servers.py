@@ -2,7 +2,8 @@
 
 Each instance gets its own state DB, tracker DB, catalogue DB and log folder under a temporary
 directory, and a pinned "today", so tests never touch a developer's ``var/``. Servers are started
-exactly as ``python -m bot serve`` starts them (bot.launcher).
+exactly as ``python -m bot serve`` starts them (bot.launcher): with the local REST channel
+(credentials.local.yml) by default, or ``local_channel=False`` for the production channels only.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class ManabiServers:
         today: str = PINNED_TODAY,
         extra_env: dict[str, str] | None = None,
         catalogue_dir: Path | None = None,
+        local_channel: bool = True,
     ):
         if not model.exists():
             raise FileNotFoundError(f"no trained model at {model}: run `make test` (it trains first)")
@@ -46,6 +48,7 @@ class ManabiServers:
             rasa_port=launcher.free_port(),
             action_port=launcher.free_port(),
             log_dir=workdir / "log",
+            tracker_db=workdir / "trackers.sqlite",
         )
         build(catalogue_dir or base.catalogue_dir, self.settings.catalogue_db)
         self.model = model
@@ -58,7 +61,7 @@ class ManabiServers:
             },
         )
         self.actions = launcher.action_server(self.settings, self.env)
-        self.rasa = launcher.rasa_server(self.settings, self.env, model)
+        self.rasa = launcher.rasa_server(self.settings, self.env, model, local_channel=local_channel)
         self.office = launcher.office_server(self.env)  # only with MANABI_OFFICE_PORT in extra_env
 
     @property
@@ -68,6 +71,21 @@ class ManabiServers:
     @property
     def action_url(self) -> str:
         return self.settings.action_url
+
+    @property
+    def action_headers(self) -> dict[str, str]:
+        """What the Rasa server sends the action server with every call (endpoints.yml)."""
+        from bot.action_server import SECRET_HEADER
+
+        return {SECRET_HEADER: self.env[launcher.ACTION_SECRET_VARIABLE]}
+
+    @property
+    def teams_url(self) -> str:
+        return f"{self.rasa_url}/webhooks/teams/webhook"
+
+    @property
+    def rest_url(self) -> str:
+        return f"{self.rasa_url}/webhooks/rest/webhook"
 
     def start(self) -> ManabiServers:
         self.actions.start(timeout=60)
@@ -98,13 +116,13 @@ class ManabiServers:
         if metadata:
             body["metadata"] = metadata
         request = urllib.request.Request(
-            f"{self.rasa_url}/webhooks/rest/webhook",
+            self.rest_url,
             data=json.dumps(body).encode("utf-8"),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             messages: list[dict[str, Any]] = json.loads(response.read().decode("utf-8"))
-        return messages
+            return messages
 
     def say(self, sender: str, text: str, **kwargs: Any) -> str:
         """Like :meth:`chat`, returning all the bot's texts joined (what a user reads)."""

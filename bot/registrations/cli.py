@@ -8,10 +8,14 @@
     registrations reopen COHORT [--until DATE]     take registrations again
     registrations audit [COHORT]                   the audit trail
     registrations delete-person (PERSON_ID | --staff-number N) --yes
-    registrations delete-cohort COHORT --yes       only a closed cohort
+    registrations delete-cohort COHORT [--keep-conversations] --yes    only a closed cohort
     unanswered export [--format csv|json] [--out PATH] [--since DATE]
 
-An error (unknown cohort, unwritable path, …) is one line on stderr and exit status 1.
+An error (unknown cohort, unwritable path, …) is one line on stderr and exit status 1. Without
+``--yes`` the delete commands only say what they would delete. Deleting is one transaction per
+database, conversations (tracker DB) first, then the state DB: the registrations are how a person
+is found, so a failure in between leaves nothing that cannot be found and deleted by running the
+command again. Names are printed without control or bidi characters (bot.safe_text).
 """
 
 from __future__ import annotations
@@ -31,9 +35,10 @@ from typing import Any
 from bot.catalogue.queries import Catalogue, CatalogueMissing
 from bot.catalogue.rows import Cohort
 from bot.clock import clock_from_env
+from bot.privacy.trackers import Conversations, count_conversations, delete_conversations
 from bot.registrations import cohorts, export, store
-from bot.registrations.conversations import delete_conversation, tracker_db_path
 from bot.registrations.model import ACTIVE_STATUSES, CANCELLED, CONFIRMED, WAITLISTED
+from bot.safe_text import clean_line
 from bot.settings import load_settings
 from bot.state import db as state
 from bot.state.unanswered import list_questions
@@ -82,6 +87,7 @@ def register(subparsers: Any) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=settings.state_db, help="state database (registrations)")
     common.add_argument("--catalogue", type=Path, default=settings.catalogue_db, help="built catalogue database")
+    common.add_argument("--trackers", type=Path, default=settings.tracker_db, help="Rasa tracker store (conversations)")
 
     group = subparsers.add_parser("registrations", help="cohort registrations: list, export, close, delete")
     actions = group.add_subparsers(dest="registrations_command", metavar="action")
@@ -113,11 +119,12 @@ def register(subparsers: Any) -> None:
     who = person.add_mutually_exclusive_group(required=True)
     who.add_argument("person_id", nargs="?", help="the person id (Teams aadObjectId)")
     who.add_argument("--staff-number", help="find the person by 職員番号")
-    person.add_argument("--trackers", type=Path, default=tracker_db_path(), help="Rasa tracker store (conversations)")
     person.add_argument("--yes", action="store_true", help="really delete")
-    add("delete-cohort", run_delete_cohort, "delete a closed cohort's registrations").add_argument(
-        "--yes", action="store_true", help="really delete"
+    cohort_deletion = add("delete-cohort", run_delete_cohort, "delete a closed cohort's registrations")
+    cohort_deletion.add_argument(
+        "--keep-conversations", action="store_true", help="keep the applicants' conversations (tracker DB)"
     )
+    cohort_deletion.add_argument("--yes", action="store_true", help="really delete")
 
     unanswered = subparsers.add_parser("unanswered", help="the log of questions Manabi could not answer")
     unanswered_actions = unanswered.add_subparsers(dest="unanswered_command", metavar="action")
@@ -204,7 +211,8 @@ def run_list(args: argparse.Namespace) -> int:
     print(_title(catalogue, cohort))
     for r in rows:
         print(
-            f"{r.receipt_number}\t{r.status_label}\t{r.name}\t{r.department}\t{r.staff_number}"
+            f"{r.receipt_number}\t{r.status_label}\t{clean_line(r.name)}\t{clean_line(r.department)}"
+            f"\t{clean_line(r.staff_number)}"
             f"\t{r.recommendation_label}\t{export.excel_date(r.registered_at)}"
         )
     print(f"（{len(rows)}件）")
@@ -251,7 +259,7 @@ def run_audit(args: argparse.Namespace) -> int:
         change = f"{row['old_status'] or '-'} → {row['new_status'] or '-'}"
         print(
             f"{row['at']}\t{row['cohort_id']}\t{row['event']}\t{change}\t#{row['registration_id'] or '-'}"
-            f"\t{row['actor']}\t{row['detail'] or ''}"
+            f"\t{clean_line(row['actor'])}\t{clean_line(row['detail'])}"
         )
     return 0
 
@@ -261,22 +269,25 @@ def run_delete_person(args: argparse.Namespace) -> int:
     people = _people(conn, args)
     found = [r for person in people for r in store.for_person(conn, person)]
     if not args.yes:
+        conversations = count_conversations(args.trackers, people)
         print(
-            f"削除対象: {len(people)}人、登録 {len(found)}件"
-            + "".join(f"\n  {r.receipt_number} {r.status_label} {r.name}" for r in found)
+            f"削除対象: {len(people)}人、登録 {len(found)}件、{_conversations(conversations)}"
+            + "".join(f"\n  {r.receipt_number} {r.status_label} {clean_line(r.name)}" for r in found)
         )
         print("削除するには --yes を付けて再実行してください。", file=sys.stderr)
         return 1
-    for person in people:
-        result = store.delete_person(conn, person, _seats_of(catalogue), actor=_actor())
-        events = delete_conversation(args.trackers, person)
-        conversation = "会話ログなし" if events is None else f"会話ログ {events}件"
-        print(
-            f"削除しました: 登録 {result.registrations}件、未回答ログ {result.unanswered_questions}件、"
-            f"評価 {result.feedback}件、{conversation}、"
-            f"監査記録の匿名化 {result.audit_rows_anonymised}件、繰り上げ {len(result.promoted)}件"
-        )
+    conversations = delete_conversations(args.trackers, people)  # first: see the module docstring
+    result = store.delete_people(conn, people, _seats_of(catalogue), actor=_actor())
+    print(
+        f"削除しました: {len(people)}人、登録 {result.registrations}件、未回答ログ {result.unanswered_questions}件、"
+        f"評価 {result.feedback}件、{_conversations(conversations)}、"
+        f"監査記録の匿名化 {result.audit_rows_anonymised}件、繰り上げ {len(result.promoted)}件"
+    )
     return 0
+
+
+def _conversations(found: Conversations | None) -> str:
+    return "会話ログなし" if found is None else f"会話ログ {found.senders}件（{found.events}イベント）"
 
 
 def _people(conn: sqlite3.Connection, args: argparse.Namespace) -> list[str]:
@@ -299,14 +310,28 @@ def _seats_of(catalogue: Catalogue) -> Callable[[str], int | None]:
 def run_delete_cohort(args: argparse.Namespace) -> int:
     catalogue, conn = _open(args)
     cohort = _cohort(catalogue, conn, args.cohort)
+    gate = _must_be_closed(catalogue, cohort["id"])
+    people = [] if args.keep_conversations else store.people_in_cohort(conn, cohort["id"])
     if not args.yes:
-        print(
-            f"{cohort['id']} の登録 {sum(store.counts(conn, cohort['id']).values())}件を削除します。", file=sys.stderr
-        )
+        registrations = sum(store.counts(conn, cohort["id"]).values())
+        targets = [f"登録 {registrations}件"]
+        if not args.keep_conversations:
+            targets.append(f"応募者の{_conversations(count_conversations(args.trackers, people))}")
+        print(f"{cohort['id']} の{'、'.join(targets)}を削除します。", file=sys.stderr)
         print("削除するには --yes を付けて再実行してください。", file=sys.stderr)
         return 1
-    deleted = store.delete_cohort(conn, cohort["id"], actor=_actor(), gate=_must_be_closed(catalogue, cohort["id"]))
-    print(f"{cohort['id']} の登録 {deleted}件を削除しました。")
+    refusal = gate(conn)  # checked again inside the deleting transaction
+    if refusal:
+        raise store.RegistrationRefused(refusal)
+    conversations = None if args.keep_conversations else delete_conversations(args.trackers, people)
+    result = store.delete_cohort(conn, cohort["id"], actor=_actor(), gate=gate)
+    removed = [f"登録 {result.registrations}件", f"監査記録 {result.audit_rows}件"]
+    if result.override:
+        removed.append("受付停止・再開の設定")
+    if not args.keep_conversations:
+        removed.append(f"応募者の{_conversations(conversations)}")
+    kept = "（会話ログは残しました）" if args.keep_conversations else ""
+    print(f"{cohort['id']} の{'、'.join(removed)}を削除しました{kept}。")
     return 0
 
 

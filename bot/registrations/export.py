@@ -1,7 +1,9 @@
 """Exports for the programme office: CSV that opens in Japanese Excel, JSON, and a cohort summary.
 
 CSV: UTF-8 with a BOM (Excel otherwise reads UTF-8 as Shift_JIS and garbles it), CRLF line ends,
-dates as ``2027/03/31``, and cells that Excel would run as a formula (=, +, -, @) prefixed with ``'``.
+dates as ``2027/03/31``, control and bidi characters removed from every cell (bot.safe_text), and
+cells that Excel would run as a formula prefixed with ``'``: those starting with = + - @ (or their
+full-width forms ＝＋－＠, which Japanese Excel also accepts), a tab, a carriage return or a line feed.
 Files are written to a temporary file beside the target and renamed, so a half-written export is
 never left behind. The person id (Teams account id) is not exported: the office does not need it.
 """
@@ -19,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Registration
+from bot.safe_text import clean_text
 
 BOM = "\ufeff"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 Column = tuple[str, Callable[[Registration], Any]]
 
@@ -54,8 +57,11 @@ REGISTRATION_COLUMNS: list[Column] = [
 
 
 def safe_cell(value: Any) -> str:
-    """The text of a cell, defused if Excel would read it as a formula."""
-    text = "" if value is None else str(value)
+    """The text of a cell without hidden characters, defused if Excel would read it as a formula."""
+    raw = "" if value is None else str(value)
+    if raw.startswith(_FORMULA_STARTS):
+        return f"'{clean_text(raw)}"
+    text = clean_text(raw)
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
@@ -79,6 +85,9 @@ def registration_record(registration: Registration) -> dict[str, Any]:
     """The JSON form of one registration (ISO dates, no person id)."""
     data = registration.as_dict()
     data.pop("person_id", None)
+    for key in ("name", "department", "manager_name", "motivation"):
+        if isinstance(data.get(key), str):
+            data[key] = clean_text(data[key])
     return data
 
 
@@ -128,7 +137,10 @@ def summary_text(data: dict[str, Any], title: str) -> str:
     ]
     if data["by_department"]:
         lines.append("所属別（受付済 / キャンセル待ち）:")
-        lines += [f"  {row['department']}: {row['registered']} / {row['waitlisted']}" for row in data["by_department"]]
+        lines += [
+            f"  {clean_text(row['department'])}: {row['registered']} / {row['waitlisted']}"
+            for row in data["by_department"]
+        ]
     return "\n".join(lines)
 
 

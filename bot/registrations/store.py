@@ -10,7 +10,12 @@ Guarantees, all from SQLite itself so they hold across threads, processes and re
 * cancelling a confirmed registration promotes the first of the waitlist in the same transaction;
 * every change writes an audit row in the same transaction (no personal data in it beyond the
   person id, which is blanked when the person's data is deleted);
-* the state DB runs with ``synchronous=FULL``: what a user was told is stored is on disk.
+* the state DB runs with ``synchronous=FULL``: what a user was told is stored is on disk;
+* every field is checked again before anything is written (bot.registrations.validation), whoever
+  calls: an invalid application is refused whole (INVALID) and nothing is stored;
+* a 職員番号 already given by another account for the cohort is refused inside the write
+  transaction (REFUSED, ``STAFF_NUMBER_IN_USE``; recorded in the audit trail for the office), so two
+  accounts can never hold one 職員番号 in a cohort, even when they submit at the same moment.
 
 ``queue_no`` is the order of registration within a cohort (a re-registration after a cancellation
 goes to the end); the waitlist position is computed from it, so it never needs renumbering.
@@ -26,12 +31,14 @@ from typing import Any
 
 from bot.clock import JST
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Application, Registration
+from bot.registrations.validation import InvalidApplication, cleaned
 from bot.state.db import transaction
 
 # Runs inside the write transaction; returns why the write must not happen (None: go ahead).
 Gate = Callable[[sqlite3.Connection], str | None]
 
-REGISTERED, ALREADY_REGISTERED, REFUSED = "registered", "already_registered", "refused"
+REGISTERED, ALREADY_REGISTERED, REFUSED, INVALID = "registered", "already_registered", "refused", "invalid"
+STAFF_NUMBER_IN_USE = "staff_number_in_use"
 STATUS_ORDER = {CONFIRMED: 0, WAITLISTED: 1, CANCELLED: 2}
 
 _SELECT = """
@@ -49,9 +56,10 @@ class RegistrationRefused(RuntimeError):
 
 @dataclass(frozen=True)
 class RegisterResult:
-    outcome: str  # REGISTERED, ALREADY_REGISTERED or REFUSED
+    outcome: str  # REGISTERED, ALREADY_REGISTERED, REFUSED or INVALID
     registration: Registration | None = None
-    reason: str | None = None  # why it was refused (the gate's answer)
+    reason: str | None = None  # why it was refused (the gate's answer, or STAFF_NUMBER_IN_USE)
+    invalid: InvalidApplication | None = None  # INVALID: which fields are wrong
 
 
 @dataclass(frozen=True)
@@ -62,11 +70,22 @@ class CancelResult:
 
 @dataclass(frozen=True)
 class PersonDeletion:
+    """What deleting people removed from the state DB."""
+
     registrations: int
     audit_rows_anonymised: int
     unanswered_questions: int
     promoted: list[Registration] = field(default_factory=list)
     feedback: int = 0  # ratings the person gave (with the question and answer they quote)
+
+
+@dataclass(frozen=True)
+class CohortDeletion:
+    """What deleting a cohort removed from the state DB."""
+
+    registrations: int
+    audit_rows: int
+    override: bool  # the office's close/reopen decision
 
 
 def timestamp(now: dt.datetime | None = None) -> str:
@@ -85,9 +104,15 @@ def register(
 ) -> RegisterResult:
     """Register ``application`` as confirmed while seats remain, else on the waitlist.
 
-    A person already registered (confirmed or waitlisted) gets ALREADY_REGISTERED with the current
-    registration; ``gate`` (e.g. "is the cohort still open?") is asked inside the transaction.
+    Every field is checked first (INVALID: nothing is written). A person already registered
+    (confirmed or waitlisted) gets ALREADY_REGISTERED with the current registration; ``gate`` (e.g.
+    "is the cohort still open?") is asked inside the transaction, and so is whether another account
+    already gave the 職員番号 for the cohort (REFUSED with STAFF_NUMBER_IN_USE).
     """
+    try:
+        application = cleaned(application)
+    except InvalidApplication as invalid:
+        return RegisterResult(INVALID, invalid=invalid)
     stamp = timestamp(now)
     with transaction(conn):
         existing = _get(conn, application.person_id, application.cohort_id)
@@ -96,6 +121,17 @@ def register(
         refusal = gate(conn) if gate else None
         if refusal:
             return RegisterResult(REFUSED, existing, refusal)
+        if others_with_staff_number(conn, application.cohort_id, application.staff_number, application.person_id):
+            record_audit(
+                conn,
+                application.cohort_id,
+                "refused",
+                actor="user",
+                at=stamp,
+                person_id=application.person_id,
+                detail="職員番号が別のアカウントの登録と重複（本人確認が必要）",
+            )
+            return RegisterResult(REFUSED, existing, STAFF_NUMBER_IN_USE)
         status = CONFIRMED if _count(conn, application.cohort_id, CONFIRMED) < seats else WAITLISTED
         queue_no = _next_queue_no(conn, application.cohort_id)
         if existing:
@@ -178,9 +214,9 @@ def fill_seats(
             old_status=WAITLISTED,
             new_status=CONFIRMED,
         )
-        moved = _get(conn, head["person_id"], cohort_id)
-        if moved is not None:
-            promoted.append(moved)
+        registration = _get(conn, head["person_id"], cohort_id)
+        if registration is not None:
+            promoted.append(registration)
     return promoted
 
 
@@ -193,39 +229,64 @@ def delete_person(
     now: dt.datetime | None = None,
 ) -> PersonDeletion:
     """Delete everything stored about a person; seats they held go to the waitlist."""
+    return delete_people(conn, [person_id], seats_of, actor=actor, now=now)
+
+
+def delete_people(
+    conn: sqlite3.Connection,
+    person_ids: Sequence[str],
+    seats_of: Callable[[str], int | None],
+    *,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> PersonDeletion:
+    """Delete everything the state DB holds about these people, in one transaction: their
+    registrations, unanswered questions and ratings; their person id in the audit trail is blanked (the
+    trail keeps that a registration existed and was deleted). Seats they held go to the waitlist.
+
+    Delete their conversations in the tracker DB *before* calling this (bot/privacy/trackers.py):
+    the registrations are how a person is found (by 職員番号), so deleting them first could leave
+    a conversation nobody can find any more.
+    """
     stamp = timestamp(now)
+    people = list(dict.fromkeys(person_ids))
+    registrations = anonymised = questions = ratings = 0
+    promoted: list[Registration] = []
     with transaction(conn):
-        rows = _select(conn, "WHERE r.person_id = ?", person_id)
-        conn.execute("DELETE FROM registrations WHERE person_id = ?", (person_id,))
-        anonymised = conn.execute(
-            "UPDATE registration_audit SET person_id = NULL WHERE person_id = ?", (person_id,)
-        ).rowcount
-        questions = conn.execute("DELETE FROM unanswered_questions WHERE sender_id = ?", (person_id,)).rowcount
-        ratings = conn.execute("DELETE FROM feedback WHERE sender_id = ?", (person_id,)).rowcount
-        conn.execute("DELETE FROM answer_refs WHERE sender_id = ?", (person_id,))
-        promoted: list[Registration] = []
-        for row in rows:
-            record_audit(
-                conn,
-                row.cohort_id,
-                "person_deleted",
-                actor=actor,
-                at=stamp,
-                registration_id=row.id,
-                old_status=row.status,
-            )
-            if row.status == CONFIRMED:
-                promoted += fill_seats(conn, row.cohort_id, seats_of(row.cohort_id), actor=actor, at=stamp)
-        return PersonDeletion(len(rows), anonymised, questions, promoted, ratings)
+        for person_id in people:
+            rows = _select(conn, "WHERE r.person_id = ?", person_id)
+            conn.execute("DELETE FROM registrations WHERE person_id = ?", (person_id,))
+            anonymised += conn.execute(
+                "UPDATE registration_audit SET person_id = NULL WHERE person_id = ?", (person_id,)
+            ).rowcount
+            questions += conn.execute("DELETE FROM unanswered_questions WHERE sender_id = ?", (person_id,)).rowcount
+            ratings += conn.execute("DELETE FROM feedback WHERE sender_id = ?", (person_id,)).rowcount
+            conn.execute("DELETE FROM answer_refs WHERE sender_id = ?", (person_id,))
+            registrations += len(rows)
+            for row in rows:
+                record_audit(
+                    conn,
+                    row.cohort_id,
+                    "person_deleted",
+                    actor=actor,
+                    at=stamp,
+                    registration_id=row.id,
+                    old_status=row.status,
+                )
+                if row.status == CONFIRMED:
+                    promoted += fill_seats(conn, row.cohort_id, seats_of(row.cohort_id), actor=actor, at=stamp)
+    promoted = [p for p in promoted if p.person_id not in people]  # promoted, then deleted themselves
+    return PersonDeletion(registrations, anonymised, questions, promoted, ratings)
 
 
 def delete_cohort(
     conn: sqlite3.Connection, cohort_id: str, *, actor: str, gate: Gate | None = None, now: dt.datetime | None = None
-) -> int:
-    """Delete a cohort's registrations, audit trail and override; returns the registrations deleted.
+) -> CohortDeletion:
+    """Delete a cohort's registrations, audit trail and override in one transaction; returns counts.
 
     ``gate`` runs inside the transaction (e.g. "the cohort must be closed"); a refusal raises
-    :class:`RegistrationRefused` and changes nothing.
+    :class:`RegistrationRefused` and changes nothing. One audit row remains, saying the cohort's data
+    was deleted (and by whom).
     """
     stamp = timestamp(now)
     with transaction(conn):
@@ -233,12 +294,22 @@ def delete_cohort(
         if refusal:
             raise RegistrationRefused(refusal)
         deleted = conn.execute("DELETE FROM registrations WHERE cohort_id = ?", (cohort_id,)).rowcount
-        conn.execute("DELETE FROM registration_audit WHERE cohort_id = ?", (cohort_id,))
-        conn.execute("DELETE FROM cohort_overrides WHERE cohort_id = ?", (cohort_id,))
+        audit_rows = conn.execute("DELETE FROM registration_audit WHERE cohort_id = ?", (cohort_id,)).rowcount
+        override = conn.execute("DELETE FROM cohort_overrides WHERE cohort_id = ?", (cohort_id,)).rowcount > 0
         record_audit(
             conn, cohort_id, "cohort_deleted", actor=actor, at=stamp, detail=f"{deleted} registrations deleted"
         )
-        return deleted
+        return CohortDeletion(deleted, audit_rows, override)
+
+
+def people_in_cohort(conn: sqlite3.Connection, cohort_id: str) -> list[str]:
+    """Everyone with a registration (of any status) in the cohort."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT person_id FROM registrations WHERE cohort_id = ? ORDER BY person_id", (cohort_id,)
+        )
+    ]
 
 
 def record_audit(
@@ -344,17 +415,13 @@ def _get(conn: sqlite3.Connection, person_id: str, cohort_id: str) -> Registrati
 
 
 def _count(conn: sqlite3.Connection, cohort_id: str, status: str) -> int:
-    count: int = conn.execute(
-        "SELECT COUNT(*) FROM registrations WHERE cohort_id = ? AND status = ?", (cohort_id, status)
-    ).fetchone()[0]
-    return count
+    sql = "SELECT COUNT(*) FROM registrations WHERE cohort_id = ? AND status = ?"
+    return int(conn.execute(sql, (cohort_id, status)).fetchone()[0])
 
 
 def _next_queue_no(conn: sqlite3.Connection, cohort_id: str) -> int:
-    queue_no: int = conn.execute(
-        "SELECT COALESCE(MAX(queue_no), 0) + 1 FROM registrations WHERE cohort_id = ?", (cohort_id,)
-    ).fetchone()[0]
-    return queue_no
+    sql = "SELECT COALESCE(MAX(queue_no), 0) + 1 FROM registrations WHERE cohort_id = ?"
+    return int(conn.execute(sql, (cohort_id,)).fetchone()[0])
 
 
 _COLUMNS = (

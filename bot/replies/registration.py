@@ -121,10 +121,12 @@ def ask_motivation() -> Reply:
     )
 
 
-def staff_number_taken(office: Contact) -> str:
-    return (
-        "その職員番号では、別のアカウントからこの期にすでに登録があります。番号をもう一度ご確認ください。"
-        f"ご本人の登録に心当たりがない場合は、{contact_line(office)}へご連絡ください。"
+def staff_number_taken(office: Contact) -> Reply:
+    """The 職員番号 cannot be used for this registration; says nothing about whose it is or why."""
+    return Reply(
+        "申し訳ありません、この内容では登録を完了できませんでした（何も保存していません）。"
+        "職員番号をもう一度ご確認のうえ、「応募したい」と送ってお申し込みください。"
+        f"番号に誤りがない場合は、お手数ですが{contact_line(office)}へご連絡ください。"
     )
 
 

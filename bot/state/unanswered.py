@@ -1,4 +1,8 @@
-"""The unanswered-questions log: what Manabi could not answer, for the office to review."""
+"""The unanswered-questions log: what Manabi could not answer, for the office to review.
+
+The text is stored without control or bidi characters (bot.safe_text) and at most 2,000 characters;
+``python -m bot privacy purge`` deletes entries older than the retention period (bot/privacy).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import sqlite3
 from typing import Any
 
 from bot.clock import JST
+from bot.safe_text import clean_text
 from bot.state.db import transaction
 
 
@@ -27,7 +32,15 @@ def log_question(
         cursor = conn.execute(
             """INSERT INTO unanswered_questions (asked_at, sender_id, channel, text, intent, confidence, reason)
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (asked_at.isoformat(timespec="seconds"), sender_id, channel, text[:2000], intent, confidence, reason),
+            (
+                asked_at.isoformat(timespec="seconds"),
+                sender_id,
+                channel,
+                clean_text(text)[:2000],
+                intent,
+                confidence,
+                reason,
+            ),
         )
     return int(cursor.lastrowid or 0)
 
@@ -81,3 +94,19 @@ def counts_by_day(conn: sqlite3.Connection, since: dt.date) -> dict[str, int]:
         (since.isoformat(),),
     )
     return {row["day"]: row["n"] for row in rows}
+
+
+def _stamp(before: dt.datetime) -> str:
+    """``asked_at`` is ISO 8601 in Japan time, so Japan-time stamps compare as strings."""
+    return before.astimezone(JST).isoformat(timespec="seconds")
+
+
+def count_older_than(conn: sqlite3.Connection, before: dt.datetime) -> int:
+    sql = "SELECT COUNT(*) FROM unanswered_questions WHERE asked_at < ?"
+    return int(conn.execute(sql, (_stamp(before),)).fetchone()[0])
+
+
+def delete_older_than(conn: sqlite3.Connection, before: dt.datetime) -> int:
+    """Deletes the questions asked before ``before`` (one transaction); returns how many."""
+    with transaction(conn):
+        return conn.execute("DELETE FROM unanswered_questions WHERE asked_at < ?", (_stamp(before),)).rowcount

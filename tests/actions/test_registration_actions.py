@@ -22,6 +22,7 @@ from actions.context import state_db
 from bot.registrations import cohorts, store
 from bot.registrations.model import Application
 from bot.settings import PROJECT_ROOT
+from tests.registration_data import staff_number
 
 DOMAIN: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
 PERSON = "aad-0001"
@@ -102,10 +103,12 @@ async def validate(text: str, requested: str, **kwargs: Any):
     )
 
 
-def register(person: str, cohort: str = "leader-7") -> store.RegisterResult:
+def register(person: str, cohort: str = "leader-7", number: str | None = None) -> store.RegisterResult:
+    """``person`` registered before the test (職員番号 100001 for PERSON, else one of their own)."""
+    number = number or ("100001" if person == PERSON else staff_number(person))
     return store.register(
         state_db(),
-        Application(cohort, person, "既存職員", "税務課", "100001", "self", "既に登録している職員です"),
+        Application(cohort, person, "既存職員", "税務課", number, "self", "既に登録している職員です"),
         seats=20,
     )
 
@@ -269,14 +272,61 @@ async def test_staff_number():
     assert slots["reg_staff_number"] is None and "6桁の数字" in texts(messages)
 
 
-async def test_a_staff_number_someone_else_registered_with_is_asked_again():
-    """Two Teams accounts cannot both apply to one cohort as 職員番号 100001."""
-    register("aad-other")
-    slots, messages = await validate("100001", "reg_staff_number")
-    assert slots["reg_staff_number"] is None
-    assert "別のアカウントからこの期にすでに登録があります" in texts(messages) and "内線 2345" in texts(messages)
-    slots, _ = await validate("100001", "reg_staff_number", slots={"reg_cohort": "leader-6"})
-    assert slots["reg_staff_number"] == "100001"  # another cohort: not a clash
+async def test_the_form_does_not_tell_whether_a_colleague_applied_with_a_staff_number():
+    """Issue 11: 「別のアカウントからこの期にすでに登録があります」 told anyone typing a colleague's
+    職員番号 that the colleague had applied. The form now takes any well-formed number alike."""
+    register("aad-other", number="100001")
+    taken, taken_messages = await validate("100001", "reg_staff_number")
+    free, free_messages = await validate("100002", "reg_staff_number")
+    assert (taken["reg_staff_number"], free["reg_staff_number"]) == ("100001", "100002")
+    assert texts(taken_messages) == texts(free_messages)
+
+
+async def test_a_staff_number_someone_else_registered_with_is_refused_at_submit_without_saying_whose():
+    """Two Teams accounts cannot both apply to one cohort as 職員番号 100001; the refusal names the
+    office, not the colleague, and the office finds the attempt in the audit trail."""
+    register("aad-other", number="100001")
+    _, messages = await submit({**ANSWERS, "reg_staff_number": "100001", "reg_confirm": "yes"})
+    assert store.get(state_db(), PERSON, "leader-7") is None
+    reply = texts(messages)
+    assert "内線 2345" in reply and "職員番号" in reply and "何も保存していません" in reply
+    assert "別のアカウント" not in reply and "すでに登録" not in reply and "既存職員" not in reply
+    refused = [a for a in store.audit_trail(state_db(), "leader-7") if a["event"] == "refused"]
+    assert [a["person_id"] for a in refused] == [PERSON]
+    register("aad-other", cohort="leader-6", number="100002")
+    assert store.get(state_db(), "aad-other", "leader-6") is not None  # the number is per cohort
+
+
+@pytest.mark.parametrize(
+    "field, value, label",
+    [
+        ("reg_name", '=HYPERLINK("http://evil.example","開く")', "お名前"),
+        ("reg_name", "＝ＨＹＰＥＲＬＩＮＫ（", "お名前"),
+        ("reg_staff_number", "not-a-number", "職員番号"),
+        ("reg_motivation", "あ" * 5000, "志望動機"),
+        ("reg_recommendation", "president", "推薦区分"),
+        ("reg_department", "<script>課", "所属"),
+    ],
+)
+async def test_a_forged_answer_is_refused_by_the_store_and_nothing_is_stored(field, value, label):
+    """Issue 11: the submit action trusted the posted slots; the store now checks every field again."""
+    _, messages = await submit({**ANSWERS, field: value, "reg_confirm": "yes"})
+    assert store.get(state_db(), PERSON, "leader-7") is None
+    assert store.audit_trail(state_db(), "leader-7") == []
+    assert label in texts(messages) and "内線 2345" in texts(messages) and "受付済" not in texts(messages)
+
+
+async def test_control_and_bidi_characters_are_stripped_before_storing():
+    await submit(
+        {
+            **ANSWERS,
+            "reg_name": "山田\u202e太郎\x07",
+            "reg_motivation": "窓口を\u2066オンライン化\u2069したいです\x1b[2J",
+            "reg_confirm": "yes",
+        }
+    )
+    stored = store.get(state_db(), PERSON, "leader-7")
+    assert (stored.name, stored.motivation) == ("山田太郎", "窓口をオンライン化したいです[2J")
 
 
 async def test_the_same_person_may_give_their_number_again():

@@ -28,6 +28,15 @@ def state_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def fresh_log_limits() -> None:
+    """Each test sees the channel's rate-limited warnings from scratch."""
+    from bot.channels.teams import channel, output
+
+    channel._rejections.reset()
+    output._delivery_failures.reset()
+
+
 @pytest_asyncio.fixture
 async def fake_botframework() -> AsyncIterator[FakeBotFramework]:
     """A running FakeBotFramework on a free port of 127.0.0.1."""

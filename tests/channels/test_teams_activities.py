@@ -25,12 +25,9 @@ def test_body_must_be_a_json_object(body: bytes) -> None:
         parse_body(body)
 
 
-@pytest.mark.parametrize(
-    "path", [("type",), ("id",), ("serviceUrl",), ("channelId",), ("conversation", "id"), ("from", "id")]
-)
+@pytest.mark.parametrize("path", [("type",), ("id",), ("serviceUrl",), ("channelId",), ("conversation", "id")])
 def test_required_fields(path: tuple[str, ...]) -> None:
     activity = FAKE.message("こんにちは")
-    activity["from"].pop("aadObjectId")  # so that from.id is needed
     target = activity
     for key in path[:-1]:
         target = target[key]
@@ -58,11 +55,13 @@ def test_personal_message_and_metadata() -> None:
     assert activity.bot_account == {"id": BOT_ID, "name": BOT_NAME}
 
 
-def test_sender_falls_back_to_channel_account_id() -> None:
+def test_sender_never_falls_back_to_the_channel_account_id() -> None:
+    """Issue 11: from.id is not a person's identity; without aadObjectId there is no sender (the
+    channel refuses such an activity with 403)."""
     raw = FAKE.message("hi")
     raw["from"].pop("aadObjectId")
     activity = parse_activity(raw)
-    assert activity.sender_id == "29:user-1" and activity.aad_object_id is None
+    assert activity.sender_id == "" and activity.aad_object_id is None
 
 
 def test_group_chat_mention_is_stripped() -> None:

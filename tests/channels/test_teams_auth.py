@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -12,7 +13,14 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from bot.channels.teams.auth import AuthError, BotFrameworkAuthenticator, KeyStore, bearer_token, check_tenant
+from bot.channels.teams.auth import (
+    AuthError,
+    BotFrameworkAuthenticator,
+    KeyStore,
+    bearer_token,
+    check_channel,
+    check_tenant,
+)
 from bot.channels.teams.config import TeamsSettings
 from bot.channels.teams.http import HttpClient
 from bot.devtools.fake_botframework import OTHER_TENANT_ID, TENANT_ID, FakeBotFramework, ManualClock, rsa_key
@@ -185,7 +193,8 @@ async def test_keys_are_refreshed_every_24_hours(fake_botframework: FakeBotFrame
     await check(auth, fake, fake.sign())
     assert fake.jwks_requests == 1
     clock.now += 3600
-    await check(auth, fake, fake.sign())
+    await check(auth, fake, fake.sign())  # answered with the cached keys at once …
+    await auth.keys.wait_refreshed()  # … while they are fetched again in the background
     assert fake.jwks_requests == 2
 
 
@@ -240,4 +249,46 @@ def test_tenant_allow_list() -> None:
         with pytest.raises(AuthError) as error:
             check_tenant(settings, tenant)
         assert error.value.status == 403
-    check_tenant(TeamsSettings(), OTHER_TENANT_ID)  # no allow-list: any tenant
+    with pytest.raises(AuthError):  # no allow-list: nobody (fail closed)
+        check_tenant(TeamsSettings(), OTHER_TENANT_ID)
+
+
+def test_only_teams_activities_are_accepted() -> None:
+    check_channel("msteams")
+    for channel in ("webchat", "directline", "emulator", "slack", "MSTEAMS", ""):
+        with pytest.raises(AuthError) as error:
+            check_channel(channel)
+        assert error.value.status == 403
+
+
+@pytest.mark.asyncio
+async def test_a_hanging_metadata_host_stalls_no_request(fake_botframework: FakeBotFramework, http: HttpClient) -> None:
+    """Issue 11: the refresh held one lock for the whole HTTP timeout (valid requests stalled 10–11 s)."""
+    fake, clock = fake_botframework, ManualClock()
+    auth = make(fake, http, clock, wait_seconds=0.2)
+    await check(auth, fake, fake.sign())
+    fake.metadata_hangs = True
+    clock.now += 25 * 3600  # the daily refresh is due, and the host never answers
+    started = time.monotonic()
+    for _ in range(20):
+        await asyncio.wait_for(check(auth, fake, fake.sign()), 0.5)  # served with the cached keys
+    assert time.monotonic() - started < 1
+    assert fake.metadata_requests == 2  # one refresh under way, not one per request
+
+
+@pytest.mark.asyncio
+async def test_cached_keys_have_a_maximum_age(fake_botframework: FakeBotFramework, http: HttpClient) -> None:
+    fake, clock = fake_botframework, ManualClock()
+    auth = make(fake, http, clock, max_age_seconds=3 * 24 * 3600, wait_seconds=0.2)
+    await check(auth, fake, fake.sign())
+    fake.metadata_hangs = True
+    clock.now += 3 * 24 * 3600 + 1  # refreshing has failed (hung) for too long: the keys are not trusted
+    started = time.monotonic()
+    assert await rejected(auth, fake, fake.sign()) == "signing keys too old"
+    assert time.monotonic() - started < 1  # refused after a bounded wait, not after the HTTP timeout
+    assert not auth.keys.loaded
+    fake.metadata_hangs = False
+    auth.keys.close()  # the hung fetch; a new one starts with the next request
+    await asyncio.sleep(0)
+    await check(auth, fake, fake.sign())
+    assert auth.keys.loaded

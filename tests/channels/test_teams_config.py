@@ -72,14 +72,22 @@ def test_defaults_are_microsofts_public_cloud() -> None:
 
 def test_single_tenant_bot_only_serves_its_tenant_by_default() -> None:
     assert settings().allowed_tenants == (TENANT_ID,)
-    assert settings(allowed_tenants="*").allowed_tenants == ()
     assert settings(allowed_tenants="a-b, c-d").allowed_tenants == ("a-b", "c-d")
 
 
-def test_multi_tenant_setting_uses_botframework_tenant() -> None:
-    s = settings({**ENV, "MANABI_TEAMS_TENANT_ID": "botframework.com"})
+def test_any_tenant_is_no_longer_possible() -> None:
+    """Issue 11: '*' (advised for Azure's Web Chat test) let any tenant's users in."""
+    with pytest.raises(TeamsConfigError, match="cannot be '\\*'"):
+        settings(allowed_tenants="*")
+
+
+def test_multi_tenant_bot_must_list_its_tenants() -> None:
+    multi = {**ENV, "MANABI_TEAMS_TENANT_ID": "botframework.com"}
+    with pytest.raises(TeamsConfigError, match="allowed_tenants"):
+        settings(multi)
+    s = settings(multi, allowed_tenants=TENANT_ID)
     assert s.token_url.endswith("/botframework.com/oauth2/v2.0/token")
-    assert s.allowed_tenants == ()
+    assert s.allowed_tenants == (TENANT_ID,)
 
 
 def test_lists_from_yaml_lists_or_env_strings() -> None:
@@ -143,3 +151,10 @@ def test_documented_credentials_block_loads_through_rasa(tmp_path: Path, monkeyp
     assert channel.settings.openid_metadata_url.startswith("https://login.botframework.com/")
     assert channel.settings.allowed_tenants == (TENANT_ID,)
     assert not channel.keys.loaded
+
+
+def test_the_documented_block_is_the_one_production_uses() -> None:
+    import yaml
+
+    production = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))
+    assert yaml.safe_load(documented_credentials_block()) == production

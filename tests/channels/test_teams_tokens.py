@@ -9,7 +9,7 @@ import pytest
 from bot.channels.teams.config import TeamsSettings
 from bot.channels.teams.http import HttpClient
 from bot.channels.teams.tokens import TokenError, TokenProvider
-from bot.devtools.fake_botframework import APP_PASSWORD, SCOPE, FakeBotFramework, ManualClock
+from bot.devtools.fake_botframework import APP_PASSWORD, SCOPE, TENANT_ID, FakeBotFramework, ManualClock
 
 pytestmark = pytest.mark.asyncio
 
@@ -55,7 +55,10 @@ async def test_invalidate_forces_a_new_token(fake_botframework: FakeBotFramework
 @pytest.mark.parametrize(
     "setup, code",
     [
-        ({"tenant_id": "botframework.com"}, "AADSTS700016"),  # single-tenant app asking botframework.com
+        (
+            {"tenant_id": "botframework.com", "allowed_tenants": TENANT_ID},
+            "AADSTS700016",
+        ),  # single-tenant app asking botframework.com
         ({"app_password": "wrong-secret"}, "AADSTS7000215"),
     ],
 )

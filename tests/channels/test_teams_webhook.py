@@ -174,6 +174,22 @@ def _missing(field: str) -> Callable[[FakeBotFramework], dict]:
     return build
 
 
+def _webchat(fake: FakeBotFramework) -> dict:
+    """Azure's "Test in Web Chat" (or Direct Line): a valid token, but not Teams."""
+    fake.add_key("webchat-key", endorsements=["webchat"])
+    activity = fake.message("x", channelId="webchat")
+    return {"activity": activity, "token": fake.sign(activity, key=rsa_key(1), kid="webchat-key")}
+
+
+def _no_aad_object_id(fake: FakeBotFramework) -> dict:
+    return {"activity": fake.message("x", **{"from": {"id": "29:someone", "name": "誰か"}})}
+
+
+def _no_tenant(fake: FakeBotFramework) -> dict:
+    conversation = {"id": "a:x", "conversationType": "personal"}
+    return {"activity": fake.message("x", channelData={}, conversation=conversation)}
+
+
 def _huge(fake: FakeBotFramework) -> dict:
     activity = fake.message("あ" * 300_000)
     return {"activity": activity}
@@ -190,6 +206,9 @@ REJECTIONS = {
     "unknown kid": (_unknown_kid, 401),
     "disallowed tenant": (_other_tenant, 403),
     "disallowed service host": (_evil_service_url, 403),
+    "not the msteams channel": (_webchat, 403),
+    "no aadObjectId": (_no_aad_object_id, 403),
+    "no tenant": (_no_tenant, 403),
     "malformed JSON": (_malformed, 400),
     "body not an object": (_not_an_object, 400),
     "missing serviceUrl": (_missing("serviceUrl"), 400),
@@ -343,3 +362,43 @@ async def test_stopping_the_server_closes_the_http_session(fake_botframework: Fa
         await assert_still_serving(fake_botframework, server)
         assert channel.http._session is not None
     assert channel.http._session is None
+
+
+async def test_a_long_message_is_answered_by_the_channel_without_rasa(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
+) -> None:
+    """Issue 11: 9,000 characters kept the event loop busy for 6 s in alias matching."""
+    server = await serve_channel()
+    assert (await fake_botframework.post_activity(server.webhook_url, fake_botframework.message("あ" * 9000)))[0] == 202
+    (reply,) = await fake_botframework.wait_for_messages(1)
+    assert "長すぎる" in reply["text"] and "9,000文字" in reply["text"] and "2,000文字以内" in reply["text"]
+    assert server.received == []  # never reached Rasa
+    await assert_still_serving(fake_botframework, server)
+
+
+async def test_a_turn_without_any_answer_gets_an_apology(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel
+) -> None:
+    async def silent_rasa(message: UserMessage) -> None:
+        return None
+
+    server = await serve_channel(silent_rasa)
+    await fake_botframework.post_activity(server.webhook_url, fake_botframework.message("こんにちは"))
+    (reply,) = await fake_botframework.wait_for_messages(1)
+    assert "申し訳ありません" in reply["text"]
+
+
+async def test_rejections_that_differ_only_in_what_the_caller_chose_are_limited_together(
+    fake_botframework: FakeBotFramework, serve_channel: ServeChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 11: one client wrote ~2,000 rejection lines per second; varying the tenant must not help."""
+    server = await serve_channel()
+    caplog.set_level(logging.WARNING)
+    for n in range(30):
+        tenant = f"{n:08d}-0000-4000-8000-00000000000{n % 10}'\""
+        status, _ = await fake_botframework.post_activity(
+            server.webhook_url, fake_botframework.message("x", tenant_id=tenant)
+        )
+        assert status == 403
+    lines = [r for r in caplog.records if "rejected request" in r.getMessage()]
+    assert len(lines) == 5

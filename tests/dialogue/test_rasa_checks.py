@@ -16,7 +16,9 @@ def rasa(*args, timeout=600):
         **os.environ,
         **QUIET_ENV,
         "MANABI_HOST": "127.0.0.1",
+        "MANABI_ACTION_HOST": "127.0.0.1",
         "MANABI_ACTION_PORT": "5055",
+        "MANABI_ACTION_SECRET": "not-used-by-these-checks",
         "MANABI_TRACKER_DB": os.devnull,
     }
     return subprocess.run(

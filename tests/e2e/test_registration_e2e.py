@@ -25,6 +25,7 @@ from bot.registrations import store
 from bot.registrations.model import Application
 from bot.settings import PROJECT_ROOT
 from bot.state import db as state
+from tests.registration_data import person_name, staff_number
 
 COHORT = "leader-7"
 MOTIVATION = "窓口の手続きをオンライン化して、住民の待ち時間を減らしたいです"
@@ -83,7 +84,13 @@ def seed(conn: sqlite3.Connection, count: int) -> None:
         store.register(
             conn,
             Application(
-                COHORT, f"seed-{n:03d}", f"職員{n}", "税務課", f"{300000 + n}", "self", "業務改善に取り組みたいです"
+                COHORT,
+                f"seed-{n:03d}",
+                person_name(f"seed-{n:03d}"),
+                "税務課",
+                f"{300000 + n}",
+                "self",
+                "業務改善に取り組みたいです",
             ),
             seats=20,
         )
@@ -96,13 +103,14 @@ def test_register_list_duplicate_and_cancel_with_promotion(servers, db):
 
     teams = {"channel": "teams", "teams": {"user_name": "佐藤 花子", "aad_object_id": "aad-b"}}
     say(servers, "aad-b", "リーダー研修に応募したい", ["応募の目安：概ね30代", "所属"], metadata=teams)  # name known
-    # aad-a's 職員番号 from another account is asked again; b's own number goes on.
-    steps = [
-        FORM_STEPS[2],
-        ("２０４５１８", "別のアカウントからこの期にすでに登録があります"),
-        ("204519", "推薦区分"),
-        *FORM_STEPS[4:],
-    ]
+    # aad-a's 職員番号 from another account: the form does not tell (issue 11), the store refuses it
+    # at the end without saying whose it is; b then applies with their own number.
+    fill_form(servers, "aad-b", FORM_STEPS[2:], metadata=teams)
+    refused = say(servers, "aad-b", "はい", ["登録を完了できませんでした", "内線 2345"], metadata=teams)
+    assert "別のアカウント" not in refused and "山田" not in refused
+    assert store.get(db, "aad-b", COHORT) is None
+    say(servers, "aad-b", "リーダー研修に応募したい", ["所属"], metadata=teams)
+    steps = [FORM_STEPS[2], ("204519", "推薦区分"), *FORM_STEPS[4:]]
     fill_form(servers, "aad-b", steps, metadata=teams)
     say(servers, "aad-b", "はい", ["キャンセル待ち 1番目"])
 
@@ -192,7 +200,7 @@ ANSWERS = {
 
 def submit_request(sender: str) -> dict[str, Any]:
     """What Rasa sends the action server when a confirmed registration form ends."""
-    slots = {**dict.fromkeys(DOMAIN["slots"]), **ANSWERS}
+    slots = {**dict.fromkeys(DOMAIN["slots"]), **ANSWERS, "reg_staff_number": staff_number(sender)}
     latest = {"text": "はい", "intent": {"name": "affirm", "confidence": 0.99}, "entities": [], "metadata": {}}
     events = [
         {"event": "action", "name": "action_listen"},
@@ -220,14 +228,16 @@ def submit_request(sender: str) -> dict[str, Any]:
     }
 
 
-async def post_all(url: str, senders: list[str]) -> list[dict[str, Any]]:
-    """Every request in flight at the same time (no connection limit)."""
+async def post_all(servers: ManabiServers, senders: list[str]) -> list[dict[str, Any]]:
+    """Every request in flight at the same time (no connection limit), with the action server's secret."""
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=120)
     ) as session:
 
         async def post(sender: str) -> dict[str, Any]:
-            async with session.post(url, json=submit_request(sender)) as response:
+            async with session.post(
+                servers.action_url, json=submit_request(sender), headers=servers.action_headers
+            ) as response:
                 assert response.status == 200, await response.text()
                 return await response.json()
 
@@ -240,7 +250,7 @@ def reply_texts(result: dict[str, Any]) -> str:
 
 def test_200_people_registering_at_once_fill_exactly_20_seats(servers, db):
     people = [f"aad-{n:03d}" for n in range(200)]
-    results = asyncio.run(post_all(servers.action_url, people))
+    results = asyncio.run(post_all(servers, people))
     answers = [reply_texts(r) for r in results]
     assert sum("**受付済**" in a for a in answers) == 20
     assert sum("キャンセル待ち" in a for a in answers) == 180
@@ -252,7 +262,7 @@ def test_200_people_registering_at_once_fill_exactly_20_seats(servers, db):
     assert waitlist == list(range(1, 181))
     assert sum(a["event"] == "registered" for a in store.audit_trail(db, COHORT)) == 200
 
-    again = asyncio.run(post_all(servers.action_url, people))  # everyone clicks はい twice
+    again = asyncio.run(post_all(servers, people))  # everyone clicks はい twice
     assert all("すでに登録されています" in reply_texts(r) for r in again)
     assert store.counts(db, COHORT) == {"confirmed": 20, "waitlisted": 180, "cancelled": 0}
 

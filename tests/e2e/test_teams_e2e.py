@@ -1,6 +1,6 @@
 """Teams end to end: signed activities into the real Rasa + action servers, replies at a fake connector.
 
-The fake Bot Framework service (tests/channels/fake_botframework.py) runs on its own event loop in
+The fake Bot Framework service (bot/devtools/fake_botframework.py) runs on its own event loop in
 a background thread for the whole module, so the Rasa subprocess can fetch keys and tokens from
 it while the tests wait for replies.
 """
@@ -9,37 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
-from collections.abc import Coroutine, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
-from bot.devtools.fake_botframework import USER_AAD_ID, FakeBotFramework
+from bot.devtools.fake_botframework import USER_AAD_ID, FakeInThread
 from bot.devtools.servers import ManabiServers
 
 pytestmark = pytest.mark.e2e
-
-
-class FakeInThread:
-    """A FakeBotFramework on a private event loop; ``call`` runs a coroutine there and waits."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.fake = self.call(self._start())
-
-    async def _start(self) -> FakeBotFramework:
-        return await FakeBotFramework().start()
-
-    def call(self, coroutine: Coroutine[Any, Any, Any], timeout: float = 60) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
-    def close(self) -> None:
-        self.call(self.fake.stop())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
 
 
 @pytest.fixture(scope="module")

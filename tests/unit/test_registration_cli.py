@@ -14,6 +14,7 @@ from bot.registrations import store
 from bot.registrations.model import Application
 from bot.state import db as state
 from bot.state.unanswered import log_question
+from tests.registration_data import person_name
 
 
 @pytest.fixture
@@ -29,7 +30,13 @@ def env(tmp_path, catalogue_db, monkeypatch):
         store.register(
             conn,
             Application(
-                "leader-7", f"aad-{n}", f"職員{n}", department, f"20451{n}", "self", "業務改善に取り組みたいです"
+                "leader-7",
+                f"aad-{n}",
+                person_name(f"aad-{n}"),
+                department,
+                f"20451{n}",
+                "self",
+                "業務改善に取り組みたいです",
             ),
             seats=2,
         )
@@ -154,7 +161,7 @@ def test_unanswered_export(env, capsys, tmp_path):
 def test_a_cohort_gone_from_the_catalogue_can_still_be_exported_and_deleted(env, capsys):
     store.register(
         env,
-        Application("leader-5", "aad-9", "職員9", "市民課", "204519", "self", "業務改善に取り組みたいです"),
+        Application("leader-5", "aad-9", "職員九", "市民課", "204519", "self", "業務改善に取り組みたいです"),
         seats=20,
     )
     code, out, _ = run(capsys, "registrations", "summary", "leader-5")

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from bot.registrations import export
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Registration
 
@@ -76,6 +78,25 @@ def test_csv_starts_with_the_bom_and_round_trips():
 def test_cells_excel_would_run_are_defused():
     rows = read_csv(export.registrations_csv([registration(1, CONFIRMED, name='=HYPERLINK("x")')]))
     assert rows[1][3] == '\'=HYPERLINK("x")'
+
+
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("\n=1+2", "'=1+2"),  # a line feed first: Excel still runs what follows (issue 11)
+        ('＝HYPERLINK("x")', '\'＝HYPERLINK("x")'),  # full-width forms, which Japanese Excel accepts
+        ("＋81-3", "'＋81-3"),
+        ("－1", "'－1"),
+        ("＠SUM(A1)", "'＠SUM(A1)"),
+        ("\u202e=1+2", "'=1+2"),  # hidden in front of the formula
+        ("山田\u202e郎太", "山田郎太"),  # bidi override removed
+        ("田中 課長", "田中 課長"),
+    ],
+)
+def test_more_cells_are_defused_and_hidden_characters_removed(cell, expected):
+    assert export.safe_cell(cell) == expected
+    rows = read_csv(export.registrations_csv([registration(1, CONFIRMED, name=cell)]))
+    assert rows[1][3] == expected
 
 
 def test_json_export():

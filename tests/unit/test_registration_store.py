@@ -15,6 +15,7 @@ from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Applicatio
 from bot.state import db as state
 from bot.state import feedback
 from bot.state.unanswered import log_question
+from tests.registration_data import person_name, staff_number
 
 COHORT = "leader-7"
 
@@ -35,9 +36,9 @@ def application(person: str, cohort: str = COHORT, department: str = "市民課"
     return Application(
         cohort_id=cohort,
         person_id=person,
-        name=f"職員{person}",
+        name=person_name(person),
         department=department,
-        staff_number="204518",
+        staff_number=staff_number(person),
         recommendation="self",
         motivation="業務改善に取り組みたいです",
     )
@@ -186,7 +187,7 @@ def test_deleting_a_cohort_respects_its_gate(conn):
     with pytest.raises(store.RegistrationRefused):
         store.delete_cohort(conn, COHORT, actor="office:test", gate=lambda c: "still open")
     assert store.counts(conn, COHORT)[CONFIRMED] == 1
-    assert store.delete_cohort(conn, COHORT, actor="office:test") == 2
+    assert store.delete_cohort(conn, COHORT, actor="office:test") == store.CohortDeletion(2, 2, False)
     assert store.for_cohort(conn, COHORT) == []
     assert [a["event"] for a in store.audit_trail(conn, COHORT)] == ["cohort_deleted"]
 

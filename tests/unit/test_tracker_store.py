@@ -136,7 +136,7 @@ async def test_a_conversation_deleted_by_another_process_is_gone(store: SQLiteTr
     await store.save(tracker)
     assert await store.retrieve("u1") is not None
     conn = sqlite3.connect(str(db))
-    conn.execute("DELETE FROM events WHERE sender_id = 'u1'")  # as bot/registrations/conversations.py does
+    conn.execute("DELETE FROM events WHERE sender_id = 'u1'")  # as bot/privacy/trackers.py does
     conn.commit()
     assert await store.retrieve("u1") is None
     fresh = await store.get_or_create_tracker("u1")

@@ -40,7 +40,7 @@ class InboundActivity:
     conversation_id: str
     conversation_type: str
     tenant_id: str | None
-    sender_id: str
+    sender_id: str  # the Entra object id; never the channel account id, which is not a person's identity
     aad_object_id: str | None
     user_name: str | None
     bot_account: Mapping[str, Any]
@@ -107,12 +107,16 @@ def tenant_of(data: Mapping[str, Any]) -> str | None:
     return _text_field(data, "channelData", "tenant", "id") or _text_field(data, "conversation", "tenantId")
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def parse_activity(data: Mapping[str, Any]) -> InboundActivity:
     """Validates the fields every activity must have and extracts the turn; ActivityError if invalid."""
     service_url, channel_id = auth_fields(data)
     kind = _required(data, "type")
-    sender = data.get("from") if isinstance(data.get("from"), Mapping) else {}
-    bot = data.get("recipient") if isinstance(data.get("recipient"), Mapping) else {}
+    sender = _mapping(data.get("from"))
+    bot = _mapping(data.get("recipient"))
     aad_object_id = _text_field(data, "from", "aadObjectId")
     text, welcome = _turn(kind, data, bot)
     return InboundActivity(
@@ -123,7 +127,7 @@ def parse_activity(data: Mapping[str, Any]) -> InboundActivity:
         conversation_id=_required(data, "conversation", "id"),
         conversation_type=_text_field(data, "conversation", "conversationType") or "personal",
         tenant_id=tenant_of(data),
-        sender_id=aad_object_id or _required(data, "from", "id"),
+        sender_id=aad_object_id or "",  # the channel refuses activities without one
         aad_object_id=aad_object_id,
         user_name=_text_field(data, "from", "name"),
         bot_account={k: bot[k] for k in ("id", "name") if isinstance(bot.get(k), str)},
@@ -139,12 +143,12 @@ def _turn(kind: str, data: Mapping[str, Any], bot: Mapping[str, Any]) -> tuple[s
         payload = payload_from_value(data.get("value"))
         if payload:
             return payload, False
-        text = data.get("text") if isinstance(data.get("text"), str) else ""
+        text = data["text"] if isinstance(data.get("text"), str) else ""
         return strip_mentions(text, data.get("entities"), bot.get("id"), bot.get("name")), False
     if kind == "installationUpdate":
         return "", data.get("action") == "add"
     if kind == "conversationUpdate":
-        added = data.get("membersAdded") if isinstance(data.get("membersAdded"), list) else []
+        added: list[Any] = data["membersAdded"] if isinstance(data.get("membersAdded"), list) else []
         bot_id = bot.get("id")
         return "", bool(bot_id) and any(isinstance(m, Mapping) and m.get("id") == bot_id for m in added)
     return "", False

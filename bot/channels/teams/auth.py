@@ -27,6 +27,7 @@ from bot.channels.teams.http import HttpClient
 logger = logging.getLogger(__name__)
 
 ALGORITHM = "RS256"
+TEAMS_CHANNEL_ID = "msteams"
 CLOCK_SKEW_SECONDS = 300
 _JWT_REASONS: tuple[tuple[type[Exception], str], ...] = (
     (jwt.ExpiredSignatureError, "token expired"),
@@ -60,11 +61,17 @@ class SigningKey:
 
 
 class KeyStore:
-    """Caches the connector's signing keys; fetched lazily, refreshed every ``refresh_seconds``.
+    """Caches the connector's signing keys; fetched lazily, refreshed in the background.
 
-    A token naming an unknown ``kid`` triggers one refresh (keys rotate), at most once per
-    ``unknown_kid_seconds`` so that forged tokens cannot make us hammer Microsoft. After a failed
-    fetch we wait ``retry_seconds`` before trying again; old keys stay in use meanwhile.
+    No request ever waits for a refresh while usable keys are cached: every ``refresh_seconds`` a
+    background task fetches the keys again and requests keep being checked with the cached ones
+    meanwhile (a metadata host that hangs or drops packets stalls nobody). Cached keys are usable
+    for ``max_age_seconds`` after the last successful fetch; older ones are not trusted any more
+    (a key Microsoft withdrew must not stay valid forever). A request waits for a fetch only when no
+    usable key can decide it: no keys yet (first use, or too old), or a token naming an unknown
+    ``kid`` (keys rotate; at most one such refresh per ``unknown_kid_seconds``, so forged tokens
+    cannot make us hammer Microsoft), and then for at most ``wait_seconds``. After a failed fetch
+    we wait ``retry_seconds`` before trying again. At most one fetch runs at a time.
     """
 
     def __init__(
@@ -73,52 +80,92 @@ class KeyStore:
         http: HttpClient,
         *,
         refresh_seconds: float = 24 * 3600,
+        max_age_seconds: float = 5 * 24 * 3600,
         unknown_kid_seconds: float = 300,
         retry_seconds: float = 10,
+        wait_seconds: float = 5,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._metadata_url = metadata_url
         self._http = http
         self._refresh_seconds = refresh_seconds
+        self._max_age_seconds = max(max_age_seconds, refresh_seconds)
         self._unknown_kid_seconds = unknown_kid_seconds
         self._retry_seconds = retry_seconds
+        self._wait_seconds = wait_seconds
         self._clock = clock
         self._keys: dict[str, SigningKey] = {}
         self._fetched_at = -math.inf
         self._failed_at = -math.inf
         self._kid_refresh_at = -math.inf
-        self._lock = asyncio.Lock()
+        self._refresh_task: asyncio.Task | None = None
 
     @property
     def loaded(self) -> bool:
-        """True once a key set has been fetched."""
-        return bool(self._keys)
+        """True while a key set fetched less than ``max_age_seconds`` ago is cached."""
+        return self._usable(self._clock())
+
+    def _usable(self, now: float) -> bool:
+        return bool(self._keys) and now - self._fetched_at < self._max_age_seconds
 
     async def get(self, kid: str) -> SigningKey:
         """Returns the key for ``kid``; raises AuthError(401) if there is none."""
-        async with self._lock:
-            now = self._clock()
+        now = self._clock()
+        if self._usable(now):
             if now - self._fetched_at >= self._refresh_seconds:
-                await self._refresh("initial" if not self._keys else "scheduled")
-            if not self._keys:
-                raise AuthError(401, "signing keys not available yet")
-            if kid not in self._keys and now - self._kid_refresh_at >= self._unknown_kid_seconds:
+                self._start_refresh("scheduled")  # in the background: the cached keys answer meanwhile
+            if kid in self._keys:
+                return self._keys[kid]
+            if now - self._kid_refresh_at >= self._unknown_kid_seconds:
                 self._kid_refresh_at = now
-                await self._refresh("unknown kid")
-            if kid not in self._keys:
-                raise AuthError(401, "unknown signing key id")
-            return self._keys[kid]
+                await self._wait(self._start_refresh("unknown kid"))
+        else:
+            await self._wait(self._start_refresh("expired" if self._keys else "initial"))
+        if not self._usable(self._clock()):
+            raise AuthError(401, "signing keys too old" if self._keys else "signing keys not available yet")
+        if kid not in self._keys:
+            raise AuthError(401, "unknown signing key id")
+        return self._keys[kid]
 
-    async def _refresh(self, why: str) -> None:
+    async def wait_refreshed(self) -> None:
+        """Waits for the fetch in progress, if any (tests; monitoring)."""
+        if self._refresh_task is not None:
+            await asyncio.shield(self._refresh_task)
+
+    def close(self) -> None:
+        """Cancels a fetch in progress (server stop)."""
+        if self._refresh_task is not None and not self._refresh_task.done():
+            self._refresh_task.cancel()
+
+    def _start_refresh(self, why: str) -> asyncio.Task | None:
+        """The fetch in progress, or a new one; None while failed fetches are not retried yet."""
+        if self._refresh_task is not None and not self._refresh_task.done():
+            return self._refresh_task
         if self._clock() - self._failed_at < self._retry_seconds:
+            return None
+        self._refresh_task = asyncio.create_task(self._refresh(why))
+        return self._refresh_task
+
+    async def _wait(self, task: asyncio.Task | None) -> None:
+        if task is None:
             return
         try:
-            self._keys = await self._fetch()
-            self._fetched_at = self._clock()
-            logger.info("Teams: loaded %d Bot Connector signing keys (%s).", len(self._keys), why)
+            await asyncio.wait_for(asyncio.shield(task), self._wait_seconds)
+        except asyncio.TimeoutError:
+            logger.warning("Teams: signing keys still loading after %.0f s; rejecting meanwhile.", self._wait_seconds)
+
+    async def _refresh(self, why: str) -> None:
+        try:
+            keys = await self._fetch()
         except KeyFetchError as error:
             self._failed_at = self._clock()
             logger.warning("Teams: could not load Bot Connector signing keys (%s): %s", why, error)
+        except Exception:  # never let a background task die unobserved
+            self._failed_at = self._clock()
+            logger.exception("Teams: loading the Bot Connector signing keys failed (%s).", why)
+        else:
+            self._keys, self._fetched_at = keys, self._clock()
+            logger.info("Teams: loaded %d Bot Connector signing keys (%s).", len(keys), why)
 
     async def _fetch(self) -> dict[str, SigningKey]:
         metadata = await self._get_json(self._metadata_url)
@@ -179,7 +226,7 @@ class BotFrameworkAuthenticator:
 
     def __init__(self, settings: TeamsSettings, keys: KeyStore) -> None:
         self._settings = settings
-        self._keys = keys
+        self.keys = keys
 
     async def authenticate(self, authorization: str | None, service_url: str, channel_id: str) -> dict:
         """Returns the verified claims or raises AuthError(401)."""
@@ -193,7 +240,7 @@ class BotFrameworkAuthenticator:
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
             raise AuthError(401, "token has no key id")
-        signing_key = await self._keys.get(kid)
+        signing_key = await self.keys.get(kid)
         claims = self._decode(token, signing_key)
         if str(claims.get("serviceurl", "")).rstrip("/") != service_url.rstrip("/"):
             raise AuthError(401, "serviceurl claim does not match the activity")
@@ -203,7 +250,7 @@ class BotFrameworkAuthenticator:
 
     def _decode(self, token: str, signing_key: SigningKey) -> dict:
         try:
-            return jwt.decode(
+            claims: dict = jwt.decode(
                 token,
                 signing_key.key,
                 algorithms=[ALGORITHM],
@@ -212,12 +259,21 @@ class BotFrameworkAuthenticator:
                 leeway=CLOCK_SKEW_SECONDS,
                 options={"require": ["exp", "iss", "aud"]},
             )
+            return claims
         except jwt.PyJWTError as error:
             reason = next((r for kind, r in _JWT_REASONS if isinstance(error, kind)), "invalid token")
             raise AuthError(401, reason) from None
 
 
 def check_tenant(settings: TeamsSettings, tenant_id: str | None) -> None:
-    """Raises AuthError(403) if an allow-list of tenants is set and ``tenant_id`` is not on it."""
-    if settings.allowed_tenants and (tenant_id or "").lower() not in {t.lower() for t in settings.allowed_tenants}:
+    """Raises AuthError(403) unless ``tenant_id`` is on the allow-list (an empty list allows nobody:
+    the sender id is only meaningful within a tenant we trust)."""
+    if (tenant_id or "").lower() not in {t.lower() for t in settings.allowed_tenants}:
         raise AuthError(403, f"tenant {(tenant_id or '(none)')[:64]!r} not allowed")
+
+
+def check_channel(channel_id: str) -> None:
+    """Raises AuthError(403) for any channel but Teams (Web Chat, Direct Line, Slack … share the
+    Bot Service but not Teams' identities: their sender ids are chosen by the client)."""
+    if channel_id != TEAMS_CHANNEL_ID:
+        raise AuthError(403, f"channel {channel_id[:40]!r} not accepted (only {TEAMS_CHANNEL_ID})")

@@ -1,18 +1,22 @@
 """``TeamsInput``: the Rasa input channel for Microsoft Teams (Bot Framework protocol).
 
-``POST /webhooks/teams/webhook`` checks the request (token, tenant, serviceUrl, fields), answers
-at once (202, or 200 for activities that need no answer and for duplicates) and handles the
-turn in a background task: a ``typing`` activity first, then Rasa, whose messages are sent back
+``POST /webhooks/teams/webhook`` checks the request (size, channel ``msteams``, token, tenant,
+serviceUrl, the sender's ``aadObjectId``, fields), answers at once (202, or 200 for activities that
+need no answer and for duplicates) and queues the turn (bot/channels/teams/admission.py: bounded,
+one sender's turns in order): a ``typing`` activity first, then Rasa, whose messages are sent back
 through the connector. The Bot Framework gives up after 10–15 s, so Rasa must not run inline.
 Reactions and Teams' feedback buttons on our answers are stored as ratings (feedback.py); the ids
 the connector gives our messages are stored after each turn so that feedback finds its answer.
-Rejections are 400/401/403/413/503 with a generic body and a WARNING log line stating why.
+A message longer than ``MANABI_MAX_MESSAGE_CHARS`` is answered by the channel itself, without Rasa.
+Rejections are 400/401/403/413 with a generic body and a rate-limited WARNING log line stating why;
+503 (with Retry-After when busy or stopping) means "try again later" and loses nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,6 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.message_limits import is_too_long, max_message_chars, no_answer_reply, too_long_reply
 from bot.channels.teams.activities import (
     ActivityError,
     InboundActivity,
@@ -30,7 +35,15 @@ from bot.channels.teams.activities import (
     parse_body,
     tenant_of,
 )
-from bot.channels.teams.auth import AuthError, BotFrameworkAuthenticator, KeyStore, bearer_token, check_tenant
+from bot.channels.teams.admission import ADMITTED, TurnQueue
+from bot.channels.teams.auth import (
+    AuthError,
+    BotFrameworkAuthenticator,
+    KeyStore,
+    bearer_token,
+    check_channel,
+    check_tenant,
+)
 from bot.channels.teams.config import TeamsSettings
 from bot.channels.teams.connector import ConnectorClient, Sleep, is_allowed_service_url
 from bot.channels.teams.feedback import TeamsFeedback, feedback_of
@@ -40,11 +53,13 @@ from bot.channels.teams.state import TtlCache
 from bot.channels.teams.tokens import TokenProvider
 from bot.feedback.answers import answer_id
 from bot.feedback.ratings import conversation_events, rate_answer
+from bot.log_limits import RateLimitedLog
 from bot.settings import load_settings
 from bot.state import db as state
 from bot.state import feedback as feedback_store
 
 logger = logging.getLogger(__name__)
+_rejections = RateLimitedLog(logger)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 MAX_BODY_BYTES = 512 * 1024
@@ -55,6 +70,15 @@ _PUBLIC_MESSAGES = {
     413: "payload too large",
     503: "teams channel not configured",
 }
+_BUSY_MESSAGE = "busy, retry later"
+_QUOTED = re.compile("['\"]")
+
+
+def body_too_large(request: Request) -> bool:
+    """By the declared Content-Length (Sanic's own limit has refused larger bodies before reading
+    them, see bot/server_limits.py) or by what arrived."""
+    declared = request.headers.get("content-length", "")
+    return (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(request.body or b"") > MAX_BODY_BYTES
 
 
 class Rejection(Exception):
@@ -79,16 +103,19 @@ class TeamsInput(InputChannel):
         """Builds the channel from its credentials.yml block (``${ENV}`` values allowed)."""
         return cls(TeamsSettings.from_credentials(credentials))
 
-    def __init__(self, settings: TeamsSettings, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(self, settings: TeamsSettings, sleep: Sleep = asyncio.sleep, max_chars: int | None = None) -> None:
         # No I/O here: keys and tokens are fetched on first use, so the server starts offline.
         self.settings = settings
+        self.max_chars = max_chars or max_message_chars()
         self.http = HttpClient(settings.http_timeout)
         self.keys = KeyStore(
             settings.openid_metadata_url,
             self.http,
             refresh_seconds=settings.key_refresh_seconds,
+            max_age_seconds=settings.key_max_age_seconds,
             unknown_kid_seconds=settings.unknown_kid_refresh_seconds,
             retry_seconds=settings.key_retry_seconds,
+            wait_seconds=settings.key_wait_seconds,
         )
         self.authenticator = BotFrameworkAuthenticator(settings, self.keys)
         self.tokens = TokenProvider(settings, self.http)
@@ -96,7 +123,8 @@ class TeamsInput(InputChannel):
         self._seen: TtlCache[bool] = TtlCache(ttl_seconds=3600, max_items=20_000)
         self._welcomed: TtlCache[bool] = TtlCache(ttl_seconds=600, max_items=10_000)
         self._suggestions: TtlCache[dict[str, str]] = TtlCache(ttl_seconds=86_400, max_items=10_000)
-        self._tasks: set[asyncio.Task] = set()
+        self._queue: TurnQueue | None = None  # created on the server's event loop
+        self._tasks: set[asyncio.Task] = set()  # feedback being recorded
         self._state: sqlite3.Connection | None = None
         if not settings.configured:
             logger.warning("Teams channel has no app id configured: every request will get 503.")
@@ -115,7 +143,7 @@ class TeamsInput(InputChannel):
 
         teams.add_route(health, "/", methods=["GET"])
         teams.add_route(receive, "/webhook", methods=["POST"])
-        teams.listener("before_server_stop")(self._drain)
+        teams.listener("before_server_stop")(self._drain)  # finish what was acknowledged
         teams.listener("after_server_stop")(self._close)
         return teams
 
@@ -126,12 +154,23 @@ class TeamsInput(InputChannel):
         except ActivityError:
             return None
 
+    @property
+    def queue(self) -> TurnQueue:
+        if self._queue is None:
+            settings = self.settings
+            self._queue = TurnQueue(
+                settings.max_pending_turns, settings.max_turns_per_sender, settings.concurrent_turns
+            )
+        return self._queue
+
     async def handle(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
-        """Checks one webhook request and schedules its turn; never raises, never answers 500."""
+        """Checks one webhook request and queues its turn; never raises, never answers 500."""
         try:
             activity = await self._admit(request)
         except Rejection as rejection:
-            logger.warning(
+            _rejections.warning_for(
+                # by kind: the quoted part of a reason (a tenant, a channel) is the caller's choice
+                ("rejected", rejection.status, _QUOTED.split(rejection.reason, maxsplit=1)[0]),
                 "Teams: rejected request from %s with %d: %s",
                 request.remote_addr or request.ip,
                 rejection.status,
@@ -142,7 +181,7 @@ class TeamsInput(InputChannel):
         except Exception:  # a bug must not become a 500 with a stack trace for the caller
             logger.exception("Teams: unexpected error while checking a request.")
             return response.json({"error": _PUBLIC_MESSAGES[400]}, status=400)
-        if not self._seen.add_if_absent(activity.dedupe_key, True):
+        if self._seen.get(activity.dedupe_key):
             logger.info("Teams: ignoring duplicate activity %s.", activity.id)
             return response.json({"status": "duplicate"}, status=200)
         signal = feedback_of(parse_body(request.body or b""))
@@ -151,7 +190,20 @@ class TeamsInput(InputChannel):
             return response.json({} if signal.is_invoke else {"status": "accepted"}, status=200)
         if not self._wants_answer(activity):
             return response.json({"status": "ignored"}, status=200)
-        self._start(self._run_turn(activity, on_new_message))
+        # No await between admitting and answering: a turn is queued if and only if it gets 202.
+        outcome = self.queue.admit(activity.sender_id, lambda: self._run_turn(activity, on_new_message))
+        if outcome != ADMITTED:
+            if activity.is_welcome:
+                self._welcomed.pop(activity.conversation_id)  # the retry must still welcome
+            _rejections.warning_for(
+                ("busy", outcome),
+                "Teams: answering 503 (%s) to activity %s; the connector retries.",
+                outcome,
+                activity.id,
+            )
+            retry_after = str(max(1, round(self.settings.busy_retry_after)))
+            return response.json({"error": _BUSY_MESSAGE}, status=503, headers={"Retry-After": retry_after})
+        self._seen.put(activity.dedupe_key, True)
         return response.json({"status": "accepted"}, status=202)
 
     def _start(self, work: Awaitable[None]) -> None:
@@ -199,22 +251,26 @@ class TeamsInput(InputChannel):
     async def _admit(self, request: Request) -> InboundActivity:
         if not self.settings.configured:
             raise Rejection(503, "channel not configured (no app id)")
-        if len(request.body or b"") > MAX_BODY_BYTES:
+        if body_too_large(request):
             raise Rejection(413, "body too large")
         authorization = request.headers.get("Authorization")
         try:
             bearer_token(authorization)  # cheap check before reading the body
             data = parse_body(request.body or b"")
             service_url, channel_id = auth_fields(data)
+            check_channel(channel_id)
             await self.authenticator.authenticate(authorization, service_url, channel_id)
             check_tenant(self.settings, tenant_of(data))
             if not is_allowed_service_url(service_url, self.settings.allowed_service_hosts):
                 raise Rejection(403, "serviceUrl host not on the allow-list")
-            return parse_activity(data)
+            activity = parse_activity(data)
         except AuthError as error:
             raise Rejection(error.status, error.reason) from None
         except ActivityError as error:
             raise Rejection(400, error.reason) from None
+        if not activity.aad_object_id:
+            raise Rejection(403, "sender has no aadObjectId")  # never fall back to the channel's from.id
+        return activity
 
     def _wants_answer(self, activity: InboundActivity) -> bool:
         if activity.is_welcome:
@@ -246,9 +302,13 @@ class TeamsInput(InputChannel):
     async def _run_turn(self, activity: InboundActivity, on_new_message: OnNewMessage) -> None:
         try:
             output = self.output_for(activity)
+            text = self._text_for_rasa(activity)
+            if is_too_long(text, self.max_chars):  # answered here: never parsed, costs Rasa nothing
+                await output.send_text_message(activity.sender_id, too_long_reply(len(text.strip()), self.max_chars))
+                return
             await output.send_typing()
             message = UserMessage(
-                self._text_for_rasa(activity),
+                text,
                 output,
                 activity.sender_id,
                 input_channel=self.name(),
@@ -257,6 +317,8 @@ class TeamsInput(InputChannel):
             )
             await on_new_message(message)
             self._remember_answers(activity, output)
+            if not output.answered:
+                await output.send_text_message(activity.sender_id, no_answer_reply())
         except asyncio.CancelledError:
             logger.warning("Teams: turn for activity %s cancelled at shutdown.", activity.id)
             raise
@@ -264,22 +326,32 @@ class TeamsInput(InputChannel):
             logger.exception("Teams: handling activity %s failed.", activity.id)
 
     async def wait_idle(self, timeout: float = 10) -> None:
-        """Waits for running turns (tests; server stop). Turns still running after ``timeout`` are cancelled."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in pending:
-            task.cancel()
+        """Waits for the queued and running turns (tests). Turns still running after ``timeout`` are cancelled."""
+        if self._queue is not None:
+            await self._queue.drain(timeout)
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
 
     async def aclose(self) -> None:
         """Finishes running turns and closes the HTTP session."""
-        await self.wait_idle()
-        await self.http.close()
+        await self._drain()
+        await self._close()
 
     async def _drain(self, *_: Any) -> None:
-        await self.wait_idle()
+        """Server stopping: new requests get 503 (the connector retries), queued turns are finished."""
+        if self._queue is not None:
+            self._queue.close()
+            if self._queue.pending:
+                logger.warning(
+                    "Teams: server stopping with %d acknowledged turns still to answer; finishing them first.",
+                    self._queue.pending,
+                )
+            await self._queue.drain(self.settings.drain_seconds)
+        if self._tasks:  # ratings being stored
+            await asyncio.wait(set(self._tasks), timeout=self.settings.drain_seconds)
 
     async def _close(self, *_: Any) -> None:
+        self.keys.close()
         await self.http.close()
 
 

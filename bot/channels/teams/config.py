@@ -42,13 +42,21 @@ _LOOPBACK_NAMES = {"localhost"}
 
 _NUMBER_SETTINGS = (
     "key_refresh_seconds",
+    "key_max_age_seconds",
+    "key_wait_seconds",
     "unknown_kid_refresh_seconds",
     "key_retry_seconds",
     "send_attempts",
     "retry_base_delay",
     "max_retry_after",
     "http_timeout",
+    "max_pending_turns",
+    "max_turns_per_sender",
+    "concurrent_turns",
+    "busy_retry_after",
+    "drain_seconds",
 )
+_WHOLE_NUMBER_SETTINGS = ("send_attempts", "max_pending_turns", "max_turns_per_sender", "concurrent_turns")
 
 
 class TeamsConfigError(RasaException):
@@ -110,17 +118,27 @@ class TeamsSettings:
     token_scope: str = DEFAULT_TOKEN_SCOPE
     allowed_issuers: tuple[str, ...] = DEFAULT_ISSUERS
     allowed_service_hosts: tuple[str, ...] = DEFAULT_SERVICE_HOSTS
-    # Empty means "any tenant"; see from_credentials for the default.
+    # Tenants whose users may talk to the bot; never empty in a configured channel (see validate).
     allowed_tenants: tuple[str, ...] = ()
     personal_buttons: str = "card"
     welcome_payload: str = "/greet"
     key_refresh_seconds: float = 24 * 3600
+    key_max_age_seconds: float = 5 * 24 * 3600
+    key_wait_seconds: float = 5
     unknown_kid_refresh_seconds: float = 300
     key_retry_seconds: float = 10
     send_attempts: int = 4
     retry_base_delay: float = 0.5
     max_retry_after: float = 30
     http_timeout: float = 10
+    # Admission control (bot/channels/teams/admission.py): accepted turns waiting or running, per
+    # sender and in all; turns run at once; Retry-After of a 503; how long a stopping server finishes
+    # the turns it acknowledged.
+    max_pending_turns: int = 256
+    max_turns_per_sender: int = 10
+    concurrent_turns: int = 16
+    busy_retry_after: float = 5
+    drain_seconds: float = 60
 
     @property
     def configured(self) -> bool:
@@ -159,10 +177,17 @@ class TeamsSettings:
         def hosts(key: str) -> tuple[str, ...]:
             return tuple(h.lower() for h in _as_list(raw.get(key))) or getattr(defaults, key)
 
-        numbers = {key: number(key) for key in _NUMBER_SETTINGS}
-        numbers["send_attempts"] = int(numbers["send_attempts"])
+        numbers: dict[str, Any] = {key: number(key) for key in _NUMBER_SETTINGS}
+        for key in _WHOLE_NUMBER_SETTINGS:
+            numbers[key] = int(numbers[key])
         tenant_id = text("tenant_id")
         tenants = _as_list(raw.get("allowed_tenants"))
+        if "*" in tenants:
+            raise TeamsConfigError(
+                "Teams channel: 'allowed_tenants' cannot be '*'. List the Entra tenant ids whose users may use "
+                "the bot: the sender id is only trustworthy within them (Azure's 'Test in Web Chat' is not "
+                "Teams and is not supported; test in Teams)."
+            )
         if not tenants and is_guid(tenant_id):
             tenants = (tenant_id,)  # a single-tenant bot serves its own tenant unless told otherwise
         settings = cls(
@@ -174,7 +199,7 @@ class TeamsSettings:
             token_scope=text("token_scope"),
             allowed_issuers=_as_list(raw.get("allowed_issuers")) or defaults.allowed_issuers,
             allowed_service_hosts=hosts("allowed_service_hosts"),
-            allowed_tenants=() if tenants == ("*",) else tenants,
+            allowed_tenants=tenants,
             personal_buttons=text("personal_buttons").lower(),
             welcome_payload=text("welcome_payload"),
             **numbers,
@@ -204,3 +229,14 @@ class TeamsSettings:
             )
         if not self.token_scope.startswith("https://"):
             raise TeamsConfigError("Teams channel: 'token_scope' must be an https scope.")
+        if not self.allowed_tenants:
+            raise TeamsConfigError(
+                "Teams channel: 'allowed_tenants' is empty. A multi-tenant bot must list the tenants it serves "
+                "(MANABI_TEAMS_ALLOWED_TENANTS)."
+            )
+        for tenant in self.allowed_tenants:
+            if not _TENANT.match(tenant):
+                raise TeamsConfigError(f"Teams channel: invalid tenant id in 'allowed_tenants': {tenant[:64]!r}.")
+        for key in ("max_pending_turns", "max_turns_per_sender", "concurrent_turns"):
+            if getattr(self, key) < 1:
+                raise TeamsConfigError(f"Teams channel: '{key}' must be at least 1.")

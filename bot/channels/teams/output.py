@@ -19,8 +19,10 @@ from rasa.core.channels.channel import OutputChannel
 from bot.channels.teams.cards import Rendered, render_message
 from bot.channels.teams.connector import ConnectorClient, ConnectorError
 from bot.channels.teams.state import TtlCache
+from bot.log_limits import RateLimitedLog
 
 logger = logging.getLogger(__name__)
+_delivery_failures = RateLimitedLog(logger)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,11 @@ class TeamsOutput(OutputChannel):
         """Sends an attachment description as text."""
         await self.send_response(recipient_id, {"attachment": attachment})
 
+    @property
+    def answered(self) -> bool:
+        """True once a message (not just typing) was delivered, or delivery was attempted and failed."""
+        return self.failures > 0 or any(activity["type"] == "message" for activity in self.messages)
+
     async def send_typing(self) -> None:
         """Shows the typing indicator while Rasa works on the turn."""
         await self._deliver(Rendered({"type": "typing"}), None)
@@ -107,7 +114,8 @@ class TeamsOutput(OutputChannel):
             sent = await self._connector.send(ref.service_url, ref.conversation_id, activity, ref.reply_to_id)
         except ConnectorError as error:
             self.failures += 1
-            logger.warning(
+            _delivery_failures.warning_for(
+                ("deliver", activity["type"]),
                 "Teams: could not deliver a %s activity to conversation %s: %s",
                 activity["type"],
                 ref.conversation_id,
