@@ -360,9 +360,8 @@ def _plain(handler: Handler) -> Handler:
 
 def console_from_env(env: dict[str, str] | None = None) -> OfficeConsole:
     """The console with the settings and database paths of this process's environment."""
-    from bot.registrations.conversations import tracker_db_path
     from bot.settings import load_settings
 
     settings = load_settings(env)
-    paths = Paths(settings.state_db, settings.catalogue_db, tracker_db_path(env))
+    paths = Paths(settings.state_db, settings.catalogue_db, settings.tracker_db)
     return OfficeConsole(OfficeSettings.from_env(env), paths)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import OFFICE_PASSWORD, OFFICE_USER
+from tests.browser.conftest import OFFICE_PASSWORD, OFFICE_USER
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -37,16 +37,26 @@ def wait(driver: Any, condition: Any, timeout: float = 30) -> Any:
 @pytest.fixture(scope="module")
 def seeded(servers: ManabiServers) -> ManabiServers:
     conn = state.connect(servers.settings.state_db)
-    store.register(
+    first = store.register(
         conn,
         Application(COHORT, "web:browser-seed-1", "山田 花子", "市民課", "204518", "self", INJECTION),
         seats=20,
     )
-    store.register(
+    second = store.register(
         conn,
-        Application(COHORT, "web:browser-seed-2", "佐藤 一郎", "税務課", "204519", "manager", "業務改善", "鈴木課長"),
+        Application(
+            COHORT,
+            "web:browser-seed-2",
+            "佐藤 一郎",
+            "税務課",
+            "204519",
+            "manager",
+            "窓口業務の改善に取り組みたい",
+            "鈴木課長",
+        ),
         seats=20,
     )
+    assert first.outcome == second.outcome == store.REGISTERED, (first, second)
     for text in WEATHER + ["給与明細はどこで見られる？"]:
         unanswered.log_question(conn, sender_id="web:x", text=text, reason="out_of_scope", channel="web")
     feedback.rate(
@@ -135,7 +145,7 @@ def test_office_console_in_chromium(seeded: ManabiServers, driver: Any, download
     assert rows[0][:3] == ["受付番号", "状態", "キャンセル待ち順位"]
     motivations = {r[3]: r[8] for r in rows[1:]}
     assert motivations["山田 花子"] == "'" + INJECTION
-    assert motivations["佐藤 一郎"] == "業務改善"
+    assert motivations["佐藤 一郎"] == "窓口業務の改善に取り組みたい"
 
     # Close and reopen, each in the audit trail with the office user's name.
     driver.find_element(By.ID, "close-note").send_keys("定員に達したため")

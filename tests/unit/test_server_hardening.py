@@ -54,9 +54,11 @@ def test_rasa_sends_the_secret_with_every_action_call() -> None:
 def test_production_credentials_have_no_rest_channel_and_the_launcher_picks_them() -> None:
     production = yaml.safe_load((PROJECT_ROOT / launcher.PRODUCTION_CREDENTIALS).read_text(encoding="utf-8"))
     local = yaml.safe_load((PROJECT_ROOT / launcher.LOCAL_CREDENTIALS).read_text(encoding="utf-8"))
-    assert list(production) == ["bot.channels.teams.TeamsInput"]
+    # Production: Teams and the staff web chat, both of which decide the sender themselves; no REST.
+    assert list(production) == ["bot.channels.teams.TeamsInput", "bot.channels.web.WebInput"]
     assert "rest" not in local and "bot.channels.local.LocalRestInput" in local
-    assert production["bot.channels.teams.TeamsInput"] == local["bot.channels.teams.TeamsInput"]
+    for channel in production:
+        assert production[channel] == local[channel]
     settings = load_settings({})
     served = launcher.rasa_server(settings, {}, Path("m.tar.gz"), local_channel=False).command
     assert served[served.index("--credentials") + 1] == "credentials.yml"
