@@ -55,7 +55,8 @@ class ActionRegistrationStart(FormStepAction):
                 send(dispatcher, reply)
             return reset() + [SlotSet(REQUESTED_SLOT, None), SlotSet(HALT, "answered"), *remembered(decided)]
         known: dict[str, str | None] = {
-            "reg_cohort": cohort_in_message(tracker),
+            "reg_cohort": cohort_in_message(tracker)
+            or default_cohort(decided.question.cohort, decided.question.courses),
             "reg_name": teams_user_name(tracker),
             "reg_department": department_name(mentioned(tracker, "department") or tracker.get_slot("department")),
             "reg_recommendation": next(iter(message_entities(tracker, "recommendation")), None),
@@ -64,6 +65,19 @@ class ActionRegistrationStart(FormStepAction):
             send(dispatcher, replies.no_open_cohort(office_contact()))
             known[HALT] = "no_open_cohort"
         return reset() + [SlotSet(REQUESTED_SLOT, None)] + [SlotSet(k, v) for k, v in known.items() if v]
+
+
+def default_cohort(cohort_id: str | None, course_ids: tuple[str, ...]) -> str | None:
+    """The cohort a wish to register means when the message names none: the one the conversation was
+    about (「40代でも応募していい？」…「じゃあ応募したい」), its course's open cohort, or the only open one."""
+    opened = open_views()
+    ids = [c.id for _, c in opened]
+    if cohort_id in ids:
+        return cohort_id
+    of_course = [c.id for course, c in opened if course.id in course_ids]
+    if of_course:
+        return of_course[0]
+    return ids[0] if len(ids) == 1 else None
 
 
 def department_name(value: str | None) -> str | None:

@@ -147,6 +147,9 @@ def find_period(text: str, today: dt.date, previous: Period | None = None) -> Pe
     the month of ``previous`` (the period asked about before), else from today's.
     """
     text = fold_katakana(_kanji_month_to_digits(normalize(text)))  # ライゲツ, ﾗｲｹﾞﾂ → らいげつ
+    day = _explicit_day(text, today)
+    if day:
+        return day
     explicit = _explicit_month(text)
     if explicit:
         return explicit
@@ -194,6 +197,44 @@ def find_period(text: str, today: dt.date, previous: Period | None = None) -> Pe
         year = today.year if number >= today.month else today.year + 1
         return _checked_month(year, number)
     return None
+
+
+_YEAR_MONTH_DAY = re.compile(r"(?<!\d)(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})(?!\d)")
+_MONTH_DAY = re.compile(r"(?<![\d/])(\d{1,2})\s*(?:月\s*(\d{1,2})\s*日|/\s*(\d{1,2})(?![\d/]))")
+_FRACTIONS = {(1, 2), (1, 3), (2, 3), (1, 4), (3, 4)}  # 「1/2」 is the subsidy rate, not 1月2日
+# 今日 is left out: 「今日は…について聞きたい」 says when the person asks, not what about.
+_RELATIVE_DAYS = ((("明後日", "あさって"), 2), (("明日", "あした"), 1))
+
+
+def day_period(day: dt.date) -> Period:
+    """One day, labelled 2026年12月16日（水）."""
+    return Period(day, day, format_date(day))
+
+
+def _explicit_day(text: str, today: dt.date) -> Period | None:
+    """「12月16日」「12/16」「2027年1月13日」 (a bare date is its next occurrence), 「明日」."""
+    match = _YEAR_MONTH_DAY.search(text)
+    if match:
+        return _checked_day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    match = _MONTH_DAY.search(text)
+    if match:
+        month, day = int(match.group(1)), int(match.group(2) or match.group(3))
+        if match.group(3) and (month, day) in _FRACTIONS:
+            return None
+        year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+        said_year = _relative(text, _RELATIVE_YEARS)
+        return _checked_day(today.year + said_year[1] if said_year else year, month, day)
+    found = _relative(text, _RELATIVE_DAYS)
+    if found:
+        return day_period(today + dt.timedelta(days=found[1]))
+    return None
+
+
+def _checked_day(year: int, month: int, day: int) -> Period | None:
+    try:
+        return day_period(dt.date(year, month, day)) if 2000 <= year <= 2100 else None
+    except ValueError:
+        return None
 
 
 def _explicit_month(text: str) -> Period | None:

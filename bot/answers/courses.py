@@ -22,7 +22,8 @@ from bot.understanding.question import Question
 
 SUPERLATIVES = ("next", "last", "count")
 COURSE_FACTS = ("deadline", "venue", "format", "seats", "target", "hours", "how_to_apply", "content")
-UPCOMING = 3
+UPCOMING = 3  # sessions listed for 「次はいつ？」
+ALL_UPCOMING = 60  # … and for 「日程を全部」 (a course meets at most monthly: a year and more)
 
 
 def answer_courses(question: Question, catalogue: Catalogue, now: Circumstances) -> list[Reply]:
@@ -43,7 +44,8 @@ def answer_courses(question: Question, catalogue: Catalogue, now: Circumstances)
 def answer_exam_dates(question: Question, catalogue: Catalogue, now: Circumstances) -> list[Reply]:
     """「G検定はいつ？」: exam dates are the organiser's; the course that prepares for it is ours."""
     found = []
-    for exam in (e for e in (catalogue.exam(i) for i in question.exams) if e):
+    named = [e for e in (catalogue.exam(i) for i in question.exams) if e]
+    for exam in named or catalogue.exams():  # 「試験日はいつ？」: every exam's
         related = catalogue.course(exam.related_course) if exam.related_course else None
         course_reply = (
             replies.next_sessions(related, catalogue.upcoming_sessions(related.id, now.today), _cohort(related, now))
@@ -110,7 +112,8 @@ def _one_course(course: Course, question: Question, catalogue: Catalogue, now: C
     if set(asks) & {"last", "count"} or ("next" in asks and question.period):
         found.append(_superlative(question, catalogue, now, course))
     elif "when" in asks or "next" in asks:
-        found.append(_schedule(course, question.period, catalogue, now, cohort))
+        every = "list" in question.asks  # 「日程を全部見せて」: every upcoming session, not the next three
+        found.append(_schedule(course, question.period, catalogue, now, cohort, ALL_UPCOMING if every else UPCOMING))
     age = next((f.value for f in question.facts if f.name == "age" and isinstance(f.value, int)), None)
     for ask in (a for a in asks if a in COURSE_FACTS and a != "content"):
         found.append(_course_fact(ask, course, cohort, upcoming, catalogue, age))
@@ -129,13 +132,18 @@ def _one_course(course: Course, question: Question, catalogue: Catalogue, now: C
 
 
 def _schedule(
-    course: Course, period: Period | None, catalogue: Catalogue, now: Circumstances, cohort: Cohort | None
+    course: Course,
+    period: Period | None,
+    catalogue: Catalogue,
+    now: Circumstances,
+    cohort: Cohort | None,
+    limit: int = UPCOMING,
 ) -> Reply:
     if period:
         sessions = [s for s in catalogue.sessions(course.id) if s.starts_on <= period.end and s.ends_on >= period.start]
         if sessions or not cohort:
             return replies.sessions_in_period(period, sessions, [], now.today)
-    return replies.next_sessions(course, catalogue.upcoming_sessions(course.id, now.today), cohort)
+    return replies.next_sessions(course, catalogue.upcoming_sessions(course.id, now.today, limit), cohort)
 
 
 def _course_fact(

@@ -27,7 +27,6 @@ from bot.replies.base import Reply, button
 from bot.understanding.question import Question
 
 RESPONSES = {
-    "greet": "utter_greet",
     "goodbye": "utter_goodbye",
     "thank": "utter_thank",
     "help": "utter_help",
@@ -59,22 +58,48 @@ def answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Answ
     """The answer to ``question`` (see the module docstring for the order of decisions); a question
     that also asks something of another topic about the same exam (「G検定の補助額と勉強法」) gets both."""
     main = _answer(question, catalogue, now)
+    if main.start or main.response:
+        return main
     for other in _other_topics(question):
-        extra = _answer(replace(question, topic=other, asks=_asks_of(question, other)), catalogue, now)
-        main.replies += extra.replies
+        main.replies += _answer(_extra(question, other), catalogue, now).replies
+    if not main.replies:  # never an empty reply: what the message did name, as suggestions
+        return _suggest(question, catalogue, log="low_confidence")
     return main
 
 
+# The asks that say by themselves which topic they belong to, for questions that ask two things at
+# once (「G検定の補助額と勉強法」「AI勉強会の次回と、G検定の補助額は？」).
+OWN_ASKS = {
+    "amount": "subsidy",
+    "available": "subsidy",
+    "total": "subsidy",
+    "fee": "subsidy",
+    "study": "study",
+    "study_hours": "study",
+    "when": "course",
+    "next": "course",
+}
+
+
 def _other_topics(question: Question) -> list[str]:
-    """Topics other than the question's own that its words ask about, for the exams it names."""
-    if not question.exams or question.awaiting or question.topic not in ("subsidy", "study"):
+    """Topics other than the question's own that its words ask about, for items of theirs it names
+    (a course for course questions, an exam for the subsidy and study)."""
+    if question.awaiting or question.topic not in ("course", "subsidy", "study"):
         return []
-    return [t for t in ("subsidy", "study") if t != question.topic and _asks_of(question, t)]
+    named = {"course": bool(question.courses), "subsidy": bool(question.exams), "study": bool(question.exams)}
+    return [t for t in ("course", "subsidy", "study") if t != question.topic and named[t] and _asks_of(question, t)]
+
+
+def _extra(question: Question, topic: str) -> Question:
+    """The part of a two-topic question that asks about ``topic``, with that topic's items only."""
+    items = (
+        {"courses": (), "exams": question.exams} if topic != "course" else {"exams": (), "courses": question.courses}
+    )
+    return replace(question, topic=topic, asks=_asks_of(question, topic), **items)
 
 
 def _asks_of(question: Question, topic: str) -> tuple[str, ...]:
-    owners = {"amount": "subsidy", "total": "subsidy", "fee": "subsidy", "study": "study", "study_hours": "study"}
-    return tuple(a for a in question.stated_asks if owners.get(a) == topic)
+    return tuple(a for a in question.stated_asks if OWN_ASKS.get(a) == topic)
 
 
 def _answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Answer:
@@ -94,8 +119,10 @@ def _answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Ans
     if topic == "course":
         return Answer(courses.answer_courses(question, catalogue, now), question)
     if topic == "exam":
-        if set(question.asks) & {"fee", "amount"}:
+        if set(question.asks) & {"fee", "amount", "available"}:
             return subsidy.answer_subsidy(replace(question, topic="subsidy"), catalogue, now)
+        if not (question.exams or question.asks):
+            return _suggest(question, catalogue, log="vague")
         return Answer(courses.answer_exam_dates(question, catalogue, now), question)
     if topic == "subsidy":
         return subsidy.answer_subsidy(question, catalogue, now)
@@ -109,6 +136,8 @@ def _answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Ans
 # --- small talk --------------------------------------------------------------------------------------
 def _smalltalk(question: Question, now: Circumstances) -> Answer:
     kind = question.smalltalk or ""
+    if kind == "greet":
+        return Answer([assistance.greeting(question.text)], question)
     if kind in RESPONSES:
         return Answer([], question, response=RESPONSES[kind])
     if kind == "stop":

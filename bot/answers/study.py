@@ -20,7 +20,7 @@ def answer_study(question: Question, catalogue: Catalogue, now: Circumstances) -
         return [_study_group(exams[0] if exams else None, catalogue, now)]
     if not exams:
         return [replies.general_advice(_fitting_advice(question.text, catalogue.study_advice()), catalogue.exams())]
-    if "study_hours" in question.asks and "study" not in question.asks:
+    if {"study_hours", "hours"} & set(question.asks) and "study" not in question.asks:  # 「何時間くらいかかる？」
         return [replies.study_hours(exam, catalogue.study_tips(exam.id)) for exam in exams]
     found = []
     for exam in exams:

@@ -37,21 +37,33 @@ def answer_subsidy(question: Question, catalogue: Catalogue, now: Circumstances)
     asks = set(question.asks)
     remember = _remembered(question)
     found = _policy_facts(asks, catalogue, exams)
-    facts = _facts(question, now)
     first = exams[0].id if exams else None
-    decided = _decided_by_limit(catalogue.rules(first), _for_exam(facts, question, first or ""), question)
+    facts = _past_deadline(_facts(question, now), catalogue.rules(first))
+    exam_facts = _for_exam(facts, question, first or "")
+    decided = _decided_by_limit(catalogue.rules(first), exam_facts, question)
     if decided:
         return Answer([*found, decided], question, remember)
     rule_asks = [a for a in question.asks if a in RULE_ASKS]
-    amounts_asked = bool(asks & {"amount", "fee", "total", "list"})
-    # 「合格したら補助はいくら？」 for one exam: a conditional verdict with its amount; for several or all
-    # exams (「全部受かったら合計いくら？」): the amounts and their sum.
-    wants_verdict = "eligibility" in asks or (_tells_check_facts(question) and not (amounts_asked and len(exams) != 1))
+    tells = _tells_check_facts(question)
+    number_asked = bool(asks & {"amount", "fee", "total", "list"})
+    # 「G検定は補助出る？」 with nothing told: the amount and its conditions; told 「合格しました」: a verdict.
+    amounts_asked = number_asked or ("available" in asks and not tells)
+    # 「いくらもらえる？」 asks an amount (もらえる is not a request for a verdict); 「合格したら補助はいくら？」
+    # for one exam: a conditional verdict with its amount; for several or all exams (「全部受かったら合計
+    # いくら？」): the amounts and their sum.
+    wants_verdict = (
+        (bool(asks & {"eligibility", "available"}) and not amounts_asked)
+        or (tells and "eligibility" in asks)  # 「会計年度任用職員は受験料補助を受けられる？」
+        or (tells and not (amounts_asked and len(exams) != 1))
+    )
     only_target_with_amounts = amounts_asked and rule_asks == ["target"]  # 「補助対象の試験は全部でいくら？」
-    if rule_asks and not (wants_verdict and exams and _tells_check_facts(question)) and not only_target_with_amounts:
+    met = _met_limits(catalogue.rules(first), exam_facts, rule_asks)
+    if met and not (wants_verdict and exams and tells):  # 「ちょうど3か月の日に申請したら間に合う？」
+        found += met
+    elif rule_asks and not (wants_verdict and exams and tells) and not only_target_with_amounts:
         found.append(_rules_reply(rule_asks, catalogue, exams))
     elif wants_verdict:
-        verdicts = _verdicts(question, exams, facts, catalogue, now, remember)
+        verdicts = _verdicts(question, exams, facts, catalogue, now, remember, ask_back=not number_asked)
         return Answer([*found, *verdicts.replies], verdicts.question, remember)
     if amounts_asked or not found:
         if "procedure" in asks and not amounts_asked:
@@ -110,9 +122,18 @@ def _decided_by_limit(rules: Sequence[Rule], facts: dict[str, Fact | None], ques
     """A limit rule the person's own numbers already fail (「5か月前に合格した」): that rule answers."""
     for rule in rules:
         if rule.kind == "limit" and passes(rule, facts.get(rule.fact)) is False:
-            who = "その方は" if question.about_other else ""
+            who = "その方は" if question.about_other else "その場合は" if question.hypothetical else ""
             return Reply(f"**{who}補助の対象外です。**（{rule.title}）\n{rule.ng}\n{rule.text}")
     return None
+
+
+def _met_limits(rules: Sequence[Rule], facts: dict[str, Fact | None], asks: Sequence[str]) -> list[Reply]:
+    """Limit rules asked about whose number the person told and which it meets: the rule's ok text."""
+    return [
+        Reply(f"{rule.ok}\n{rule.text}")
+        for rule in rules
+        if rule.kind == "limit" and set(rule.answers) & set(asks) and passes(rule, facts.get(rule.fact)) is True
+    ]
 
 
 def _tells_check_facts(question: Question) -> bool:
@@ -128,6 +149,14 @@ def _facts(question: Question, now: Circumstances) -> dict[str, Fact | None]:
     for fact in question.facts:
         facts[fact.name] = Denied(str(fact.value)) if fact.mode == DENIED else fact.value
     return facts
+
+
+def _past_deadline(facts: dict[str, Fact | None], rules: Sequence[Rule]) -> dict[str, Fact | None]:
+    """「期限を過ぎたら？」「申請し忘れていた」: the number of each limit rule about the deadline, past it."""
+    if facts.get("past_deadline") in (None, 0) or isinstance(facts.get("past_deadline"), Denied):
+        return facts
+    late = {r.fact: (r.at_most or 0) + 1 for r in rules if r.kind == "limit" and "deadline" in r.answers}
+    return {**late, **{k: v for k, v in facts.items() if k not in late or v is None}}
 
 
 def _for_exam(facts: dict[str, Fact | None], question: Question, exam_id: str) -> dict[str, Fact | None]:
@@ -152,12 +181,14 @@ def _verdicts(
     catalogue: Catalogue,
     now: Circumstances,
     remember: dict[str, str | None],
+    ask_back: bool = True,
 ) -> Answer:
-    """Eligibility for each exam named; asks the first missing fact only of the person asking."""
+    """Eligibility for each exam named; asks the first missing fact only of the person asking (and
+    not when ``ask_back`` is off: an amount asked is answered at once, with its conditions)."""
     supposed = question.hypothetical or any(f.mode == HYPOTHETICAL for f in question.facts)
     # Ask back only the person asking, about their own case, and never in the middle of a form
     # (their answer would be read as the form's answer).
-    asking_for_self = not question.about_other and not supposed and not now.active_form
+    asking_for_self = ask_back and not question.about_other and not supposed and not now.active_form
     if not exams:
         generic = evaluate(catalogue.rules(None), facts)
         if generic.eligible is False and generic.decided_by:

@@ -23,6 +23,7 @@ ASKS = {
     "content": "内容",
     "how_to_apply": "参加・申込の方法",
     "amount": "補助額",
+    "available": "補助が出るか",
     "fee": "受験料",
     "total": "合計額",
     "rate": "補助率",
@@ -50,7 +51,7 @@ TOPICS = ("course", "exam", "subsidy", "study", "registration", "contact")
 MARKERS = ("hypothetical", "denial", "other_person", "correction", "elapsed")
 
 # Facts about the person that words alone tell (``facts``).
-FACT_WORDS = ("previous_subsidy", "retake")
+FACT_WORDS = ("previous_subsidy", "past_deadline")
 
 # Words that never point at a course or exam by themselves, although names contain them
 # (``generic``: 研修, 活用, 向上 …); the build leaves them out of the words computed from names.

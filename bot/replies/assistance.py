@@ -11,10 +11,30 @@ from bot.replies.base import Reply, button, contact_line
 EXAMPLES = [
     "RPA研修はいつ？",
     "来月の研修は？",
-    "ITパスポートの補助はいくら？",
+    "受験料の補助はいくら？",
     "G検定の勉強法は？",
     "リーダー研修に応募したい",
 ]
+
+
+# The greeting answered in kind (「お疲れさまです」 to 「お疲れさまです」), first match wins; else こんにちは.
+GREETINGS = (
+    (("お疲れ", "おつかれ", "お疲れ様", "おつ"), "お疲れさまです。"),
+    (("おはよう",), "おはようございます。"),
+    (("こんばんは", "こんばんわ"), "こんばんは。"),
+    (("はじめまして", "初めまして"), "はじめまして。"),
+    (("よろしく",), "よろしくお願いします。"),
+)
+
+
+def greeting(text: str) -> Reply:
+    """Who Manabi is and what it answers, opened with the greeting the person used."""
+    opening = next((reply for words, reply in GREETINGS if any(w in text for w in words)), "こんにちは。")
+    return Reply(
+        f"{opening}デジタル行政戦略課の「まなびアシスタント」です。\n"
+        "DX研修の日程や内容、資格試験の受験料補助、試験の勉強法、リーダー研修への応募についてお答えします。\n"
+        "「来月の研修は？」「ITパスポートの補助はいくら？」のように、お気軽に話しかけてください。"
+    )
 
 
 def contact(office: Contact) -> Reply:

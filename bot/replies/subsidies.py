@@ -134,8 +134,7 @@ def rules_answer(rules: Sequence[Rule], exam: Exam | None, heading: str) -> Repl
     """A question about the rules (「何回まで？」「DBスペは誰が対象？」): the rules' own sentences."""
     subject = f"{exam.name}の" if exam else ""
     buttons = [_check_button(exam)] if exam else [button("対象か確認する", "check_subsidy_eligibility")]
-    # A limit also says what happens past it (「期限を過ぎたら？」); a check's own sentence says who is out.
-    sentences = [f"{r.text}（{r.ng}）" if r.kind == "limit" else r.text for r in rules]
+    sentences = [r.text for r in rules]
     if len(rules) == 1:
         return Reply(f"{subject}受験料補助の{heading}：{sentences[0]}", buttons)
     return Reply(f"{subject}受験料補助の{heading}です。\n{bullet_list(sentences)}", buttons)
@@ -175,7 +174,7 @@ def verdict(
         lines = [
             f"**{opening}{who}補助の対象です。** {exam.name}の補助額は**{yen(amount)}**です"
             f"（受験料{yen(exam.fee)}の{rate_label(policy)}）。",
-            f"判定の根拠\n{bullet_list([r.ok for r in result.satisfied if r.kind == 'check'])}",
+            f"判定の根拠\n{bullet_list([r.ok for r in result.satisfied])}",  # a limit: only when its number was told
         ]
     else:
         conditions = [r.text for r in result.unchecked if r.kind == "check"]

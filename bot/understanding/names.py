@@ -125,12 +125,13 @@ class NameFinder:
         """Every mention in ``text``, in reading order (see the module docstring for the layers)."""
         if not text or text.startswith("/"):
             return []
-        found: list[Mention] = [
-            _mention(m, "alias" if m.distance == 0 else "fuzzy")
-            for m in self._matcher.find(text)
-            if m.distance == 0 or not _typo_is_a_particle(m.text)
-        ]
-        taken = _Taken(text, found)
+        matches = [m for m in self._matcher.find(text) if m.distance == 0 or not _typo_is_a_particle(m.text)]
+        # Exact names first, ours and those we do not offer, the longer of two overlapping ones winning
+        # (「新規採用職員研修」 is listed as not offered: it is not a typo of one of our names); then typos.
+        exact = [_mention(m, "alias") for m in matches if m.distance == 0] + list(self._not_offered_matches(text))
+        taken = _Taken(text, [])
+        found: list[Mention] = taken.keep(sorted(exact, key=lambda m: (m.start - m.end, m.start)))
+        found += taken.keep(_mention(m, "fuzzy") for m in matches if m.distance > 0)
         reading_tokens = [ReadingToken(t.reading, t.start, t.end) for t in tokens]
         found += taken.keep(self._loose_matches(text))
         found += taken.keep(_mention(m, "reading") for m in self._readings.find(text, reading_tokens))
@@ -138,7 +139,6 @@ class NameFinder:
         found += taken.keep(_mention(m, "loose") for m in self._loose_readings.find(text, loose_tokens))
         found += taken.keep(self._phase_matches(text))
         found += taken.keep(_mention(m, "phase") for m in self._phase_readings.find(text, reading_tokens))
-        found += taken.keep(self._not_offered_matches(text))
         found += taken.keep(self._word_matches(text, reading_tokens))
         found += taken.keep(self._unknown_names(text))
         found = list(dict.fromkeys(m for m in found if not _negated(text, m)))  # a word twice in one list: once

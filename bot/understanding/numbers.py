@@ -61,7 +61,7 @@ def months_in(text: str) -> float | None:
         if years.group(1) == "半":
             return 6
         value = number(years.group(1))
-        if value is not None and value < 10:
+        if value is not None and value < 100:  # 「20年前」; a calendar year (2026年) is not a duration
             return value * 12
     return round(extra, 2) if weeks else None
 

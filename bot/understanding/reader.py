@@ -139,7 +139,10 @@ class Understander:
         tokens = tokenize(text)
         mentions = self.names.find(text, tokens)
         spans = [(m.start, m.end) for m in mentions]
-        hits = self.lexicon.find(text, tokens, spans, groups=("asks", "topics", "facts"))
+        # Facts, markers and question words are found apart: 「補助を受けたい」 asks (補助を受け) even
+        # though 補助を受けた is also a fact's word.
+        hits = self.lexicon.find(text, tokens, spans, groups=("asks", "topics"))
+        hits += self.lexicon.find(text, tokens, spans, groups=("facts",))
         hits += self.lexicon.find(text, tokens, (), groups=("markers",))
         asking = _asking_sentences(text, hits)
 
@@ -160,13 +163,20 @@ class Understander:
         exams = _unique(m.target for m in items if m.kind == "exam")
         phases = _unique(m.target for m in items if m.kind == "phase")
         not_offered = [m for m in mentions if m.kind == "not_offered"]
-        facts = read_facts(text, mentions, hits)
+        facts = read_facts(text, mentions, hits, today)
         entity_items = {kind: [v for k, v in message.entities if k == kind] for kind in ("course", "exam")}
         cohort = self._cohort(text)
         if cohort and not courses:  # 「第7期の申込はいつまで？」 is about the leader programme
             courses = (self.cohort_courses[cohort],)
-        courses = courses or tuple(entity_items["course"])
-        exams = exams or tuple(entity_items["exam"])
+        if not not_offered:  # the NLU's entities may be a name we do not offer, read as a typo of ours
+            courses = courses or tuple(entity_items["course"])
+            exams = exams or tuple(entity_items["exam"])
+        before = previous.period if previous else None
+        periods = find_periods(_period_text(text, asking, hits), today, before)
+        corrected = [h.end for h in hits if h.name == "correction"]
+        if corrected:  # 「12月の回…と思ったけど1月の回は？」: the period said after the correction
+            periods = find_periods(text[corrected[-1] :], today, before) or periods
+        period = periods[0] if periods else None
         topic = _topic(
             self.ask_topics,
             asks,
@@ -179,15 +189,13 @@ class Understander:
             facts,
             message,
             bool(set(courses) & set(self.cohort_courses.values())),
+            period is not None,
         )
         if topic == "course" and not courses and weak and not exams:
             courses = weak
         said_asks = tuple(asks)
         own_asks = tuple(a for a in asks if topic in self.ask_topics.get(a, ()))
         asks = _asks_for(topic, asks, self.ask_topics, message, courses, exams)
-        period_text = _period_text(text, asking, hits)
-        periods = find_periods(period_text, today, previous.period if previous else None)
-        period = periods[0] if periods else None
         return Question(
             text=text,
             intent=message.intent,
@@ -218,7 +226,9 @@ class Understander:
                 facts,
                 topic_words,
                 [self.ask_topics.get(a, ()) for a in said_asks],
-            ),
+                _not_topic_words(own_asks, hits),
+            )
+            or (previous is None and _bare_word(text, hits, self.cohorts)),
             suggestions=tuple(name for name, _ in message.ranking if name in INTENT_TOPIC)[:3],
         )
 
@@ -265,8 +275,14 @@ def _asking_sentences(text: str, hits: Sequence[Hit]) -> list[tuple[int, int]]:
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
     if len(sentences) <= 1:
         return [(0, len(text))]
+
+    def asks_in(span: tuple[int, int]) -> bool:
+        return any(h.group == "asks" and span[0] <= h.start < span[1] for h in hits)
+
     cued = [(s, e) for s, e in sentences if _ASKING.search(text[s:e].strip())]
-    asking = cued or [(s, e) for s, e in sentences if any(h.group == "asks" and s <= h.start < e for h in hits)]
+    if cued:  # 「…補助いくら？あと勉強時間も」: a sentence after the question that asks more belongs to it
+        return [span for span in sentences if span in cued or (span[0] > cued[0][0] and asks_in(span))]
+    asking = [span for span in sentences if asks_in(span)]
     return asking or [(0, len(text))]
 
 
@@ -325,6 +341,7 @@ def _topic(
     facts: Sequence[PersonFact],
     message: Message,
     has_cohorts: bool = False,
+    has_period: bool = False,
 ) -> str | None:
     """What the question is about, weighed from everything the message says (module docstring)."""
     score: dict[str, float] = defaultdict(float)
@@ -347,6 +364,8 @@ def _topic(
         score["subsidy"] += 1.5
     if any(f.name == "age" for f in facts):
         score["registration"] += 1.5
+    if has_period:  # 「12/16って何がある？」: a day or a month is asked about for its sessions
+        score["course"] += 1
     if has_cohorts:  # a course people register for (the leader programme): registration is near
         score["registration"] += 1.5
     intent_topic = INTENT_TOPIC.get(message.intent or "")
@@ -354,7 +373,15 @@ def _topic(
         score[intent_topic] += 2.5 * message.confidence
     distinctive = set(asks) & DISTINCTIVE_ASKS and not (message.intent == "out_of_scope" and message.confidence >= SURE)
     if message.intent in ("out_of_scope", "nlu_fallback") and not (
-        topic_words or courses or weak or exams or phases or not_offered or facts or distinctive
+        topic_words
+        or courses
+        or weak
+        or exams
+        or phases
+        or not_offered
+        or facts
+        or distinctive
+        or (has_period and asks and message.intent == "nlu_fallback")
     ):
         return None  # question words alone (「いつ？」「何日残ってる？」) do not make it ours
     if not score:
@@ -415,6 +442,7 @@ def _vague(
     facts: Sequence[PersonFact],
     topic_words: Sequence[str],
     said_topics: Sequence[tuple[str, ...]] = (),
+    real_asks: Sequence[str] = (),
 ) -> bool:
     """On topic, but nothing says what is wanted: 「補助のやつ」, 「研修…」, 「ITパスポートのことなんですけど」,
     a course's details asked with no course named (「申し込み…」), or several topics at once with no
@@ -425,7 +453,7 @@ def _vague(
     # every topic the words touch: topic words, and the first topic of each question word
     signals = len(set(topic_words) | {topics[0] for topics in said_topics if topics})
     if not (courses or exams) and (
-        (several >= 2 and not asks) or (signals >= 3 and len(message.text) <= SHORT_MESSAGE)
+        (several >= 2 and not asks) or (signals >= 3 and len(message.text) <= SHORT_MESSAGE and not real_asks)
     ):
         return True  # 「べんきょう ほじょ にってい」: several topics in a few words, nothing named
     if topic == "course" and asks and not courses and set(asks) <= ITEM_ASKS:
@@ -434,6 +462,35 @@ def _vague(
         return False  # 「FEの補助」: a name and its topic say enough (the topic's usual answer)
     sure_intent = message.intent not in UNSURE and message.confidence >= SURE
     return not sure_intent
+
+
+def _not_topic_words(asks: Sequence[str], hits: Sequence[Hit]) -> tuple[str, ...]:
+    """The asks said by a word that is not also a topic word (「勉強のコツ」 asks; 「べんきょう」 names a topic)."""
+    topic_spans = {(h.start, h.end) for h in hits if h.group == "topics"}
+    return tuple(
+        dict.fromkeys(
+            h.name for h in hits if h.group == "asks" and h.name in asks and (h.start, h.end) not in topic_spans
+        )
+    )
+
+
+_BARE_EDGES = re.compile(r"^[\s「『]+|(?:[\s、。,.!！…」』🤔]|とか|のこと|について|の件)+$")
+_ASKED = re.compile(r"[?？]+$|は[?？]*$")
+
+
+def _bare_word(text: str, hits: Sequence[Hit], cohorts: dict[str, str]) -> bool:
+    """A conversation opened with one word that leaves the topic open (「受験料」「スケジュール？」
+    「勉強のこと」「第7期」): which question is meant is a guess, so the closest ones are offered. A word
+    of one topic (「申込状況」「補助額」) or one that lists (「研修一覧」) says what it wants. (Later in a
+    conversation, one word continues the topic: bot.understanding.context.)"""
+    from bot.text.normalize import normalize
+
+    core = _ASKED.sub("", _BARE_EDGES.sub("", normalize(text)))
+    words = [h for h in hits if h.group in ("asks", "topics")]
+    if len({(h.start, h.end) for h in words}) == 1 and core == normalize(words[0].text):
+        # open: a topic word, or a question word of several topics (「スケジュール」: courses' or exams')
+        return any(h.group == "topics" or (len(h.topics) > 1 and h.name != "list") for h in words)
+    return core in cohorts
 
 
 _ROMAJI = re.compile(r"[A-Za-z\s,.?!'-]+")

@@ -79,8 +79,13 @@ def test_an_unclear_question_offers_the_closest_topics_and_is_logged(manabi_env,
 
 
 def test_small_talk_is_the_domain_response(manabi_env, domain):
-    _, messages = run(ActionAnswer(), tracker("こんにちは", "greet"), domain)
-    assert [m.get("response") for m in messages] == ["utter_greet"]
+    _, messages = run(ActionAnswer(), tracker("ありがとう", "thank"), domain)
+    assert [m.get("response") for m in messages] == ["utter_thank"]
+
+
+def test_a_greeting_is_answered_in_kind(manabi_env, domain):
+    _, messages = run(ActionAnswer(), tracker("お疲れさまです", "greet"), domain)
+    assert texts(messages).startswith("お疲れさまです。") and "まなびアシスタント" in texts(messages)
 
 
 def test_a_wish_to_register_starts_the_registration(manabi_env, domain):

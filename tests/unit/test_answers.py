@@ -232,4 +232,78 @@ def test_nothing_understood_is_logged(ask):
 
 
 def test_small_talk_is_a_response(ask):
-    assert ask(smalltalk="greet").response == "utter_greet"
+    assert ask(smalltalk="thank").response == "utter_thank"
+
+
+@pytest.mark.parametrize(
+    "said, opening",
+    [("お疲れさまです", "お疲れさまです。"), ("おはようございます", "おはようございます。"), ("こんにちは", "こんにちは。")],
+)
+def test_a_greeting_is_answered_in_kind(ask, said, opening):
+    result = ask(text=said, smalltalk="greet")
+    assert result.text.startswith(opening) and "まなびアシスタント" in result.text and result.response is None
+
+
+# --- added with the third development batch (issue 10) ------------------------------------------
+def test_an_amount_asked_is_answered_at_once_even_with_a_verdict_word(ask):
+    result = ask(topic="subsidy", asks=("amount", "eligibility"), exams=("ap",))
+    assert "3,750円" in result.text and result.question.awaiting is None
+
+
+def test_told_facts_and_an_amount_give_a_conditional_verdict_without_asking_back(ask):
+    result = ask(topic="subsidy", asks=("amount",), exams=("g_kentei",), facts=(PersonFact("pass_status", "passed"),))
+    assert "6,600円" in result.text and "次の条件を満たせば" in result.text and result.question.awaiting is None
+
+
+def test_told_facts_and_is_there_a_subsidy_asks_back_what_is_missing(ask):
+    result = ask(topic="subsidy", asks=("available",), exams=("fe",), facts=(PersonFact("pass_status", "passed"),))
+    assert result.question.awaiting == "employment_type"
+
+
+def test_a_category_asked_about_gets_its_verdict_without_an_exam(ask):
+    facts = (PersonFact("employment_type", "fiscal_year"),)
+    result = ask(topic="subsidy", asks=("fee", "eligibility"), facts=facts)
+    assert "対象外" in result.text
+
+
+def test_a_limit_met_exactly_is_said_to_be_met(ask):
+    result = ask(topic="subsidy", asks=("deadline",), facts=(PersonFact("months_since_pass", 3.0),))
+    assert "3か月以内なので申請できます" in result.text and "対象外" not in result.text
+
+
+def test_past_the_deadline_in_words_fails_the_deadline_rule(ask):
+    facts = (PersonFact("past_deadline", 1, HYPOTHETICAL),)
+    result = ask(topic="subsidy", asks=("deadline",), facts=facts)
+    assert "その場合は補助の対象外です" in result.text
+
+
+def test_the_rules_themselves_do_not_claim_the_deadline_has_passed(ask):
+    result = ask(topic="subsidy", asks=("deadline",))
+    assert "3か月以内" in result.text and "過ぎているため" not in result.text
+
+
+def test_a_course_and_an_exam_asked_together_get_both_answers(ask):
+    result = ask(
+        topic="course",
+        asks=("next",),
+        stated_asks=("next", "amount"),
+        courses=("rpa",),
+        exams=("itpass",),
+    )
+    assert "RPA活用研修" in result.text and "3,750円" in result.text
+
+
+def test_exam_dates_asked_with_no_exam_named_list_every_exam(ask):
+    text = ask(topic="exam", asks=("when",)).text
+    assert "ITパスポート" in text and "G検定" in text
+
+
+def test_an_answer_is_never_empty(ask):
+    result = ask(topic="exam", text="合格発表って")
+    assert result.replies and "もしかして" in result.text
+
+
+def test_every_upcoming_session_when_all_are_asked_for(ask):
+    few = ask(topic="course", asks=("when",), courses=("ai_study",)).text
+    every = ask(topic="course", asks=("when", "list"), courses=("ai_study",)).text
+    assert "2027年3月10日" in every and "2027年3月10日" not in few

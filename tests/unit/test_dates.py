@@ -108,3 +108,24 @@ def test_the_following_month_counts_from_the_period_asked_about_before():
 
 def test_this_year_until_its_end():
     assert find_period("今年中に受けたい", TODAY).end == dt.date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("1/13の研修は？", dt.date(2027, 1, 13)),  # already past this year: next year's
+        ("１２月９日って何かある？", dt.date(2026, 12, 9)),  # full width
+        ("2027年2月10日の勉強会", dt.date(2027, 2, 10)),
+        ("来年の3/10は？", dt.date(2027, 3, 10)),
+        ("あしたの研修", dt.date(2026, 11, 25)),
+    ],
+)
+def test_a_day_named_is_a_one_day_period(text, day):
+    period = find_period(text, TODAY)
+    assert period and period.start == period.end == day and period.label == format_date(day)
+
+
+@pytest.mark.parametrize("text", ["補助は1/2ですか", "受験料の2/3？", "2月30日の研修", "今日は研修について聞きたい"])
+def test_fractions_impossible_days_and_today_are_no_day(text):
+    period = find_period(text, TODAY)
+    assert period is None or period.start != period.end

@@ -238,3 +238,84 @@ def test_the_question_survives_the_tracker(understand):
 def test_mentions_know_how_they_were_found():
     assert Mention("course", "rpa", 0, 3, "RPA", "keyword").by_word
     assert not Mention("course", "rpa", 0, 5, "RPA研修", "alias").by_word
+
+
+# --- added with the third development batch (issue 10) ------------------------------------------
+def test_a_wish_for_the_subsidy_asks_about_eligibility_although_a_past_form_is_a_fact(understand):
+    wish = understand("応用情報の補助を受けたいです")
+    assert "eligibility" in wish.asks and not wish.fact("previous_subsidies")
+    told = understand("応用情報で前に補助を受けたことがあります。また受けられますか")
+    assert told.fact("previous_subsidies")
+
+
+@pytest.mark.parametrize(
+    "text, months",
+    [
+        ("今年9月1日に合格発表があった基本情報の補助はまだ申請できますか", 2.74),
+        ("合格発表は8月24日でした。間に合いますか", 3.0),
+        ("去年の12月に受かって…去年の12月1日に合格しました", 11.74),
+    ],
+)
+def test_a_day_of_the_pass_becomes_months_since_and_tells_the_pass(understand, text, months):
+    question = understand(text)
+    assert question.fact("months_since_pass").value == months
+    assert question.fact("pass_status").value == "passed"
+
+
+def test_an_announcement_still_to_come_is_no_elapsed_time(understand):
+    assert understand("合格発表は12月20日です。そのあと何か月以内に申請？").fact("months_since_pass") is None
+
+
+@pytest.mark.parametrize(
+    "text, months",
+    [("15年前に取得した応用情報でも補助は出ますか", 180), ("合格発表から2か月の時点で申請したら？", 2.0)],
+)
+def test_durations_counted_from_the_pass(understand, text, months):
+    assert understand(text).fact("months_since_pass").value == months
+
+
+def test_past_a_limit_and_past_the_deadline(understand):
+    assert understand("合格から3か月を超えたら申請できない？").fact("months_since_pass").value == 3.5
+    late = understand("期限が切れてしまった場合は補助なし？")
+    assert late.fact("past_deadline") and late.fact("past_deadline").mode == HYPOTHETICAL
+
+
+def test_a_category_asked_with_demo_is_supposed_however_long(understand):
+    question = understand("会計年度任用職員で週4日勤務のパートタイムの人でも補助はもらえますか")
+    assert question.fact("employment_type").mode == HYPOTHETICAL
+
+
+@pytest.mark.parametrize("text", ["受験料", "スケジュール？", "べんきょうのこと", "第7期"])
+def test_one_word_that_leaves_the_topic_open_is_vague_at_the_start(understand, text):
+    assert understand(text).vague
+
+
+@pytest.mark.parametrize("text", ["研修一覧", "申込状況", "補助額は？"])
+def test_one_word_of_one_topic_says_what_it_wants(understand, text):
+    assert not understand(text).vague
+
+
+def test_one_word_later_in_a_conversation_continues_it(understand):
+    first = understand("RPA研修の内容を教えて", "ask_course_details")
+    later = understand("スケジュール？", previous=first)
+    assert not later.vague and later.courses == ("rpa",) and later.asks == ("when",)
+
+
+def test_a_sentence_after_the_question_that_asks_more_belongs_to_it(understand):
+    question = understand("G検定の受験料はいくら？それと勉強法も")
+    assert {"amount", "study"} <= set(question.stated_asks)
+
+
+def test_the_period_said_after_a_correction_wins(understand):
+    question = understand("RPA研修の12月の日程…いや、やっぱり1月のは？")
+    assert question.period and question.period.label == "2027年1月"
+
+
+def test_a_name_we_do_not_offer_is_not_read_as_a_typo_of_ours(understand):
+    question = understand("昇任研修はいつありますか", "ask_schedule", entities=[("course", "manager")])
+    assert question.not_offered and not question.courses
+
+
+def test_a_day_asked_about_is_about_sessions(understand):
+    question = understand("1/21は何がありますか", "nlu_fallback", 0.3)
+    assert question.topic == "course" and question.period.start == dt.date(2027, 1, 21)
