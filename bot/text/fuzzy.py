@@ -25,7 +25,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 from bot.text.normalize import MappedText, is_ascii_word, is_kana, match_key, match_key_with_offsets
 
@@ -96,11 +96,18 @@ class _FuzzyKey:
         # Each edit breaks at most two bigrams: a substring within `allowed` edits keeps this many.
         self.needed = len(self.bigrams) - 2 * self.allowed
 
-    def may_be_in(self, stretch: str) -> bool:
-        """False if ``stretch`` surely holds no substring within ``allowed`` edits of the key."""
-        missing = len(self.bigrams) - self.needed  # bigrams the stretch may lack
+    def may_be_in_stretch(self, stretch: str) -> bool:
+        """False if the short ``stretch`` surely holds no substring within ``allowed`` edits of the
+        key: such a substring keeps all but ``allowed`` characters of the key, in order, so the
+        longest common subsequence (rapidfuzz, one call) is at least that long."""
+        return bool(LCSseq.similarity(self.key, stretch, score_cutoff=len(self.key) - self.allowed))
+
+    def may_be_in(self, text: str) -> bool:
+        """False if ``text`` surely holds no substring within ``allowed`` edits of the key (by the
+        key's bigrams; a quick test for the whole of a message)."""
+        missing = len(self.bigrams) - self.needed  # bigrams the text may lack
         for bigram in self.bigrams:
-            if bigram not in stretch:
+            if bigram not in text:
                 missing -= 1
                 if missing < 0:
                     return False
@@ -152,12 +159,17 @@ def _close_substrings(
     ``last`` that is within ``allowed`` edits of ``key`` and overlaps none of its exact occurrences
     (the sorted starts ``exact``): a name written correctly is not also a typo of itself. rapidfuzz
     computes the distances."""
-    shortest, longest = len(key) - allowed, len(key) + allowed
+    length, size = len(key), len(text)
+    shortest, longest = length - allowed, length + allowed
+    nearest = bisect_left(exact, first - length + 1)  # the first occurrence a substring could overlap
     close = []
     for start in range(first, last + 1):
-        nearest = bisect_left(exact, start - len(key) + 1)  # the first occurrence that could overlap
-        overlapped_from = exact[nearest] if nearest < len(exact) else len(text) + 1  # ends beyond it overlap
-        for end in range(start + shortest, min(start + longest, len(text), overlapped_from) + 1):
+        while nearest < len(exact) and exact[nearest] <= start - length:
+            nearest += 1
+        limit = min(start + longest, size, exact[nearest] if nearest < len(exact) else size)  # ends beyond overlap
+        if not LCSseq.similarity(key, text[start:limit], score_cutoff=shortest):
+            continue  # no substring from here keeps enough of the key (see _FuzzyKey.may_be_in_stretch)
+        for end in range(start + shortest, limit + 1):
             distance = Levenshtein.distance(key, text[start:end], score_cutoff=allowed)
             if distance <= allowed:
                 close.append((distance, start, end))
@@ -238,13 +250,13 @@ class AliasMatcher:
         key_text = mapped.text
         candidates: list[Candidate] = []
         for fuzzy in self._fuzzy:
-            if kinds and fuzzy.alias.kind not in kinds:
-                continue
+            if (kinds and fuzzy.alias.kind not in kinds) or not fuzzy.may_be_in(key_text):
+                continue  # (most names, for a message of ordinary length: decided in a few microseconds)
             exact = list(_occurrences(key_text, fuzzy.key))
             close = [
                 found
                 for first, last in _places(fuzzy, key_text)
-                if fuzzy.may_be_in(key_text[first : last + len(fuzzy.key) + fuzzy.allowed])
+                if fuzzy.may_be_in_stretch(key_text[first : last + len(fuzzy.key) + fuzzy.allowed])
                 for found in _close_substrings(fuzzy.key, key_text, first, last, fuzzy.allowed, exact)
             ]
             for distance, start, end in _closest_per_mention(close):
