@@ -217,7 +217,8 @@ class AliasMatcher:
     def find(self, text: str, kinds: Sequence[str] | None = None) -> list[Match]:
         """All non-overlapping alias mentions in ``text``, in reading order.
 
-        Candidates are exact occurrences and, for long aliases, the closest fuzzy occurrence. The
+        Candidates are exact occurrences and, for long aliases, the closest fuzzy reading of each
+        mention (see the module docstring). The
         candidate covering the most text wins, each typo counting against it twice, so
         「ITパスポード」 is read as one mistyped ITパスポート rather than an exact ITパス plus noise.
         """
