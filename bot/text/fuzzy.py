@@ -9,12 +9,23 @@ A name right after a negating prefix (不, 非, 未, 無) is not a mention of it
 「合格でした」 and 「非正規」 is not 「正規」 (the longer match would otherwise win).
 Names written only in kana need five characters to match fuzzily: a kana is a whole syllable, and a
 four-kana name with one syllable changed is usually another word (じゅけん, 受験, is not ジーケン).
+
+Fuzzy matching looks only where a name could be. A substring within ``k`` edits of a name keeps
+one of ``k + 1`` pieces of the name whole (each edit touches one piece at most), so the exact
+occurrences of the pieces (``str.find``) point at a few short places per name, and only there are
+edit distances computed (by rapidfuzz, in C++). The cost grows with those places, not with the
+length of the text times the number of names. Close substrings that overlap are one mention, which
+gets the closest of them; so a long message may name an item several times, typed differently, or
+once correctly and once with a typo (a substring overlapping the correct one is not a typo).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 from bot.text.normalize import MappedText, is_ascii_word, is_kana, match_key, match_key_with_offsets
 
@@ -71,27 +82,115 @@ def _is_kana(key: str) -> bool:
     return all(is_kana(char) for char in key)
 
 
-def _bigrams(text: str) -> set:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+class _FuzzyKey:
+    """An alias that may match with typos, cut into ``allowed + 1`` pieces for the search."""
+
+    __slots__ = ("alias", "allowed", "bigrams", "key", "needed", "pieces")
+
+    def __init__(self, key: str, alias: Alias):
+        self.key = key
+        self.alias = alias
+        self.allowed = allowed_typos(key)  # edits tolerated
+        self.pieces = _pieces(key, self.allowed + 1)
+        self.bigrams = sorted({key[i : i + 2] for i in range(len(key) - 1)})
+        # Each edit breaks at most two bigrams: a substring within `allowed` edits keeps this many.
+        self.needed = len(self.bigrams) - 2 * self.allowed
+
+    def may_be_in_stretch(self, stretch: str) -> bool:
+        """False if the short ``stretch`` surely holds no substring within ``allowed`` edits of the
+        key: such a substring keeps all but ``allowed`` characters of the key, in order, so the
+        longest common subsequence (rapidfuzz, one call) is at least that long."""
+        return bool(LCSseq.similarity(self.key, stretch, score_cutoff=len(self.key) - self.allowed))
+
+    def may_be_in(self, text: str) -> bool:
+        """False if ``text`` surely holds no substring within ``allowed`` edits of the key (by the
+        key's bigrams; a quick test for the whole of a message)."""
+        missing = len(self.bigrams) - self.needed  # bigrams the text may lack
+        for bigram in self.bigrams:
+            if bigram not in text:
+                missing -= 1
+                if missing < 0:
+                    return False
+        return True
 
 
-def _best_substring_alignment(pattern: str, text: str) -> tuple[int, int, int]:
-    """Smallest edit distance between ``pattern`` and any substring of ``text``.
+def _pieces(key: str, count: int) -> list[tuple[int, str]]:
+    """``key`` cut into ``count`` pieces of (nearly) equal length, each with its offset."""
+    size, longer = divmod(len(key), count)
+    pieces = []
+    offset = 0
+    for index in range(count):
+        length = size + (index < longer)
+        pieces.append((offset, key[offset : offset + length]))
+        offset += length
+    return pieces
 
-    Returns (distance, start, end) of that substring (Sellers' algorithm, free start and end).
+
+def _places(fuzzy: _FuzzyKey, text: str) -> list[tuple[int, int]]:
+    """Where in ``text`` a substring within ``fuzzy.allowed`` edits of the key may begin: for each
+    place, the first and the last possible start (places in order, their stretches apart).
+
+    With k edits, one of the key's k + 1 pieces is left whole, and it stands at most k characters
+    from where it stands in the key; so every such substring begins within k of an occurrence of a
+    piece, shifted back by the piece's offset.
     """
-    previous = [(0, j) for j in range(len(text) + 1)]  # (cost, start of the substring)
-    for i, p_char in enumerate(pattern, 1):
-        current = [(i, 0)]
-        for j, t_char in enumerate(text, 1):
-            substitution = (previous[j - 1][0] + (p_char != t_char), previous[j - 1][1])
-            deletion = (previous[j][0] + 1, previous[j][1])
-            insertion = (current[j - 1][0] + 1, current[j - 1][1])
-            current.append(min(substitution, deletion, insertion))
-        previous = current
-    best_end = min(range(len(text) + 1), key=lambda j: (previous[j][0], -j))
-    cost, start = previous[best_end]
-    return cost, start, best_end
+    shifts = []
+    for offset, piece in fuzzy.pieces:
+        position = text.find(piece)
+        while position != -1:
+            shifts.append(position - offset)
+            position = text.find(piece, position + 1)
+    shifts.sort()
+    allowed, longest = fuzzy.allowed, len(fuzzy.key) + fuzzy.allowed
+    places: list[tuple[int, int]] = []
+    for shift in shifts:
+        first, last = max(0, shift - allowed), max(0, shift + allowed)
+        if places and first < places[-1][1] + longest:  # the stretches overlap: one place
+            places[-1] = (places[-1][0], last)
+        else:
+            places.append((first, last))
+    return places
+
+
+def _close_substrings(
+    key: str, text: str, first: int, last: int, allowed: int, exact: Sequence[int]
+) -> list[tuple[int, int, int]]:
+    """(distance, start, end) of every substring of ``text`` beginning between ``first`` and
+    ``last`` that is within ``allowed`` edits of ``key`` and overlaps none of its exact occurrences
+    (the sorted starts ``exact``): a name written correctly is not also a typo of itself. rapidfuzz
+    computes the distances."""
+    length, size = len(key), len(text)
+    shortest, longest = length - allowed, length + allowed
+    nearest = bisect_left(exact, first - length + 1)  # the first occurrence a substring could overlap
+    close = []
+    for start in range(first, last + 1):
+        while nearest < len(exact) and exact[nearest] <= start - length:
+            nearest += 1
+        limit = min(start + longest, size, exact[nearest] if nearest < len(exact) else size)  # ends beyond overlap
+        if not LCSseq.similarity(key, text[start:limit], score_cutoff=shortest):
+            continue  # no substring from here keeps enough of the key (see _FuzzyKey.may_be_in_stretch)
+        for end in range(start + shortest, limit + 1):
+            distance = Levenshtein.distance(key, text[start:end], score_cutoff=allowed)
+            if distance <= allowed:
+                close.append((distance, start, end))
+    return close
+
+
+def _closest_per_mention(close: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Of close substrings that overlap one another (one mention), the closest: the smallest
+    distance, then the latest end, then the earliest start (the choice the full alignment made)."""
+    best: list[tuple[int, int, int]] = []
+    reach = -1  # end of the current group of overlapping substrings
+    for found in sorted(close, key=lambda found: (found[1], found[2])):
+        distance, start, end = found
+        if start < reach:
+            if (distance, -end, start) < (best[-1][0], -best[-1][2], best[-1][1]):
+                best[-1] = found
+            reach = max(reach, end)
+        else:
+            best.append(found)
+            reach = end
+    return best
 
 
 class AliasMatcher:
@@ -107,7 +206,7 @@ class AliasMatcher:
                 by_key.setdefault(key, alias)
         self._keys: list[tuple[str, Alias]] = sorted(by_key.items(), key=lambda kv: -len(kv[0]))
         self._fuzzy = [
-            (key, alias, _bigrams(key))
+            _FuzzyKey(key, alias)
             for key, alias in self._keys
             if allowed_typos(key) and not is_ascii_word(key) and (fuzzy_kinds is None or alias.kind in fuzzy_kinds)
         ]
@@ -118,7 +217,8 @@ class AliasMatcher:
     def find(self, text: str, kinds: Sequence[str] | None = None) -> list[Match]:
         """All non-overlapping alias mentions in ``text``, in reading order.
 
-        Candidates are exact occurrences and, for long aliases, the closest fuzzy occurrence. The
+        Candidates are exact occurrences and, for long aliases, the closest fuzzy reading of each
+        mention (see the module docstring). The
         candidate covering the most text wins, each typo counting against it twice, so
         「ITパスポード」 is read as one mistyped ITパスポート rather than an exact ITパス plus noise.
         """
@@ -149,22 +249,22 @@ class AliasMatcher:
 
     def _fuzzy_candidates(self, mapped: MappedText, original: str, kinds: Sequence[str] | None) -> list[Candidate]:
         key_text = mapped.text
-        text_bigrams = _bigrams(key_text)
-        candidates = []
-        for key, alias, key_bigrams in self._fuzzy:
-            if kinds and alias.kind not in kinds:
-                continue
-            allowed = allowed_typos(key)
-            # Each edit destroys at most two bigrams: a cheap filter before the alignment.
-            if len(key_bigrams & text_bigrams) < len(key_bigrams) - 2 * allowed:
-                continue
-            distance, start, end = _best_substring_alignment(key, key_text)
-            if (
-                0 < distance <= allowed
-                and end - start >= FUZZY_MIN_LENGTH - 1
-                and not _cuts_a_word(original, *mapped.original_span(start, end))
-            ):
-                candidates.append((alias, start, end, distance))
+        candidates: list[Candidate] = []
+        for fuzzy in self._fuzzy:
+            if (kinds and fuzzy.alias.kind not in kinds) or not fuzzy.may_be_in(key_text):
+                continue  # (most names, for a message of ordinary length: decided in a few microseconds)
+            exact = list(_occurrences(key_text, fuzzy.key))
+            close = [
+                found
+                for first, last in _places(fuzzy, key_text)
+                if fuzzy.may_be_in_stretch(key_text[first : last + len(fuzzy.key) + fuzzy.allowed])
+                for found in _close_substrings(fuzzy.key, key_text, first, last, fuzzy.allowed, exact)
+            ]
+            for distance, start, end in _closest_per_mention(close):
+                if end - start >= FUZZY_MIN_LENGTH - 1 and not _cuts_a_word(
+                    original, *mapped.original_span(start, end)
+                ):
+                    candidates.append((fuzzy.alias, start, end, distance))
         return candidates
 
     def best(self, text: str, kind: str) -> Match | None:
@@ -173,7 +273,7 @@ class AliasMatcher:
         return min(matches, key=lambda m: (m.distance, m.start)) if matches else None
 
 
-def _occurrences(text: str, key: str):
+def _occurrences(text: str, key: str) -> Iterator[int]:
     start = text.find(key)
     while start != -1:
         yield start

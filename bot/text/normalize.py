@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import jaconv
 
 Span = tuple[int, int]
 
@@ -38,7 +41,6 @@ _KANA_VARIANTS = {
     "ヵ": "カ",
     "ヶ": "ケ",
 }
-_HIRAGANA_TO_KATAKANA_OFFSET = ord("ァ") - ord("ぁ")
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,17 @@ def is_kana(char: str) -> bool:
     return "ぁ" <= char <= "ゖ" or "ァ" <= char <= "ヺ" or char == "ー"
 
 
-def _graphemes(text: str) -> list[tuple[str, Span]]:
-    """Split into units NFKC can treat independently (a base char plus its voicing marks)."""
+def _attaches(char: str) -> bool:
+    """True for a voicing or other combining mark, which belongs to the character before it."""
+    return char in _COMBINING_VOICE_MARKS or bool(unicodedata.combining(char))
+
+
+def _graphemes(text: str, offset: int = 0) -> list[tuple[str, Span]]:
+    """Split into units NFKC can treat independently (a base char plus its voicing marks); spans are
+    shifted by ``offset`` (the position of ``text`` in the whole message)."""
     units: list[tuple[str, Span]] = []
-    for index, char in enumerate(text):
-        attaches = char in _COMBINING_VOICE_MARKS or unicodedata.combining(char)
-        if units and attaches:
+    for index, char in enumerate(text, offset):
+        if units and _attaches(char):
             previous, (start, _) = units[-1]
             units[-1] = (previous + char, (start, index + 1))
         else:
@@ -73,11 +80,41 @@ def _graphemes(text: str) -> list[tuple[str, Span]]:
     return units
 
 
+# Characters that NFKC leaves as they are, one by one, and that no rule below changes: kanji, kana
+# (ー included: after kana it stays ー), 、。「」『』々 and printable ASCII except space, '-' and '~'. Runs of them,
+# most of any message, are copied in one step; everything else goes through the rules one unit at a
+# time. The result is the same as treating every unit alone, only cheaper on long messages.
+_PLAIN_RUN = re.compile(
+    "[\u4e00-\u9fff\u3001\u3002\u3005\u300c-\u300f\u3041-\u3096\u30a1-\u30fa\u30fc\x21-\x2c\x2e-\x7d]+"
+)
+
+
 def normalize_with_offsets(text: str) -> MappedText:
     """:func:`normalize`, keeping the original span of every output character."""
+    text = text or ""
     chars: list[str] = []
     spans: list[Span] = []
-    for unit, span in _graphemes(text or ""):
+    done = 0
+    for run in _PLAIN_RUN.finditer(text):
+        start, end = run.span()
+        if end < len(text) and _attaches(text[end]):
+            end -= 1  # the mark after the run belongs to its last character: that unit takes the rules
+        if start >= end:
+            continue
+        _normalize_units(text[done:start], done, chars, spans)
+        chars.extend(text[start:end])
+        spans.extend(zip(range(start, end), range(start + 1, end + 1)))
+        done = end
+    _normalize_units(text[done:], done, chars, spans)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        spans.pop()
+    return MappedText("".join(chars), tuple(spans))
+
+
+def _normalize_units(text: str, offset: int, chars: list[str], spans: list[Span]) -> None:
+    """Appends the normalised units of ``text`` (which starts at ``offset``) to ``chars``/``spans``."""
+    for unit, span in _graphemes(text, offset):
         for char in unicodedata.normalize("NFKC", unit):
             if char in _DASHES and chars and is_kana(chars[-1]):
                 char = "ー"
@@ -89,10 +126,6 @@ def normalize_with_offsets(text: str) -> MappedText:
                 char = " "
             chars.append(char)
             spans.append(span)
-    while chars and chars[-1] == " ":
-        chars.pop()
-        spans.pop()
-    return MappedText("".join(chars), tuple(spans))
 
 
 def normalize(text: str) -> str:
@@ -100,48 +133,46 @@ def normalize(text: str) -> str:
     return normalize_with_offsets(text).text
 
 
-_KATAKANA_TO_HIRAGANA = {code: code - _HIRAGANA_TO_KATAKANA_OFFSET for code in range(ord("ァ"), ord("ヶ") + 1)}
-
-
 def fold_katakana(text: str) -> str:
     """Katakana → hiragana (キャンセル → きゃんせる); everything else unchanged."""
-    return text.translate(_KATAKANA_TO_HIRAGANA)
+    return jaconv.kata2hira(text)
 
 
-def _to_katakana(char: str) -> str:
-    if "ぁ" <= char <= "ゖ":
-        return chr(ord(char) + _HIRAGANA_TO_KATAKANA_OFFSET)
-    return char
+_SEPARATOR_RUN = re.compile("[" + re.escape("".join(sorted(_SEPARATORS))) + "]+")
+_KANA_VARIANT = re.compile("|".join(sorted(_KANA_VARIANTS, key=len, reverse=True)))
 
 
 def match_key_with_offsets(text: str) -> MappedText:
     """:func:`match_key`, keeping the original span of every output character."""
     normalised = normalize_with_offsets(text)
+    # Lower-cased letter by letter (Python lowers a word-final Σ differently when it sees the word).
+    lowered = "".join(map(str.lower, normalised.text))
+    spans = normalised.spans
+    if len(lowered) != len(normalised.text):  # a letter that lowers to two (İ → i̇): both keep its span
+        spans = tuple(span for char, span in zip(normalised.text, spans) for _ in char.lower())
+    katakana = jaconv.hira2kata(lowered)  # あいぱす → アイパス; one character for one, so spans still fit
+    without_separators = _replace(katakana, spans, _SEPARATOR_RUN, lambda separators: "")
+    return _replace(without_separators.text, without_separators.spans, _KANA_VARIANT, _KANA_VARIANTS.__getitem__)
+
+
+def _replace(text: str, spans: tuple[Span, ...], pattern: re.Pattern, replacement: Callable[[str], str]) -> MappedText:
+    """Every match of ``pattern`` replaced by ``replacement(match)`` (at most one character, which
+    spans the whole match); the text between matches is copied with its spans."""
     chars: list[str] = []
-    spans: list[Span] = []
-    for char, span in zip(normalised.text, normalised.spans):
-        if char in _SEPARATORS:
-            continue
-        chars.append(_to_katakana(char.lower()))
-        spans.append(span)
-    return _fold_variants(chars, spans)
-
-
-def _fold_variants(chars: list[str], spans: list[Span]) -> MappedText:
-    out_chars: list[str] = []
-    out_spans: list[Span] = []
-    index = 0
-    while index < len(chars):
-        pair = "".join(chars[index : index + 2])
-        if len(pair) == 2 and pair in _KANA_VARIANTS:
-            out_chars.append(_KANA_VARIANTS[pair])
-            out_spans.append((spans[index][0], spans[index + 1][1]))
-            index += 2
-            continue
-        out_chars.append(_KANA_VARIANTS.get(chars[index], chars[index]))
-        out_spans.append(spans[index])
-        index += 1
-    return MappedText("".join(out_chars), tuple(out_spans))
+    kept: list[Span] = []
+    done = 0
+    for found in pattern.finditer(text):
+        start, end = found.span()
+        chars.append(text[done:start])
+        kept.extend(spans[done:start])
+        new = replacement(found.group())
+        if new:
+            chars.append(new)
+            kept.append((spans[start][0], spans[end - 1][1]))
+        done = end
+    chars.append(text[done:])
+    kept.extend(spans[done:])
+    return MappedText("".join(chars), tuple(kept))
 
 
 def match_key(text: str) -> str:

@@ -1,8 +1,18 @@
 """The one normaliser: NFKC, width, long-vowel and kana variants, with offsets kept."""
 
+import random
+
 import pytest
 
-from bot.text.normalize import is_ascii_word, match_key, normalize, normalize_with_offsets
+from bot.text.normalize import (
+    _normalize_units,
+    fold_katakana,
+    is_ascii_word,
+    match_key,
+    match_key_with_offsets,
+    normalize,
+    normalize_with_offsets,
+)
 
 
 @pytest.mark.parametrize(
@@ -55,3 +65,40 @@ def test_normalize_handles_empty_and_none():
 def test_ascii_word():
     assert is_ascii_word("fe") and is_ascii_word("jdla")
     assert not is_ascii_word("g検") and not is_ascii_word("ai-ocr")
+
+
+# Characters every rule of the normaliser reacts to, for random texts.
+TRICKY = "あいアイｱｲﾊﾟﾞﾟ\u3099\u309aか研修ー-－‐~〜～ 　\t・/.ＡｃITパスİΣゝゞヽヾヴァヂヅヵヶ①…、。「」"
+
+
+def unit_by_unit(text):
+    """Reference: every unit through the rules one at a time (what the plain-run copy must equal)."""
+    chars, spans = [], []
+    _normalize_units(text, 0, chars, spans)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        spans.pop()
+    return "".join(chars), tuple(spans)
+
+
+def test_copying_plain_runs_changes_nothing():
+    rng = random.Random(15)
+    for _ in range(5000):
+        text = "".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 16)))
+        mapped = normalize_with_offsets(text)
+        assert (mapped.text, mapped.spans) == unit_by_unit(text), text
+
+
+def test_match_key_offsets_fit_every_character():
+    for raw in ["İstanbul研修", "ｱｲﾊﾟｽ・ＯＣＲ", "ヴァイオリン", "ΑΣ"]:
+        mapped = match_key_with_offsets(raw)
+        assert len(mapped.spans) == len(mapped.text)
+    assert match_key("ΑΣ") == "ασ"  # lowered letter by letter, as before
+    mapped = match_key_with_offsets("ヴァ・ジ")
+    assert mapped.text == "バジ" and mapped.original_span(0, 1) == (0, 2)
+
+
+def test_kana_folding_includes_the_iteration_marks():
+    assert fold_katakana("キャンセル") == "きゃんせる"
+    assert fold_katakana("ヽヾ") == "ゝゞ"
+    assert match_key("こゝろ") == match_key("コヽロ")
