@@ -40,19 +40,23 @@ class ActionAnswer(ManabiAction):
     action_name = "action_answer"
 
     async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        result = answer_for(tracker)
-        for reply in result.replies:
-            send(dispatcher, reply)
-        if result.response:
-            dispatcher.utter_message(response=result.response)
-        if result.log:
-            log_unanswered(tracker, result.log)
-        if result.start == LIST_REGISTRATIONS:
-            send(dispatcher, registration_replies.registration_list(registrations_of(tracker)))
-        events = remembered(result)
-        if result.start in STARTS and not tracker.active_loop.get("name"):
-            events.append(FollowupAction(STARTS[result.start]))
-        return events
+        return carry_out(answer_for(tracker), dispatcher, tracker)
+
+
+def carry_out(result: Answer, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """Send what the answer says and return its events (slots, and the action it starts)."""
+    for reply in result.replies:
+        send(dispatcher, reply)
+    if result.response:
+        dispatcher.utter_message(response=result.response)
+    if result.log:
+        log_unanswered(tracker, result.log)
+    if result.start == LIST_REGISTRATIONS:
+        send(dispatcher, registration_replies.registration_list(registrations_of(tracker)))
+    events = remembered(result)
+    if result.start in STARTS and not tracker.active_loop.get("name"):
+        events.append(FollowupAction(STARTS[result.start]))
+    return events
 
 
 def remembered(result: Answer) -> Events:

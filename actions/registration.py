@@ -20,7 +20,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions.answer import answer_for, remembered
+from actions.answer import answer_for, carry_out
 from actions.base import ManabiAction
 from actions.context import catalogue, mentioned, message_entities, office_contact, send, state_db, today
 from actions.registration_form import answers
@@ -50,10 +50,12 @@ class ActionRegistrationStart(FormStepAction):
 
     async def answer(self, dispatcher, tracker, domain):
         decided = answer_for(tracker)
-        if decided.start != START_REGISTRATION:  # a question about registering, not a wish to register
-            for reply in decided.replies:
-                send(dispatcher, reply)
-            return reset() + [SlotSet(REQUESTED_SLOT, None), SlotSet(HALT, "answered"), *remembered(decided)]
+        if decided.start != START_REGISTRATION:  # a question about registering, or a cancellation: not a wish
+            return reset() + [
+                SlotSet(REQUESTED_SLOT, None),
+                SlotSet(HALT, "answered"),
+                *carry_out(decided, dispatcher, tracker),
+            ]
         known: dict[str, str | None] = {
             "reg_cohort": cohort_in_message(tracker)
             or default_cohort(decided.question.cohort, decided.question.courses),

@@ -18,6 +18,8 @@ from bot.catalogue.rows import Cohort, Course, Session
 from bot.dates import Period, fiscal_year
 from bot.replies import courses as replies
 from bot.replies.base import Reply
+from bot.understanding.formats import of_format
+from bot.understanding.numbers import hours_in
 from bot.understanding.question import Question
 
 SUPERLATIVES = ("next", "last", "count")
@@ -59,6 +61,10 @@ def answer_exam_dates(question: Question, catalogue: Catalogue, now: Circumstanc
 # --- all courses ------------------------------------------------------------------------------------
 def _all_courses(question: Question, catalogue: Catalogue, now: Circumstances) -> Reply:
     asks = set(question.asks)
+    if asks & {"shortest", "longest"}:  # 「一番時間が短い研修は？」
+        timed = [(c, h) for c in catalogue.courses() if (h := hours_in(c.hours)) is not None]
+        longest = "longest" in asks
+        return replies.by_length(sorted(timed, key=lambda ch: ch[1], reverse=longest), longest)
     if asks & set(SUPERLATIVES):
         return _superlative(question, catalogue, now, None)
     if question.period:  # 「再来月に予定されている研修は何がある？」: the list of that period
@@ -70,6 +76,10 @@ def _all_courses(question: Question, catalogue: Catalogue, now: Circumstances) -
             now.today,
         )
     open_by_course = {c.course_id: c for c in now.open_cohorts}
+    kind = question.course_format
+    if kind and not asks & set(SUPERLATIVES):  # 「オンラインの研修ってどれ？」「集合研修は？」
+        of_kind = of_format(catalogue.courses(), kind)
+        return replies.course_list(of_kind, catalogue.next_session_per_course(now.today), open_by_course, kind)
     if "when" in asks and "list" not in asks:
         return replies.upcoming_overview(catalogue.next_session_per_course(now.today), catalogue.courses())
     return replies.course_list(catalogue.courses(), catalogue.next_session_per_course(now.today), open_by_course)
@@ -81,10 +91,11 @@ def _superlative(question: Question, catalogue: Catalogue, now: Circumstances, c
     asks = set(question.asks)
     until = period.end if period else _fiscal_year_end(now.today)
     start = max(period.start, now.today) if period else now.today
+    kind = {c.id for c in of_format(catalogue.courses(), question.course_format)} if question.course_format else None
     sessions = [
         s
         for s in (catalogue.sessions(course.id) if course else catalogue.sessions())
-        if s.is_dated and start <= s.starts_on <= until
+        if s.is_dated and start <= s.starts_on <= until and (kind is None or s.course_id in kind)
     ]
     subject = course.name if course else "研修"
     scope = period.label if period else ("今年度" if asks & {"last", "count"} else "今後")

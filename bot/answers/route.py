@@ -62,6 +62,8 @@ def answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Answ
         return main
     for other in _other_topics(question):
         main.replies += _answer(_extra(question, other), catalogue, now).replies
+    if question.not_offered and (question.exams or question.courses) and not question.awaiting:
+        main.replies += _not_offered(question, catalogue).replies  # 「ITパスとTOEICの補助」: TOEIC is not ours
     if not main.replies:  # never an empty reply: what the message did name, as suggestions
         return _suggest(question, catalogue, log="low_confidence")
     return main
@@ -119,7 +121,7 @@ def _answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Ans
     if topic == "course":
         return Answer(courses.answer_courses(question, catalogue, now), question)
     if topic == "exam":
-        if set(question.asks) & {"fee", "amount", "available"}:
+        if set(question.asks) & {"fee", "amount", "available", "cheapest", "priciest"}:
             return subsidy.answer_subsidy(replace(question, topic="subsidy"), catalogue, now)
         if not (question.exams or question.asks):
             return _suggest(question, catalogue, log="vague")

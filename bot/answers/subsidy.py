@@ -36,6 +36,8 @@ def answer_subsidy(question: Question, catalogue: Catalogue, now: Circumstances)
     exams = _asked_exams(question, catalogue)
     asks = set(question.asks)
     remember = _remembered(question)
+    if asks & {"cheapest", "priciest"}:  # 「一番安く受けられる試験は？」
+        return Answer([replies.by_fee(exams or catalogue.exams(), catalogue.policy(), "priciest" in asks)], question)
     found = _policy_facts(asks, catalogue, exams)
     first = exams[0].id if exams else None
     facts = _past_deadline(_facts(question, now), catalogue.rules(first))
@@ -45,7 +47,9 @@ def answer_subsidy(question: Question, catalogue: Catalogue, now: Circumstances)
         return Answer([*found, decided], question, remember)
     rule_asks = [a for a in question.asks if a in RULE_ASKS]
     tells = _tells_check_facts(question)
-    number_asked = bool(asks & {"amount", "fee", "total", "list"})
+    # 受験料 asks the fee when nothing else is asked (「受験料はいくら」); with 「…受験料の補助って出る？」
+    # it only names what is subsidised.
+    number_asked = bool(asks & {"amount", "total", "list"}) or asks == {"fee"}
     # 「G検定は補助出る？」 with nothing told: the amount and its conditions; told 「合格しました」: a verdict.
     amounts_asked = number_asked or ("available" in asks and not tells)
     # 「いくらもらえる？」 asks an amount (もらえる is not a request for a verdict); 「合格したら補助はいくら？」
@@ -56,12 +60,14 @@ def answer_subsidy(question: Question, catalogue: Catalogue, now: Circumstances)
         or (tells and "eligibility" in asks)  # 「会計年度任用職員は受験料補助を受けられる？」
         or (tells and not (amounts_asked and len(exams) != 1))
     )
-    only_target_with_amounts = amounts_asked and rule_asks == ["target"]  # 「補助対象の試験は全部でいくら？」
+    # 「補助対象の試験は全部でいくら？」: the amounts; 「補助の条件をぜんぶ教えて」: every rule
+    only_target_with_amounts = bool(asks & {"amount", "total", "fee"}) and rule_asks == ["target"]
+    category = tells and rule_asks == ["target"] and not exams  # 「再任用職員は補助の対象？」: that case's answer
     met = _met_limits(catalogue.rules(first), exam_facts, rule_asks)
     if met and not (wants_verdict and exams and tells):  # 「ちょうど3か月の日に申請したら間に合う？」
         found += met
-    elif rule_asks and not (wants_verdict and exams and tells) and not only_target_with_amounts:
-        found.append(_rules_reply(rule_asks, catalogue, exams))
+    elif rule_asks and not (wants_verdict and (exams or category) and tells) and not only_target_with_amounts:
+        found.append(_rules_reply(rule_asks, catalogue, exams, every="list" in asks))
     elif wants_verdict:
         verdicts = _verdicts(question, exams, facts, catalogue, now, remember, ask_back=not number_asked)
         return Answer([*found, *verdicts.replies], verdicts.question, remember)
@@ -105,16 +111,18 @@ def _amounts(exams: Sequence[Exam], catalogue: Catalogue, total: bool = False) -
     total of all when it is asked: 「全部受かったら合計いくら？」)."""
     policy = catalogue.policy()
     if len(exams) == 1:
-        return replies.amount_for_exam(exams[0], policy)
+        own = [r for r in catalogue.rules(exams[0].id) if r.exams]
+        return replies.amount_for_exam(exams[0], policy, own)
     return replies.amounts(exams or catalogue.exams(), policy, named=bool(exams) or total)
 
 
-def _rules_reply(asks: Sequence[str], catalogue: Catalogue, exams: Sequence[Exam]) -> Reply:
-    """The rules that answer what is asked, for the exam named (or for every exam)."""
+def _rules_reply(asks: Sequence[str], catalogue: Catalogue, exams: Sequence[Exam], every: bool = False) -> Reply:
+    """The rules that answer what is asked (all of them when ``every`` is asked for), for the exam
+    named (or for every exam)."""
     exam = exams[0] if len(exams) == 1 else None
     rules = catalogue.rules(exam.id if exam else None)
-    chosen = [r for r in rules if set(r.answers) & set(asks)]
-    heading = "・".join(RULE_HEADINGS[a] for a in asks if a in RULE_HEADINGS)
+    chosen = [] if every else [r for r in rules if set(r.answers) & set(asks)]
+    heading = "・".join(RULE_HEADINGS[a] for a in asks if a in RULE_HEADINGS) if not every else "条件"
     return replies.rules_answer(chosen or rules, exam, heading or "条件")
 
 
@@ -195,9 +203,10 @@ def _verdicts(
             rule = generic.decided_by
             who = "その方は" if question.about_other else ""
             return Answer([Reply(f"**{who}補助の対象外です。**（{rule.title}）\n{rule.ng}")], question, remember)
-        if asking_for_self or not question.facts:
+        if not _tells_check_facts(question):
             waiting = _waiting(question, "exam")
             return Answer([replies.ask_exam(catalogue.exams(), "inform")], waiting, remember)
+        # 「再任用ですが補助出る？」: what holds for that case, for every exam (the exam can come next)
         return Answer([_conditions(catalogue, question)], question, remember)
     verdicts = [(exam, evaluate(catalogue.rules(exam.id), _for_exam(facts, question, exam.id))) for exam in exams]
     missing = _first_missing(verdicts)

@@ -13,6 +13,10 @@ ASKS = {
     "next": "次回・いちばん近い回",
     "last": "最後の回",
     "count": "あと何回・件数",
+    "shortest": "いちばん短い研修",
+    "longest": "いちばん長い研修",
+    "cheapest": "受験料がいちばん安い試験",
+    "priciest": "受験料がいちばん高い試験",
     "list": "一覧",
     "deadline": "締め切り・期限",
     "venue": "会場",
@@ -48,7 +52,7 @@ ASKS = {
 TOPICS = ("course", "exam", "subsidy", "study", "registration", "contact")
 
 # The nature of a sentence (``markers``).
-MARKERS = ("hypothetical", "denial", "other_person", "correction", "elapsed")
+MARKERS = ("hypothetical", "denial", "other_person", "correction", "reference", "elapsed")
 
 # Facts about the person that words alone tell (``facts``).
 FACT_WORDS = ("previous_subsidy", "past_deadline")

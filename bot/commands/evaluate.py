@@ -61,6 +61,15 @@ def register(subparsers) -> None:
     conversations.add_argument("--url", default=None, help="a running Rasa server, e.g. http://127.0.0.1:5005")
     conversations.add_argument("--workers", type=int, default=4, help="conversations held at once")
     conversations.add_argument(
+        "--channel",
+        choices=("rest", "teams"),
+        default="rest",
+        help="hold the conversations over the local REST channel or over Teams (signed, fake Bot Framework)",
+    )
+    conversations.add_argument(
+        "--per-class", type=int, default=None, metavar="N", help="only the first N cases of each class"
+    )
+    conversations.add_argument(
         "--failures",
         type=Path,
         default=None,

@@ -202,7 +202,8 @@ def rest_transport(rasa_url: str, timeout: float = 60.0) -> Transport:
         body = json.dumps({"sender": sender, "message": text}).encode("utf-8")
         request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.loads(response.read().decode("utf-8"))
+            messages: list[Message] = json.loads(response.read().decode("utf-8"))
+            return messages
 
     return send
 

@@ -32,9 +32,13 @@ def cohort_period(cohort: Cohort) -> str:
 
 # --- what exists -------------------------------------------------------------------------------
 def course_list(
-    courses: Sequence[Course], next_by_course: Mapping[str, Session], cohorts: Mapping[str, Cohort]
+    courses: Sequence[Course],
+    next_by_course: Mapping[str, Session],
+    cohorts: Mapping[str, Cohort],
+    kind: str = "",
 ) -> Reply:
-    """Every course grouped by category, with its next date (or its open cohort)."""
+    """Every course (or those of one ``kind``: 「オンライン」) grouped by category, with its next date (or
+    its open cohort) and, for a kind, its format."""
     groups: dict[str, list[str]] = {}
     for course in courses:
         session, cohort = next_by_course.get(course.id), cohorts.get(course.id)
@@ -44,13 +48,14 @@ def course_list(
             when = f"{cohort.name} 受付中（{format_date(cohort.apply_until)}まで）"
         else:
             when = "開催予定は未定"
-        groups.setdefault(course.category, []).append(f"{course.name}（{when}）")
-    lines = [f"実施中・予定の研修は{len(courses)}件です。"]
+        shown = f"{when}、{course.format}" if kind else when
+        groups.setdefault(course.category, []).append(f"{course.name}（{shown}）")
+    lines = [f"{kind}の研修は{len(courses)}件です。" if kind else f"実施中・予定の研修は{len(courses)}件です。"]
     for category, items in groups.items():
         lines.append(f"\n**{category}**\n{bullet_list(items)}")
     lines.append("\n研修名を添えて「〇〇の日程は？」「〇〇の内容は？」と聞いていただくと詳しくお答えします。")
     sections = [{"heading": c, "items": i} for c, i in groups.items()]
-    return Reply("\n".join(lines), card=card("研修一覧", sections=sections))
+    return Reply("\n".join(lines), card=card(f"{kind}の研修" if kind else "研修一覧", sections=sections))
 
 
 # --- when ----------------------------------------------------------------------------------------
@@ -297,4 +302,17 @@ def which_course(courses: Sequence[Course], intent: str = "ask_course_details") 
     return Reply(
         "どの研修についてお調べしますか？研修名を教えてください（例：RPA研修、AI勉強会、リーダー研修）。",
         [button(c.name, intent, course=c.id) for c in courses],
+    )
+
+
+def by_length(ranked: Sequence[tuple[Course, float]], longest: bool) -> Reply:
+    """「一番短い研修は？」: the course at the end asked for, and the next two after it."""
+    word = "長い" if longest else "短い"
+    first, hours = ranked[0]
+    items = [f"{course.name}（{course.hours}）" for course, _ in ranked[:3]]
+    text = f"所要時間がいちばん{word}のは**{first.name}**（{first.hours}）です。\n{word}順：\n{bullet_list(items)}"
+    return Reply(
+        text,
+        [_details_button(first)],
+        card(f"所要時間が{word}研修", sections=[{"heading": f"{word}順", "items": items}]),
     )

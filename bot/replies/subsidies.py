@@ -31,11 +31,14 @@ def _check_button(exam: Exam) -> dict[str, str]:
 
 
 # --- amounts --------------------------------------------------------------------------------------
-def amount_for_exam(exam: Exam, policy: Policy) -> Reply:
+def amount_for_exam(exam: Exam, policy: Policy, own_rules: Sequence[Rule] = ()) -> Reply:
+    """The fee and the amount; ``own_rules`` are the rules of this exam alone (the DB exam's department
+    rule), said with it so that nobody counts on an amount they cannot get."""
     amount = subsidy_amount(exam.fee, policy)
+    own = "".join(f"\n{rule.text}" for rule in own_rules)
     text = (
         f"**{exam.name}**の受験料は{yen(exam.fee)}で、補助額はその{rate_label(policy)}の"
-        f"**{yen(amount)}**です（{rounding_label(policy)}）。\n"
+        f"**{yen(amount)}**です（{rounding_label(policy)}）。{own}\n"
         "補助は合格した場合に限られるなど条件があります。対象になるか確認するには"
         "「補助の対象になる？」と聞いてください。"
     )
@@ -58,6 +61,17 @@ def amounts(exams: Sequence[Exam], policy: Policy, named: bool) -> Reply:
     title = "受験料補助：" + "・".join(e.name for e in exams) if named else "受験料補助の一覧"
     buttons = [button(f"{e.name}の対象か確認", "check_subsidy_eligibility", exam=e.id) for e in exams] if named else []
     return Reply(text, buttons, card(title, facts=facts))
+
+
+def by_fee(exams: Sequence[Exam], policy: Policy, priciest: bool) -> Reply:
+    """「一番安い試験は？」: the exams in order of their fee, with the subsidy of each."""
+    word = "高い" if priciest else "安い"
+    ranked = sorted(exams, key=lambda e: e.fee, reverse=priciest)
+    cheapest_fee = ranked[0].fee
+    first = [e.name for e in ranked if e.fee == cheapest_fee]
+    items = [f"{e.name}：受験料{yen(e.fee)} → 補助{yen(subsidy_amount(e.fee, policy))}" for e in ranked]
+    text = f"受験料がいちばん{word}のは{'、'.join(first)}（{yen(cheapest_fee)}）です。\n{bullet_list(items)}"
+    return Reply(text, card=card(f"受験料の{word}順", sections=[{"heading": "受験料と補助額", "items": items}]))
 
 
 def total(exams: Sequence[Exam], policy: Policy) -> Reply:
@@ -166,23 +180,25 @@ def verdict(
         lines.append(checked)
         facts = [["判定", "補助の対象外"], ["理由", rule.title]]
         sections = [{"heading": "判定の根拠", "items": [f"{rule.title}：{rule.ng}"]}]
+        headline = f"{who}{exam.name}の補助の対象外です。"
         return Reply(
-            "\n".join(x for x in lines if x), [], card(f"{exam.name}の受験料補助", facts=facts, sections=sections)
+            "\n".join(x for x in lines if x),
+            [],
+            card(f"{exam.name}の受験料補助", subtitle=headline, facts=facts, sections=sections),
         )
     if result.eligible:
-        opening = "その条件であれば" if supposed else ""
-        lines = [
-            f"**{opening}{who}補助の対象です。** {exam.name}の補助額は**{yen(amount)}**です"
-            f"（受験料{yen(exam.fee)}の{rate_label(policy)}）。",
-            f"判定の根拠\n{bullet_list([r.ok for r in result.satisfied])}",  # a limit: only when its number was told
-        ]
+        headline = f"{'その条件であれば' if supposed else ''}{who}補助の対象です。"
+        reasons = {
+            "heading": "判定の根拠",
+            "items": [r.ok for r in result.satisfied],
+        }  # a limit: if its number was told
     else:
-        conditions = [r.text for r in result.unchecked if r.kind == "check"]
-        lines = [
-            f"**{who}次の条件を満たせば補助の対象です。** {exam.name}の補助額は**{yen(amount)}**です"
-            f"（受験料{yen(exam.fee)}の{rate_label(policy)}）。",
-            bullet_list(conditions),
-        ]
+        headline = f"{who}次の条件を満たせば補助の対象です。"
+        reasons = {"heading": "満たすべき条件", "items": [r.text for r in result.unchecked if r.kind == "check"]}
+    lines = [
+        f"**{headline}** {exam.name}の補助額は**{yen(amount)}**です（受験料{yen(exam.fee)}の{rate_label(policy)}）。",
+        f"{reasons['heading']}\n{bullet_list(reasons['items'])}" if result.eligible else bullet_list(reasons["items"]),
+    ]
     notices = [r.text for r in result.unchecked if r.kind == "limit"]
     lines += [f"**申請先**：{policy.apply_via}", f"**必要書類**\n{bullet_list(policy.documents)}"]
     if notices:
@@ -193,7 +209,7 @@ def verdict(
         ["補助額", yen(amount)],
         ["申請先", policy.apply_via],
     ]
-    sections = [{"heading": "必要書類", "items": list(policy.documents)}] + (
+    sections = [reasons, {"heading": "必要書類", "items": list(policy.documents)}] + (
         [{"heading": "注意", "items": notices}] if notices else []
     )
     return Reply(
@@ -201,6 +217,7 @@ def verdict(
         [button("勉強法を見る", "ask_study_tips", exam=exam.id)],
         card(
             f"{exam.name}の受験料補助",
+            subtitle=headline,
             facts=facts,
             sections=sections,
             note=f"問い合わせ：{contact_line(policy.contact)}",

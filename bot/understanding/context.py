@@ -7,6 +7,8 @@
 * **Names alone**: 「G検は？」 after study tips for ITパス asks for G検定's study tips.
 * **A fragment**: 「締め切りは？」 after the leader programme asks for its deadline; 「その次の月は？」
   after 「1月の研修は？」 asks for February.
+* **Facts alone**: 「正規です」 after a subsidy answer checks that exam for the person; told while we
+  asked something else (「合格した」 for 「どの試験？」), they are kept and the question stands.
 
 Anything that brings its own topic and items is a new question.
 """
@@ -19,6 +21,14 @@ from bot.registrations.fields import DEPARTMENT_NAME
 from bot.understanding.question import STATED, PersonFact, Question
 
 YES_NO = {"affirm": "passed", "deny": "not_passed"}
+SUBSIDY_FACTS = (
+    "employment_type",
+    "pass_status",
+    "department",
+    "months_since_pass",
+    "previous_subsidies",
+    "past_deadline",
+)
 ITEM_TOPICS = {"course": ("course", "registration"), "exam": ("exam", "subsidy", "study")}
 
 
@@ -55,8 +65,18 @@ def with_context(question: Question, previous: Question | None, ask_topics: dict
     if "total" in question.stated_asks and question.exams and previous.exams:  # 「G検定と両方だと合計いくら？」
         exams = tuple(dict.fromkeys(previous.exams + question.exams))
         return replace(question, topic="subsidy", exams=exams, context="follow_up", vague=False)
+    unsure_before = previous.vague or previous.topic is None
+    if unsure_before and _names_only(question) and previous.stated_asks:  # 「日にち教えて」…「RPA研修」
+        fitting = tuple(a for a in previous.stated_asks if question.topic in ask_topics.get(a, ()))
+        if fitting:
+            return replace(question, asks=fitting, stated_asks=fitting, vague=False, context="follow_up")
     if _is_fragment(question) and previous.topic:
         return _continue(question, previous, ask_topics)
+    if _only_facts(question) and previous.topic == "subsidy":  # 「正規」 after the DB exam's subsidy: its check
+        facts = tuple(f for f in previous.facts if f.name not in {g.name for g in question.facts}) + question.facts
+        return replace(
+            previous, text=question.text, facts=facts, asks=("eligibility",), context="follow_up", vague=False
+        )
     return question
 
 
@@ -71,6 +91,9 @@ def _answer_to(question: Question, previous: Question) -> Question | None:
         given = [PersonFact("pass_status", YES_NO[question.smalltalk], STATED)]
     if fact_name == "exam" and question.exams and not question.asks:
         return replace(previous, exams=question.exams, awaiting=None, context="answer", text=question.text)
+    if not given and _only_facts(question):  # 「合格した」 while we asked which exam: kept, the question stands
+        facts = tuple(f for f in previous.facts if f.name not in {g.name for g in question.facts}) + question.facts
+        return replace(previous, facts=facts, context="answer", text=question.text)
     if not given:
         return None
     if question.asks and question.topic not in (None, previous.topic):
@@ -121,6 +144,13 @@ def _redo_for_new_items(question: Question, previous: Question, how: str) -> Que
         offer=None,
         vague=False,
         context=how,
+    )
+
+
+def _only_facts(question: Question) -> bool:
+    """Facts the subsidy is judged on and nothing else: no question word, no item, no topic word."""
+    return any(f.name in SUBSIDY_FACTS for f in question.facts) and not (
+        question.stated_asks or question.courses or question.exams or question.topic_words or question.not_offered
     )
 
 

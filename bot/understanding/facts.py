@@ -38,7 +38,8 @@ _WITHIN = re.compile(r"以内")
 _SINCE = re.compile(
     r"(?:合格|発表|受かって|取って)[^。．!！?？]{0,4}から[^。．!！?？]{0,6}?[0-9０-９一二三四五六七八九十半]"
 )
-_BEYOND = re.compile(r"[か月ヶカ年週間]\s*(?:を過ぎ|を超え|を越え|以上|超)")
+_BEYOND = re.compile(r"[か月ヶカ年週間]\s*(?:[をが]?(?:過ぎ|超え|越え|すぎ|こえ)|以上|超)")
+_CATEGORY = re.compile(r"って|は(?![、,]?\s*(?:私|わたし|自分|僕|俺))")
 # 合格 told as a fact (not 合格発表, 合格率, 合格するには): followed by the end of a clause or a
 # form that says it happened. The catalogue's pass_status aliases cover the other ways to say it.
 _PASSED = re.compile(
@@ -86,9 +87,9 @@ def read_facts(
 
 def _mode(text: str, start: int, end: int, hits: Sequence[Hit]) -> str:
     """Hypothetical or denied when such a marker follows within the fact's clause, else stated.
-    「再任用職員も対象ですか」 asks about the category, not the person: a fact followed by も is
-    hypothetical too."""
-    if text[end : end + 1] == "も":
+    「再任用職員も対象ですか」「会計年度任用職員って補助出る？」「再任用職員は対象？」 ask about the
+    category, not the person: a fact followed by も, って or a は that is not 「…は私」 is hypothetical too."""
+    if text[end : end + 1] == "も" or _CATEGORY.match(text, end):
         return HYPOTHETICAL
     clause_end = _clause_end(text, end)
     window_end = min(clause_end, end + MARKER_WINDOW)

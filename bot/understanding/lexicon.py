@@ -42,7 +42,8 @@ class Lexicon:
     """The question words, ready to be found in messages (build once per catalogue)."""
 
     def __init__(self, words: Iterable[QuestionWord]):
-        self.words = [w for w in words if w.group != "generic"]
+        listed = [w for w in words if w.group != "generic"]
+        self.words = listed + _without_particles(listed)
         # A word is also looked for by its reading among the characters (「ﾎｼﾞｮﾘﾂﾊ?」 holds ホジョリツ,
         # 補助率), when the reading is long enough not to turn up inside ordinary kana words.
         by_reading_key = [
@@ -128,6 +129,32 @@ class Lexicon:
                 used[start:end] = [True] * (end - start)
                 hits.append(Hit(word.group, word.name, start, end, text[start:end], word.topics))
         return hits
+
+
+# Casual writing leaves case particles out (「補助受けられる」「日程知りたい」); in match keys kana are
+# katakana, and a particle follows a kanji noun (a ガ or ハ inside a loanword is not one).
+_DROPPED_PARTICLES = ("ヲ", "ガ", "ハ")
+MIN_WITHOUT_PARTICLE = 4
+
+
+def _without_particles(words: Sequence[QuestionWord]) -> list[QuestionWord]:
+    """Each word with a case particle inside (「補助を受けられ」) also without it (「補助受けられ」),
+    unless that spelling is already a word of its own."""
+    known = {w.key for w in words}
+    extra: dict[tuple[str, str, str], QuestionWord] = {}
+    for word in words:
+        for particle in _DROPPED_PARTICLES:
+            inside = word.key.find(particle, 1)
+            if inside == -1 or inside == len(word.key) - 1 or not _is_kanji(word.key[inside - 1]):
+                continue
+            key = word.key[:inside] + word.key[inside + 1 :]
+            if len(key) >= MIN_WITHOUT_PARTICLE and key not in known:
+                extra.setdefault((word.group, word.name, key), replace(word, key=key, reading=key))
+    return list(extra.values())
+
+
+def _is_kanji(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _is_katakana(key: str) -> bool:

@@ -77,3 +77,20 @@ def age_decade(text: str) -> int | None:
         value = number(years_old.group(1))
         return (value // 10) * 10 if value and 15 <= value <= 80 else None
     return None
+
+
+_HOURS = re.compile(rf"({_NUMBER})\s*時間(?:\s*({_NUMBER})\s*分)?")
+_MINUTES = re.compile(rf"({_NUMBER})\s*分")
+
+
+def hours_in(text: str) -> float | None:
+    """The first duration of a text in hours: 「1時間30分」 → 1.5, 「約200時間（5月〜11月）」 → 200,
+    「30〜40時間」 → 40 (a range counts as its upper end), 「90分」 → 1.5; None if it names none."""
+    found = _HOURS.search(text)
+    if found:
+        hours = number(found.group(1))
+        minutes = number(found.group(2)) if found.group(2) else 0
+        return None if hours is None else hours + (minutes or 0) / 60
+    found = _MINUTES.search(text)
+    value = number(found.group(1)) if found else None
+    return value / 60 if value is not None else None

@@ -28,6 +28,7 @@ from bot.dates import Period
 from bot.text.readings import tokens as tokenize
 from bot.understanding.context import with_context
 from bot.understanding.facts import read_facts
+from bot.understanding.formats import format_asked, format_words
 from bot.understanding.lexicon import Hit, Lexicon
 from bot.understanding.names import Mention, NameFinder
 from bot.understanding.periods import find_periods
@@ -61,6 +62,8 @@ INTENT_ASK = {
 }
 SMALLTALK = ("greet", "goodbye", "thank", "help", "bot_identity", "affirm", "deny", "stop")
 UNSURE = ("nlu_fallback", "out_of_scope", "inform", None)
+# Asks a word says completely by itself (「研修一覧」「申込状況」「取り消したい」「問い合わせ先」).
+SELF_CONTAINED = {"list", "my_status", "cancel", "contact", "register", "apply_here", "study_group"}
 SHORT_MESSAGE = 20  # characters: a string of topic words this short is a search, not a question
 SURE = 0.8  # an intent this confident says what a message without question words asks
 # Course facts that need a course to be answered (asked with no course named, they are unclear).
@@ -122,6 +125,7 @@ class Understander:
         self.ask_topics = catalogue.ask_topics()
         self.cohorts = {c.name: c.id for c in catalogue.cohorts()}
         self.cohort_courses = {c.id: c.course_id for c in catalogue.cohorts()}
+        self.format_words = format_words(catalogue.courses())
 
     def understand(self, message: Message, previous: Question | None, today: dt.date) -> Question:
         """The structured question (see the module docstring)."""
@@ -171,6 +175,7 @@ class Understander:
         if not not_offered:  # the NLU's entities may be a name we do not offer, read as a typo of ours
             courses = courses or tuple(entity_items["course"])
             exams = exams or tuple(entity_items["exam"])
+        asks = _refined_asks(asks, hits, courses, exams, topic_words)
         before = previous.period if previous else None
         periods = find_periods(_period_text(text, asking, hits), today, before)
         corrected = [h.end for h in hits if h.name == "correction"]
@@ -195,6 +200,7 @@ class Understander:
             courses = weak
         said_asks = tuple(asks)
         own_asks = tuple(a for a in asks if topic in self.ask_topics.get(a, ()))
+        course_format = format_asked(text, self.format_words) if topic == "course" and not courses else ""
         asks = _asks_for(topic, asks, self.ask_topics, message, courses, exams)
         return Question(
             text=text,
@@ -213,6 +219,7 @@ class Understander:
             not_offered=tuple(m.target for m in not_offered),
             not_offered_kind=not_offered[0].subkind if not_offered else "",
             topic_words=topic_words,
+            course_format=course_format,
             corrects=any(h.name == "correction" for h in hits),
             smalltalk=_smalltalk(message, topic, asks, courses, exams, topic_words, facts),
             vague=_vague(
@@ -227,8 +234,10 @@ class Understander:
                 topic_words,
                 [self.ask_topics.get(a, ()) for a in said_asks],
                 _not_topic_words(own_asks, hits),
+                said_asks,
+                course_format,
             )
-            or (previous is None and _bare_word(text, hits, self.cohorts)),
+            or (previous is None and (_bare_word(text, hits, self.cohorts) or _unresolved_reference(hits, items))),
             suggestions=tuple(name for name, _ in message.ranking if name in INTENT_TOPIC)[:3],
         )
 
@@ -426,7 +435,9 @@ def _smalltalk(
     """Greetings, thanks, help, yes/no: only when the message asks nothing of the catalogue."""
     if message.intent not in SMALLTALK:
         return None
-    if asks or courses or exams or topic_words or any(f.name in SUBSIDY_FACTS for f in facts):
+    # 「使い方を教えてください」: 教えて alone (the content ask) asks nothing of the catalogue
+    generic = set(asks) <= {"content"} and message.confidence >= SURE
+    if (asks and not generic) or courses or exams or topic_words or any(f.name in SUBSIDY_FACTS for f in facts):
         return None
     return message.intent
 
@@ -443,6 +454,8 @@ def _vague(
     topic_words: Sequence[str],
     said_topics: Sequence[tuple[str, ...]] = (),
     real_asks: Sequence[str] = (),
+    said_asks: Sequence[str] = (),
+    course_format: str = "",
 ) -> bool:
     """On topic, but nothing says what is wanted: 「補助のやつ」, 「研修…」, 「ITパスポートのことなんですけど」,
     a course's details asked with no course named (「申し込み…」), or several topics at once with no
@@ -456,12 +469,41 @@ def _vague(
         (several >= 2 and not asks) or (signals >= 3 and len(message.text) <= SHORT_MESSAGE and not real_asks)
     ):
         return True  # 「べんきょう ほじょ にってい」: several topics in a few words, nothing named
-    if topic == "course" and asks and not courses and set(asks) <= ITEM_ASKS:
+    if topic == "course" and asks and not courses and set(asks) <= ITEM_ASKS and not course_format:
         return True
     if asks or ((courses or exams) and topic_words):
         return False  # 「FEの補助」: a name and its topic say enough (the topic's usual answer)
+    if topic in topic_words and "content" in said_asks:
+        return False  # 「受験料補助の仕組みを教えてください」: the topic's overview
     sure_intent = message.intent not in UNSURE and message.confidence >= SURE
     return not sure_intent
+
+
+def _refined_asks(
+    asks: tuple[str, ...],
+    hits: Sequence[Hit],
+    courses: Sequence[str],
+    exams: Sequence[str],
+    topic_words: Sequence[str],
+) -> tuple[str, ...]:
+    """Asks read in the light of each other and of the items named:
+
+    * 「締め切りっていつ？」: いつ asks when the deadline is, not for a date of its own;
+    * 「リーダー研修の対象になりますか」: 対象になる about a course (no exam, no subsidy word) asks
+      whom the course is for, not whether the subsidy applies."""
+    if "deadline" in asks and "when" in asks:
+        when_words = [h.text for h in hits if h.group == "asks" and h.name == "when"]
+        if all(w in ("いつ", "いつごろ", "いつ頃") for w in when_words):  # not 「いつからいつまで」
+            asks = tuple(a for a in asks if a != "when")
+    if courses and not exams and "subsidy" not in topic_words and "eligibility" in asks:
+        asks = _unique("target" if a == "eligibility" else a for a in asks)
+    return asks
+
+
+def _unresolved_reference(hits: Sequence[Hit], items: Sequence[Mention]) -> bool:
+    """「あれっていつだっけ」 with nothing said before and nothing named: what あれ is, is a guess."""
+    named = any(m.kind in ("course", "exam", "phase", "not_offered") for m in items)
+    return not named and any(h.name == "reference" for h in hits)
 
 
 def _not_topic_words(asks: Sequence[str], hits: Sequence[Hit]) -> tuple[str, ...]:
@@ -479,17 +521,17 @@ _ASKED = re.compile(r"[?？]+$|は[?？]*$")
 
 
 def _bare_word(text: str, hits: Sequence[Hit], cohorts: dict[str, str]) -> bool:
-    """A conversation opened with one word that leaves the topic open (「受験料」「スケジュール？」
-    「勉強のこと」「第7期」): which question is meant is a guess, so the closest ones are offered. A word
-    of one topic (「申込状況」「補助額」) or one that lists (「研修一覧」) says what it wants. (Later in a
-    conversation, one word continues the topic: bot.understanding.context.)"""
+    """A conversation opened with one word (「受験料」「いくら？」「スケジュール」「勉強のこと」「第7期」):
+    which question is meant is a guess, so the closest ones are offered. (Later in a conversation, one
+    word continues the topic: bot.understanding.context.)"""
     from bot.text.normalize import normalize
 
     core = _ASKED.sub("", _BARE_EDGES.sub("", normalize(text)))
     words = [h for h in hits if h.group in ("asks", "topics")]
     if len({(h.start, h.end) for h in words}) == 1 and core == normalize(words[0].text):
-        # open: a topic word, or a question word of several topics (「スケジュール」: courses' or exams')
-        return any(h.group == "topics" or (len(h.topics) > 1 and h.name != "list") for h in words)
+        # 「いくら？」「スケジュール」: whose amount, which schedule? A word that does something by itself
+        # (「研修一覧」「申込状況」「取り消したい」) is a request.
+        return not any(h.name in SELF_CONTAINED for h in words)
     return core in cohorts
 
 

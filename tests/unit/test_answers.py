@@ -237,7 +237,11 @@ def test_small_talk_is_a_response(ask):
 
 @pytest.mark.parametrize(
     "said, opening",
-    [("お疲れさまです", "お疲れさまです。"), ("おはようございます", "おはようございます。"), ("こんにちは", "こんにちは。")],
+    [
+        ("お疲れさまです", "お疲れさまです。"),
+        ("おはようございます", "おはようございます。"),
+        ("こんにちは", "こんにちは。"),
+    ],
 )
 def test_a_greeting_is_answered_in_kind(ask, said, opening):
     result = ask(text=said, smalltalk="greet")
@@ -307,3 +311,48 @@ def test_every_upcoming_session_when_all_are_asked_for(ask):
     few = ask(topic="course", asks=("when",), courses=("ai_study",)).text
     every = ask(topic="course", asks=("when", "list"), courses=("ai_study",)).text
     assert "2027年3月10日" in every and "2027年3月10日" not in few
+
+
+def test_every_rule_when_all_the_conditions_are_asked_for(ask):
+    text = ask(topic="subsidy", asks=("target", "list")).text
+    assert "正規職員と再任用職員" in text and "3か月以内" in text and "1人1回" in text
+
+
+def test_a_category_without_an_exam_gets_what_holds_for_it(ask):
+    facts = (PersonFact("employment_type", "reappointed", HYPOTHETICAL),)
+    result = ask(topic="subsidy", asks=("target",), facts=facts)
+    assert "再任用職員は補助の対象です" in result.text and result.question.awaiting is None
+
+
+def test_facts_told_without_an_exam_get_the_conditions_not_a_question_back(ask):
+    result = ask(topic="subsidy", asks=("available",), facts=(PersonFact("employment_type", "regular"),))
+    assert "次の条件を満たせば" in result.text and result.question.awaiting is None
+
+
+def test_an_exams_own_rule_comes_with_its_amount(ask):
+    assert "情報部門" in ask(topic="subsidy", asks=("amount",), exams=("db",)).text
+    assert "情報部門" not in ask(topic="subsidy", asks=("amount",), exams=("fe",)).text
+
+
+def test_a_name_we_do_not_offer_beside_one_we_do_gets_both(ask):
+    text = ask(
+        topic="subsidy", asks=("amount",), exams=("itpass",), not_offered=("TOEIC",), not_offered_kind="exam"
+    ).text
+    assert "3,750円" in text and "TOEIC" in text
+
+
+def test_courses_of_a_format_and_the_earliest_of_them(ask):
+    listed = ask(topic="course", asks=("format",), course_format="オンライン").text
+    assert "オンラインの研修は" in listed and "RPA活用研修" in listed and "AI勉強会" not in listed
+    earliest = ask(topic="course", asks=("next",), course_format="オンライン").text
+    assert "RPA活用研修" in earliest and "AI勉強会" not in earliest
+
+
+def test_the_shortest_and_the_longest_course(ask):
+    assert "いちばん短いのは**AI議事録活用研修**（1時間）" in ask(topic="course", asks=("shortest",)).text
+    assert "いちばん長いのは**デジタル行政推進リーダー育成研修**" in ask(topic="course", asks=("longest",)).text
+
+
+def test_the_cheapest_and_the_dearest_exam(ask):
+    assert "いちばん安いのはITパスポート試験" in ask(topic="exam", asks=("cheapest",)).text
+    assert "いちばん高いのはG検定（13,200円）" in ask(topic="subsidy", asks=("priciest",)).text

@@ -285,13 +285,13 @@ def test_a_category_asked_with_demo_is_supposed_however_long(understand):
     assert question.fact("employment_type").mode == HYPOTHETICAL
 
 
-@pytest.mark.parametrize("text", ["受験料", "スケジュール？", "べんきょうのこと", "第7期"])
+@pytest.mark.parametrize("text", ["受験料", "スケジュール？", "べんきょうのこと", "第7期", "補助額は？", "いつ？"])
 def test_one_word_that_leaves_the_topic_open_is_vague_at_the_start(understand, text):
     assert understand(text).vague
 
 
-@pytest.mark.parametrize("text", ["研修一覧", "申込状況", "補助額は？"])
-def test_one_word_of_one_topic_says_what_it_wants(understand, text):
+@pytest.mark.parametrize("text", ["研修一覧", "申込状況", "問い合わせ先は？"])
+def test_one_word_that_does_something_by_itself_is_a_request(understand, text):
     assert not understand(text).vague
 
 
@@ -319,3 +319,53 @@ def test_a_name_we_do_not_offer_is_not_read_as_a_typo_of_ours(understand):
 def test_a_day_asked_about_is_about_sessions(understand):
     question = understand("1/21は何がありますか", "nlu_fallback", 0.3)
     assert question.topic == "course" and question.period.start == dt.date(2027, 1, 21)
+
+
+def test_a_word_pointing_back_with_nothing_before_is_vague(understand):
+    assert understand("例の件って締め切りいつだっけ").vague
+    assert not understand("例の件、RPA研修はいつ？").vague
+
+
+def test_when_the_deadline_is_asks_the_deadline(understand):
+    assert "when" not in understand("申込の締切はいつ？", "ask_course_details").asks
+
+
+def test_for_whom_a_course_is_asked_with_eligibility_words(understand):
+    question = understand("AI勉強会は私でも対象になりますか")
+    assert question.topic == "course" and question.asks == ("target",)
+
+
+@pytest.mark.parametrize("text", ["正規職員は補助の対象？", "会計年度任用職員って受験料補助ある？"])
+def test_a_category_asked_about_is_not_a_fact_about_the_person(understand, text):
+    assert understand(text).fact("employment_type").mode == HYPOTHETICAL
+
+
+def test_casual_writing_without_particles(understand):
+    assert "eligibility" in understand("G検定の補助受けられる？").asks
+
+
+def test_facts_alone_after_a_subsidy_answer_check_that_exam(understand):
+    first = understand("データベーススペシャリストの補助額は？", "ask_subsidy_amount")
+    then = understand("正規です", "inform", previous=first)
+    assert then.exams == ("db",) and "eligibility" in then.asks and then.fact("employment_type")
+
+
+def test_a_name_after_an_unclear_question_completes_it(understand):
+    first = understand("日程おしえて", "out_of_scope", 0.3)
+    then = understand("AI-OCRの研修", previous=first)
+    assert then.courses == ("ai_ocr",) and then.asks == ("when",) and not then.vague
+
+
+@pytest.mark.parametrize("text, kind", [("オンラインでやる研修を全部", "オンライン"), ("集合型の講座は？", "集合")])
+def test_courses_asked_by_their_format(understand, text, kind):
+    assert understand(text).course_format == kind
+
+
+@pytest.mark.parametrize(
+    "text, hours",
+    [("約200時間（5月〜11月）", 200), ("1時間30分", 1.5), ("90分", 1.5), ("30〜40時間", 40), ("毎月", None)],
+)
+def test_hours_in_catalogue_text(text, hours):
+    from bot.understanding.numbers import hours_in
+
+    assert hours_in(text) == hours
