@@ -8,7 +8,8 @@ start (a form, a list from the state database). In order:
 2. names of exams or courses the catalogue does not offer → said so, with what it offers;
 3. a question whose topic is clear but not what is asked (「補助のやつ」, an exam's name alone)
    → 「もしかして」: the closest topics as buttons;
-4. by topic: registration, courses, an exam's dates, the subsidy, study, the office's contact;
+4. by topic: reminders (bot/answers/reminders.py), registration, courses, an exam's dates, the
+   subsidy, study, the office's contact;
 5. nothing understood → suggestions from what the NLU found likely, or the polite apology
    naming the office; both are logged for the office.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.answers import courses, subsidy
+from bot.answers import courses, reminders, subsidy
 from bot.answers.model import LIST_REGISTRATIONS, START_CANCELLATION, START_REGISTRATION, Answer, Circumstances
 from bot.answers.study import answer_study
 from bot.catalogue.queries import Catalogue
@@ -94,10 +95,8 @@ def _other_topics(question: Question) -> list[str]:
 
 def _extra(question: Question, topic: str) -> Question:
     """The part of a two-topic question that asks about ``topic``, with that topic's items only."""
-    items = (
-        {"courses": (), "exams": question.exams} if topic != "course" else {"exams": (), "courses": question.courses}
-    )
-    return replace(question, topic=topic, asks=_asks_of(question, topic), **items)
+    courses, exams = (question.courses, ()) if topic == "course" else ((), question.exams)
+    return replace(question, topic=topic, asks=_asks_of(question, topic), courses=courses, exams=exams)
 
 
 def _asks_of(question: Question, topic: str) -> tuple[str, ...]:
@@ -116,6 +115,8 @@ def _answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Ans
     if question.vague:
         return _suggest(question, catalogue, log="vague")
     topic = question.topic
+    if topic == "reminder":
+        return reminders.answer_reminder(question, catalogue, now)
     if topic == "registration":
         return _registration(question, catalogue, now)
     if topic == "course":

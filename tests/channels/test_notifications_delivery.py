@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from notification_harness import (
+
+from bot.clock import ShiftedClock
+from bot.devtools.delivery import (
     COHORT,
     FAST,
     START,
@@ -25,8 +27,6 @@ from notification_harness import (
     with_reference,
     worker_for,
 )
-
-from bot.clock import ShiftedClock
 from bot.devtools.fake_botframework import FakeBotFramework
 from bot.notifications import announce, report
 from bot.notifications.settings import NotifySettings

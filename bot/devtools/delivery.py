@@ -1,5 +1,7 @@
-"""What the delivery tests share: applicants with Teams conversation references, and a worker that
-sends to the fake Bot Framework (bot/devtools/fake_botframework.py) until the outbox is done."""
+"""Delivery against the fake Bot Framework, for the tests (tests/channels/test_notifications_delivery.py)
+and the measurement (``python -m benchmarks.notifications``): applicants with Teams conversation
+references, and a worker that sends to the fake (bot/devtools/fake_botframework.py) until the outbox
+is done."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import asyncio
 import datetime as dt
 import sqlite3
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,7 @@ from bot.notifications.settings import NotifySettings
 from bot.notifications.worker import DeliveryWorker
 from bot.registrations import store
 from bot.registrations.model import Application
-from bot.state import conversation_refs, outbox
-from tests.registration_data import person_name, staff_number
+from bot.state import conversation_refs
 
 COHORT = "leader-7"
 START = dt.datetime(2026, 11, 24, 10, 0, tzinfo=JST)
@@ -55,13 +56,18 @@ def with_reference(conn: sqlite3.Connection, fake: FakeBotFramework, who: Person
     )
 
 
+_KANJI_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+
 def register(conn: sqlite3.Connection, who: Person, seats: int = 20, cohort: str = COHORT) -> store.RegisterResult:
+    """Registers the person (a name without digits and a 職員番号 of their own, as the store requires)."""
+    number = int(who.label[1:])
     application = Application(
         cohort_id=cohort,
         person_id=who.person_id,
-        name=person_name(who.label),
+        name=f"職員{who.label}".translate(_KANJI_DIGITS),
         department="市民課",
-        staff_number=staff_number(who.label),
+        staff_number=f"{100000 + number:06d}",
         recommendation="self",
         motivation="業務改善に取り組みたいです",
         channel="teams",
@@ -125,6 +131,3 @@ def statuses(conn: sqlite3.Connection) -> dict[str, int]:
 
 def messages_to(fake: FakeBotFramework, conversation_id: str) -> list[dict[str, Any]]:
     return [r.activity for r in fake.arrivals(conversation_id) if r.activity.get("type") == "message"]
-
-
-Hook = Callable[[str, outbox.OutboxMessage], Awaitable[None] | None]
