@@ -4,6 +4,7 @@ metadata) as the markdown report docs/nlu-report.md."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from bot.evaluation import floors
 from bot.evaluation.machine import one_line
@@ -34,7 +35,7 @@ def _ratio(value: float | None, base: float | None) -> str:
     return f"×{value / base:.1f}" if value >= base else f"×{value / base:.2f}"
 
 
-def _table(header: Sequence[str], rows: list[Sequence[str]], align: str | None = None) -> list[str]:
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> list[str]:
     align = align or "l" + "r" * (len(header) - 1)
     rule = ["---:" if a == "r" else "---" for a in align]
     return ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"] + [

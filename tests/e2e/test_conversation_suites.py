@@ -50,9 +50,8 @@ def _report(results: list[CaseResult]) -> str:
     for result in results:
         if not result.passed:
             last = result.turns[-1] if result.turns else None
-            lines.append(
-                f"{result.case.id} [{result.case.kind}] {last.say if last else ''!r} → {last.reply[:160] if last else ''!r}"
-            )
+            said, reply = (last.say, last.reply[:160]) if last else ("", "")
+            lines.append(f"{result.case.id} [{result.case.kind}] {said!r} → {reply!r}")
     return "\n".join(lines[:40])
 
 
