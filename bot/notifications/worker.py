@@ -227,16 +227,16 @@ class DeliveryWorker:
                 self._finish(message, attempt, problem)
                 return
             if target.conversation_id is None:
-                await self.limiter.acquire(f"create:{message.person_id}")
-                created = await self.sender.create_conversation(target)
+                async with self.limiter.sending(f"create:{message.person_id}"):
+                    created = await self.sender.create_conversation(target)
                 if created.outcome != SENT or not created.external_id:
                     self._finish(message, attempt, created, target)
                     return
                 target = replace(target, conversation_id=created.external_id)
                 self._remember_created(message.person_id, target)
-            await self.limiter.acquire(target.conversation_id or "")
-            await self._call_hook("sending", message)
-            delivery = await self.sender.send(target, composed)
+            async with self.limiter.sending(target.conversation_id or ""):
+                await self._call_hook("sending", message)
+                delivery = await self.sender.send(target, composed)
             await self._call_hook("answered", message)  # a stop here is the one window for a repeat
             self._finish(message, attempt, delivery, target)
         except asyncio.CancelledError:

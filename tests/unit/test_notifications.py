@@ -79,8 +79,8 @@ def sends(limiter: RateLimiter, time: FakeTime, conversation: str, count: int) -
 
     async def go() -> None:
         for _ in range(count):
-            await limiter.acquire(conversation)
-            moments.append(time.now)
+            async with limiter.sending(conversation):
+                moments.append(time.now)
 
     asyncio.run(go())
     return moments
@@ -106,13 +106,32 @@ def test_the_tenant_gets_30_a_second_across_conversations():
     async def go() -> list[float]:
         moments = []
         for number in range(120):
-            await limiter.acquire(f"a:{number}")
-            moments.append(time.now)
+            async with limiter.sending(f"a:{number}"):
+                moments.append(time.now)
         return moments
 
     moments = asyncio.run(go())
     assert most_within(moments, 1.0) == 30
     assert moments[-1] - moments[0] >= 3 * (1 + MARGIN) - 0.01
+
+
+def test_a_send_holds_its_place_until_the_connector_answers():
+    """However late the connector notes a message, no more than the limit can fall within a window."""
+    time = FakeTime()
+    limiter = RateLimiter(NotifySettings(tenant_per_second=2), time, time.sleep)
+    noted: list[float] = []  # when the (slow) connector notes each message: 0.8 s after it is sent
+
+    async def send(number: int) -> None:
+        async with limiter.sending(f"a:{number}"):
+            time.now += 0.8
+            noted.append(time.now)
+
+    async def go() -> None:
+        for number in range(6):
+            await send(number)
+
+    asyncio.run(go())
+    assert most_within(noted, 1.0) <= 2
 
 
 def test_a_429_pauses_only_that_conversation():
