@@ -37,6 +37,7 @@ from typing import Any, Protocol
 from bot.catalogue.queries import Catalogue, CatalogueMissing
 from bot.channels.teams.proactive import DEAD, FAILED, RETRY, SENT, Delivery, Target
 from bot.clock import Clock, SystemClock
+from bot.log_limits import RateLimitedLog
 from bot.notifications import schedule
 from bot.notifications.compose import Message, compose
 from bot.notifications.ratelimit import RateLimiter
@@ -47,6 +48,7 @@ from bot.state.db import transaction
 from bot.state.outbox import OutboxMessage
 
 logger = logging.getLogger(__name__)
+_trouble = RateLimitedLog(logger)  # a missing catalogue or a locked database, once a second, would flood the log
 
 LEASE = "delivery"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -128,7 +130,7 @@ class DeliveryWorker:
                 try:
                     await self.step()
                 except (sqlite3.Error, CatalogueMissing) as error:  # the next round tries again
-                    logger.warning("delivery worker: %s", error)
+                    _trouble.warning_for(type(error).__name__, "delivery worker: %s", error)
                 self._wake.clear()
                 waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
                 await asyncio.wait(waits, timeout=self._pause(), return_when=asyncio.FIRST_COMPLETED)

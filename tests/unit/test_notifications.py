@@ -449,3 +449,54 @@ def test_a_promotion_message_says_nothing_once_the_person_cancelled(conn, catalo
     assert ["新しい状況", "受付済"] in card["facts"] and "内線 2345" in card["note"]
     store.cancel(conn, second.person_id, COHORT, seats=1)
     assert compose.compose(message, catalogue, conn, NOW.date()) is None
+
+
+# --- the commands -------------------------------------------------------------------------------------------
+def test_announce_counts_first_and_sends_with_send(tmp_path, catalogue_db, capsys):
+    from bot.cli import main
+
+    db = tmp_path / "manabi.sqlite"
+    conn = state.connect(db)
+    for number in range(3):
+        register(conn, person(number))
+    common = ["--db", str(db), "--catalogue", str(catalogue_db)]
+    assert main(["announce", COHORT, "--text", "説明会は12月10日です。", *common]) == 0
+    dry = capsys.readouterr()
+    assert "対象 3人" in dry.out and "Teams（1対1の会話を作成して送信）: 3人" in dry.out
+    assert "--send" in dry.err and outbox.messages(conn) == []
+    assert (
+        main(["announce", COHORT, "--text", "説明会は12月10日です。", "--status", "confirmed", "--send", *common]) == 0
+    )
+    assert "3人に送信待ちにしました" in capsys.readouterr().out
+    assert len(outbox.messages(conn)) == 3
+    assert main(["announce", "leader-99", "--text", "x", *common]) == 1
+    assert "期 'leader-99' はありません" in capsys.readouterr().err
+    assert main(["announce", COHORT, "--text", "   ", *common]) == 1
+    assert "本文が空" in capsys.readouterr().err
+    assert main(["notifications", "status", "--db", str(db)]) == 0
+    status = capsys.readouterr().out
+    assert "配信ワーカー: 停止中" in status and "送信待ち: 3件" in status and "お知らせ #1 leader-7" in status
+
+
+def test_without_teams_the_worker_still_schedules_and_teams_messages_wait(tmp_path, catalogue_db):
+    from bot.notifications.worker import DeliveryWorker
+
+    db = tmp_path / "manabi.sqlite"
+    conn = state.connect(db)
+    queue(conn, "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9", "for-teams")
+    set_rpa_reminder(conn, who="web:abcdefghijklmnopq")
+    clock = ShiftedClock(dt.datetime(2026, 12, 15, 9, 0, 1, tzinfo=JST))
+    worker = DeliveryWorker(db, catalogue_db, None, NotifySettings(poll_seconds=0.05), clock)
+
+    async def briefly() -> None:
+        stop = asyncio.Event()
+        task = asyncio.ensure_future(worker.run(stop))
+        await asyncio.sleep(0.3)
+        stop.set()
+        await task
+
+    asyncio.run(briefly())
+    by_key = {m.dedupe_key: m for m in outbox.messages(conn)}
+    assert by_key["for-teams"].status == "pending" and by_key["for-teams"].attempts == 0
+    (reminder,) = [m for m in by_key.values() if m.kind == "reminder"]
+    assert reminder.channel == "web" and reminder.status == "pending"  # for the page to show
