@@ -4,7 +4,8 @@
 
 The action only carries out what the answer says: it sends the replies (or a response of the domain),
 remembers the question and the person's own facts in slots, logs what the office should see, and
-starts what needs the state database or a form (registration, cancellation, the person's list).
+starts what needs the state database or a form (registration, cancellation, the person's list, their
+reminders).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from actions.assistance import log_unanswered
 from actions.base import Events, ManabiAction
 from actions.context import QUESTION, catalogue, circumstances, message, previous_question, send, today
 from actions.registration_support import registrations_of
+from actions.reminders import STARTS as REMINDER_STARTS
+from actions.reminders import carry_out_reminders
 from bot.answers.model import LIST_REGISTRATIONS, START_CANCELLATION, START_REGISTRATION, Answer
 from bot.answers.route import answer
 from bot.replies import registration as registration_replies
@@ -53,6 +56,8 @@ def carry_out(result: Answer, dispatcher: CollectingDispatcher, tracker: Tracker
         log_unanswered(tracker, result.log)
     if result.start == LIST_REGISTRATIONS:
         send(dispatcher, registration_replies.registration_list(registrations_of(tracker)))
+    if result.start in REMINDER_STARTS:
+        carry_out_reminders(result, dispatcher, tracker)
     events = remembered(result)
     if result.start in STARTS and not tracker.active_loop.get("name"):
         events.append(FollowupAction(STARTS[result.start]))

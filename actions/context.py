@@ -19,6 +19,7 @@ from bot.answers.model import Circumstances
 from bot.catalogue.queries import DEFAULT_CONTACT, Catalogue, open_catalogue
 from bot.catalogue.rows import Contact
 from bot.clock import clock_from_env
+from bot.notifications.settings import NotifySettings
 from bot.registrations import cohorts
 from bot.replies.base import Reply
 from bot.settings import load_settings
@@ -120,7 +121,22 @@ def circumstances(tracker: Tracker, previous: Question | None) -> Circumstances:
         closed_cohorts={s.cohort.id: s.reason for s in found if not s.is_open},
         active_form=(tracker.active_loop or {}).get("name"),
         pending=previous.awaiting if previous else None,
+        now=now(),
+        reminder_hour=reminder_hour(),
+        channel=tracker.get_latest_input_channel(),
     )
+
+
+def now() -> dt.datetime:
+    """The moment in JST (a pinned MANABI_TODAY keeps the real time of day), as the delivery worker sees it."""
+    return clock_from_env().now()
+
+
+def reminder_hour() -> int:
+    try:
+        return NotifySettings.from_env().reminder_hour
+    except ValueError:  # a bad MANABI_NOTIFY_* value: the worker refuses to start and says so
+        return NotifySettings().reminder_hour
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:

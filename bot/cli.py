@@ -30,14 +30,16 @@ COMMAND_MODULES = [
 
 
 def _optional_modules() -> list:
-    """Command groups that live with their capability (registrations, feedback, the office console)."""
+    """Command groups that live with their capability (registrations, feedback, the office console,
+    announcements and the delivery worker)."""
     try:
         from bot.feedback import cli as feedback_commands
+        from bot.notifications import cli as notification_commands
         from bot.office import cli as office_commands
         from bot.registrations import cli as registration_commands
     except ImportError:
         return []
-    return [registration_commands, feedback_commands, office_commands]
+    return [registration_commands, feedback_commands, office_commands, notification_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:

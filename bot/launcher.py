@@ -97,7 +97,7 @@ class ServerProcess:
 
     name: str
     command: list[str]
-    health_url: str
+    health_url: str | None  # None: ready once it runs (a worker with no HTTP port)
     log_path: Path
     env: dict[str, str] = field(repr=False)
     log_max_bytes: int = 10 * 1024 * 1024
@@ -129,12 +129,15 @@ class ServerProcess:
         process = self.process
         assert process is not None
         deadline = time.monotonic() + timeout
+        started = time.monotonic()
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise LaunchError(
                     f"{self.name} stopped while starting (exit {process.returncode}); see {self.log_path}"
                 )
-            if _answers(self.health_url):
+            if self.health_url is None and time.monotonic() - started >= 1.0:
+                return  # no HTTP port to ask: still running after a second is as ready as it gets
+            if self.health_url is not None and _answers(self.health_url):
                 return
             time.sleep(0.25)
         self.stop()
@@ -233,6 +236,21 @@ def office_server(env: dict[str, str]) -> ServerProcess | None:
         f"http://{office.own_host}:{office.own_port}/office/login",
         Path(env.get("MANABI_LOG_DIR") or PROJECT_ROOT / "var" / "log") / "office.log",
         env,
+    )
+
+
+def delivery_worker(settings: Settings, env: dict[str, str]) -> ServerProcess:
+    """The delivery worker (bot/notifications/worker.py): sends what the outbox holds. Only one sends
+    at a time (a lease in the state database), however many are started."""
+    return ServerProcess(
+        "delivery worker",
+        [sys.executable, "-m", "bot", "notifications", "worker"],
+        None,
+        settings.log_dir / "notifications.log",
+        env,
+        settings.log_max_bytes,
+        settings.log_backups,
+        stop_timeout=40.0,  # it finishes the messages in flight (HTTP timeout 10 s) first
     )
 
 

@@ -8,7 +8,8 @@ start (a form, a list from the state database). In order:
 2. names of exams or courses the catalogue does not offer → said so, with what it offers;
 3. a question whose topic is clear but not what is asked (「補助のやつ」, an exam's name alone)
    → 「もしかして」: the closest topics as buttons;
-4. by topic: registration, courses, an exam's dates, the subsidy, study, the office's contact;
+4. by topic: reminders (bot/answers/reminders.py), registration, courses, an exam's dates, the
+   subsidy, study, the office's contact;
 5. nothing understood → suggestions from what the NLU found likely, or the polite apology
    naming the office; both are logged for the office.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.answers import courses, subsidy
+from bot.answers import courses, reminders, subsidy
 from bot.answers.model import LIST_REGISTRATIONS, START_CANCELLATION, START_REGISTRATION, Answer, Circumstances
 from bot.answers.study import answer_study
 from bot.catalogue.queries import Catalogue
@@ -126,6 +127,8 @@ def _answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Ans
     if question.vague:
         return _suggest(question, catalogue, log="vague")
     topic = question.topic
+    if topic == "reminder":
+        return reminders.answer_reminder(question, catalogue, now)
     if topic == "registration":
         return _registration(question, catalogue, now)
     if topic == "course":

@@ -47,10 +47,15 @@ ASKS = {
     "my_status": "自分の申込状況",
     "cancel": "申込の取り消し",
     "contact": "問い合わせ先",
+    "remind": "リマインドの設定（研修の前日、締め切りの前などに知らせてほしい）",
+    "remind_deadline": "締め切りの前に知らせてほしい（受講希望の締め切りのリマインド）",
+    "reminders": "設定中のリマインドの一覧",
+    "unremind": "リマインドの取り消し",
 }
 
-# What a question is about (``topics``; also the ``topics`` of each ask).
-TOPICS = ("course", "exam", "subsidy", "study", "registration", "contact")
+# What a question is about (``topics``; also the ``topics`` of each ask). ``reminder``: a request to be
+# told later (bot/answers/reminders.py); it wins over what the reminder is about.
+TOPICS = ("course", "exam", "subsidy", "study", "registration", "contact", "reminder")
 
 # The nature of a sentence (``markers``).
 MARKERS = ("hypothetical", "denial", "other_person", "correction", "reference", "elapsed")

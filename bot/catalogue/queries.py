@@ -143,6 +143,11 @@ class Catalogue:
             return [rows.session(r) for r in self._all(f"{_SESSIONS} {_SESSION_ORDER}")]
         return [rows.session(r) for r in self._all(f"{_SESSIONS} WHERE s.course_id = ? {_SESSION_ORDER}", course_id)]
 
+    def session_by_key(self, key: str) -> Session | None:
+        """The session with this key (sessions.yml id), wherever the office has moved it; None if gone."""
+        row = self._one(f"{_SESSIONS} WHERE s.key = ?", key)
+        return rows.session(row) if row else None
+
     def upcoming_sessions(self, course_id: str, today: dt.date, limit: int = 3) -> list[Session]:
         """Sessions of a course that have not ended yet, soonest first."""
         return [

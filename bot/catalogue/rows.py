@@ -61,6 +61,7 @@ class Session:
     venue: str | None
     note: str | None
     course_name: str = ""
+    key: str = ""  # stable across date changes (sessions.yml id): what reminders follow
 
     @property
     def is_dated(self) -> bool:
@@ -252,6 +253,7 @@ def session(row: Mapping[str, Any]) -> Session:
         row["venue"],
         row["note"],
         row.get("course_name") or "",
+        row.get("key") or "",
     )
 
 

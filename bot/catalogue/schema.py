@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,10 @@ TABLES: dict[str, Table] = {
                             "hours": str, "how_to_apply": str, "schedule_note": str}),
     "course_phases": Table(("course_id", "seq"), {"course_id": str, "seq": int, "name": str, "months": str,
                                                   "hours": str, "content": str}, _COURSE_FK),
-    "sessions": Table("id", {"id": int, "course_id": str, "starts_on": str, "ends_on": str, "start_time": str,
-                             "end_time": str, "format": str, "venue": str, "note": str},
-                      _COURSE_FK, [["course_id"], ["starts_on"], ["ends_on"]]),
+    # key: the office's id of a dated session (sessions.yml), else "course@from" for a period
+    "sessions": Table("id", {"id": int, "key": str, "course_id": str, "starts_on": str, "ends_on": str,
+                             "start_time": str, "end_time": str, "format": str, "venue": str, "note": str},
+                      _COURSE_FK, [["course_id"], ["starts_on"], ["ends_on"], ["key"]]),
     "cohorts": Table("id", {"id": str, "course_id": str, "name": str, "fiscal_year": int, "starts": str,
                             "ends": str, "seats": int, "apply_until": str, "status": str, "guidance": str},
                      _COURSE_FK, [["course_id"]]),

@@ -36,6 +36,7 @@ COURSE_FIELDS = [
 ]
 PHASE_FIELDS = [Field("name", f.text), Field("months", f.text), Field("hours", f.text), Field("content", f.text)]
 SESSION_FIELDS = [
+    Field("id", f.identifier, False),
     Field("course", f.identifier),
     Field("date", f.date, False),
     Field("from", f.date, False),
@@ -154,6 +155,9 @@ def _add_courses(courses: list[tuple[Row, dict[str, Any]]], tables: Tables, erro
 
 
 def _add_sessions(data: Any, course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
+    """A dated session needs an ``id`` of its own: reminders staff ask for follow it when the office
+    moves the session to another day, and are withdrawn when the id leaves the file."""
+    keys: set[str] = set()
     for source, row in f.parse_list(data, "sessions.yml", SESSION_FIELDS, errors, "course"):
         if not f.check_reference(source, row, "course", course_ids, "courses.yml", errors):
             continue
@@ -161,6 +165,18 @@ def _add_sessions(data: Any, course_ids: set[str], tables: Tables, errors: RowEr
         if row["date"] and (row["from"] or row["until"]):
             errors.add(source, "date と from/until は同時に書けません", label)
             continue
+        if row["date"] and not row["id"]:
+            errors.add(
+                source,
+                "開催日（date）のある日程には id を書いてください（リマインドがこの id で日程を追います）",
+                label,
+            )
+            continue
+        key = row["id"] or f"{row['course']}@{row['from']}"
+        if key in keys:
+            errors.add(source, f"id「{key}」が重複しています", label)
+            continue
+        keys.add(key)
         starts_on, ends_on = (row["date"], row["date"]) if row["date"] else (row["from"], row["until"])
         if not (starts_on and ends_on):
             errors.add(source, "date（開催日）か、from と until（受講期間）を書いてください", label)
@@ -174,6 +190,7 @@ def _add_sessions(data: Any, course_ids: set[str], tables: Tables, errors: RowEr
         tables["sessions"].append(
             {
                 "id": len(tables["sessions"]) + 1,
+                "key": key,
                 "course_id": row["course"],
                 "starts_on": starts_on,
                 "ends_on": ends_on,

@@ -81,6 +81,8 @@ def run_serve(args: argparse.Namespace) -> int:
     office = launcher.office_server(env)
     if office is not None:
         servers.append(office)
+    worker = launcher.delivery_worker(settings, env)
+    servers.append(worker)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         print("サーバーを起動しています…", flush=True)
@@ -88,6 +90,7 @@ def run_serve(args: argparse.Namespace) -> int:
         servers[1].start(timeout=180)
         if office is not None:
             office.start(timeout=60)
+        worker.start(timeout=30)
         _banner(settings, OfficeSettings.from_env(env), local)
         if args.chat:
             from bot.commands.chat import chat_loop
@@ -122,6 +125,7 @@ def _banner(settings: Settings, office: OfficeSettings, local: bool) -> None:
     office console {_office_url(settings, office)}
     Rasa server    {settings.rasa_url}  ({channels}Teams: /webhooks/teams/webhook)
     action server  http://{settings.action_host}:{settings.action_port}  (shared secret required)
+    notifications  delivery worker (python -m bot notifications status)
     logs           {settings.log_dir}/
     today          {settings.today or "system date"}
   Stop with Ctrl-C (in the chat: /quit).

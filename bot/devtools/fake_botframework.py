@@ -8,7 +8,12 @@ It plays every Microsoft endpoint the channel talks to:
 * The Entra token endpoint (``/{tenant}/oauth2/v2.0/token``): checks the client credentials,
   records each request, issues random tokens; ``token_failure`` makes it fail.
 * The connector (``{serviceUrl}v3/conversations/{id}/activities[/{replyToId}]``): records every
-  activity and whether it carried one of the issued tokens; ``connector_script`` scripts answers.
+  activity, when it arrived and whether it carried one of the issued tokens; ``connector_script``
+  scripts answers (of any conversation), ``conversation_scripts`` those of one conversation,
+  ``blocked`` conversations answer 403 like a user who blocked the bot, ``delay_seconds`` slows every
+  answer (a connector far away).
+* Creating a conversation (``POST {serviceUrl}v3/conversations``, proactive messages): records the
+  request and answers a new personal conversation id; ``not_installed`` members get 403.
 
 Tests sign activities with ``fake.sign(...)``. Reusable from other test packages::
 
@@ -92,6 +97,8 @@ class Recorded:
     activity: dict[str, Any]
     authorized: bool
     accepted: bool
+    at: float = field(default_factory=time.monotonic)  # when it arrived (monotonic seconds)
+    status: int = 201
 
 
 class FakeBotFramework:
@@ -112,6 +119,11 @@ class FakeBotFramework:
         self.token_requests: list[dict[str, str]] = []
         self.issued_tokens: set[str] = set()
         self.received: list[Recorded] = []
+        self.conversation_scripts: dict[str, list[tuple[int, str | None]]] = {}
+        self.blocked: set[str] = set()
+        self.delay_seconds = 0.0
+        self.created: list[dict[str, Any]] = []  # bodies of POST /v3/conversations
+        self.not_installed: set[str] = set()  # member ids whose conversation cannot be created (403)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -122,6 +134,7 @@ class FakeBotFramework:
         app.router.add_get("/v1/.well-known/openidconfiguration", self._metadata)
         app.router.add_get("/v1/.well-known/keys", self._jwks)
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
+        app.router.add_post(r"/{prefix:.*}v3/conversations", self._create_conversation)
         app.router.add_post(r"/{prefix:.*}v3/conversations/{conversation}/activities", self._activity)
         app.router.add_post(r"/{prefix:.*}v3/conversations/{conversation}/activities/{reply_to}", self._activity)
         self._runner = web.AppRunner(app, access_log=None)
@@ -380,28 +393,78 @@ class FakeBotFramework:
     async def _activity(self, request: web.Request) -> web.Response:
         header = request.headers.get("Authorization", "")
         authorized = header.startswith("Bearer ") and header[7:] in self.issued_tokens
+        arrived = time.monotonic()
         try:
             body = await request.json()
         except ValueError:
             body = {}
-        status, retry_after = (201, None) if not self.connector_script else self.connector_script.pop(0)
+        conversation = request.match_info["conversation"]
+        script = self.conversation_scripts.get(conversation)
+        if script:
+            status, retry_after = script.pop(0)
+        else:
+            status, retry_after = (201, None) if not self.connector_script else self.connector_script.pop(0)
+        code = "Rejected"
+        if conversation in self.blocked:
+            status, retry_after, code = 403, None, "ConversationBlockedByUser"
         if not authorized:
             status, retry_after = 401, None
+        if self.delay_seconds:
+            await asyncio.sleep(self.delay_seconds)
         async with self._changed:
             self.received.append(
                 Recorded(
-                    request.match_info["conversation"],
+                    conversation,
                     request.match_info.get("reply_to"),
                     body,
                     authorized,
                     accepted=status < 300,
+                    at=arrived,
+                    status=status,
                 )
             )
             self._changed.notify_all()
         if status >= 300:
             headers = {"Retry-After": retry_after} if retry_after is not None else {}
-            return web.json_response({"error": {"code": "Rejected"}}, status=status, headers=headers)
+            return web.json_response({"error": {"code": code}}, status=status, headers=headers)
         return web.json_response({"id": f"reply-{len(self.received)}"}, status=status)
+
+    async def _create_conversation(self, request: web.Request) -> web.Response:
+        header = request.headers.get("Authorization", "")
+        if not (header.startswith("Bearer ") and header[7:] in self.issued_tokens):
+            return web.json_response({"error": {"code": "Unauthorized"}}, status=401)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.json_response({"error": {"code": "BadArgument"}}, status=400)
+        members = body.get("members") if isinstance(body, dict) else None
+        member = (
+            members[0].get("id") if isinstance(members, list) and members and isinstance(members[0], dict) else None
+        )
+        if not member or not body.get("tenantId"):
+            return web.json_response({"error": {"code": "BadArgument"}}, status=400)
+        self.created.append(body)
+        if member in self.not_installed:
+            return web.json_response({"error": {"code": "Forbidden", "message": "app not installed"}}, status=403)
+        return web.json_response({"id": f"a:created-{uuid.uuid4().hex}"}, status=201)
+
+    # ---- measuring what arrived ------------------------------------------------------------
+    def arrivals(self, conversation_id: str | None = None) -> list[Recorded]:
+        """Accepted activities (of one conversation, or all), in arrival order."""
+        return [
+            r for r in self.received if r.accepted and (conversation_id is None or r.conversation_id == conversation_id)
+        ]
+
+    @staticmethod
+    def most_in_window(records: list[Recorded], seconds: float) -> int:
+        """The largest number of ``records`` that arrived within any ``seconds`` (a sliding window)."""
+        times = sorted(r.at for r in records)
+        best, first = 0, 0
+        for last, moment in enumerate(times):
+            while moment - times[first] >= seconds:
+                first += 1
+            best = max(best, last - first + 1)
+        return best
 
 
 class FakeInThread:

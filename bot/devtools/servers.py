@@ -34,6 +34,7 @@ class ManabiServers:
         extra_env: dict[str, str] | None = None,
         catalogue_dir: Path | None = None,
         local_channel: bool = True,
+        worker: bool = False,
     ):
         if not model.exists():
             raise FileNotFoundError(f"no trained model at {model}: run `make test` (it trains first)")
@@ -63,6 +64,9 @@ class ManabiServers:
         self.actions = launcher.action_server(self.settings, self.env)
         self.rasa = launcher.rasa_server(self.settings, self.env, model, local_channel=local_channel)
         self.office = launcher.office_server(self.env)  # only with MANABI_OFFICE_PORT in extra_env
+        # The delivery worker sends what the outbox holds to the Bot Framework of extra_env (tests that
+        # count what reaches a fake Bot Framework start it only when they mean to).
+        self.worker = launcher.delivery_worker(self.settings, self.env) if worker else None
 
     @property
     def rasa_url(self) -> str:
@@ -92,9 +96,13 @@ class ManabiServers:
         self.rasa.start(timeout=180)
         if self.office is not None:
             self.office.start(timeout=60)
+        if self.worker is not None:
+            self.worker.start(timeout=30)
         return self
 
     def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
         if self.office is not None:
             self.office.stop()
         self.rasa.stop()
@@ -129,10 +137,10 @@ class ManabiServers:
         return "\n".join(m.get("text", "") for m in self.chat(sender, text, **kwargs) if m.get("text"))
 
     def log_tail(self, lines: int = 40) -> str:
-        """The end of both server logs, for assertion messages."""
+        """The end of the server logs, for assertion messages."""
         parts = []
-        for server in (self.actions, self.rasa):
-            if server.log_path.exists():
+        for server in (self.actions, self.rasa, self.worker):
+            if server is not None and server.log_path.exists():
                 text = server.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
                 parts.append(f"--- {server.name} ---\n" + "\n".join(text[-lines:]))
         return "\n".join(parts)

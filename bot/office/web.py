@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 from bot.catalogue.queries import Catalogue, CatalogueMissing
 from bot.clock import Clock, clock_from_env
 from bot.feedback.export import RATING_LABELS, feedback_csv
+from bot.notifications import report as notification_report
 from bot.office import auth, pages
 from bot.office.config import PREFIX, OfficeSettings
 from bot.office.grouping import STATUS_LABELS
@@ -149,6 +150,7 @@ class OfficeConsole:
             (self.logged_in(self.review), "/unanswered/review", ["POST"]),
             (self.logged_in(self.feedback_page), "/feedback", ["GET"]),
             (self.logged_in(self.feedback_download), "/feedback.csv", ["GET"]),
+            (self.logged_in(self.notifications_page), "/notifications", ["GET"]),
             (self.logged_in(self.audit_page), "/audit", ["GET"]),
         ]
         for index, (handler, path, methods) in enumerate(routes):
@@ -341,6 +343,18 @@ class OfficeConsole:
             feedback_csv(rows),
             content_type="text/csv; charset=utf-8",
             headers={**SECURITY_HEADERS, "Content-Disposition": 'attachment; filename="feedback-down.csv"'},
+        )
+
+    async def notifications_page(self, request: Request) -> HTTPResponse:
+        data = notification_report.overview(self.conn, self.clock.now())
+        return self.render(
+            "notifications.html",
+            request,
+            title="通知",
+            nav="notifications",
+            data=data,
+            kinds=notification_report.KIND_LABELS,
+            statuses=notification_report.STATUS_LABELS,
         )
 
     async def audit_page(self, request: Request) -> HTTPResponse:

@@ -55,5 +55,7 @@ def report(result: Purge) -> str:
         else f"会話 {result.conversations.senders}件（{result.conversations.events}イベント）"
     )
     questions = "未回答ログなし" if result.questions is None else f"未回答の質問 {result.questions}件"
+    if result.notifications is not None:
+        questions += f"、送信を終えた通知 {result.notifications}件"
     verb = "削除しました" if result.applied else "削除対象（まだ削除していません）"
     return f"{verb}: {result.cutoff:%Y/%m/%d %H:%M} より前の{conversations}、{questions}"

@@ -1,7 +1,8 @@
 """Retention: conversations and unanswered questions are kept for a limited time, then purged.
 
 Conversations (the tracker DB) hold every name, 職員番号 and 志望動機 typed into the form; the
-unanswered-questions log holds free text and the sender id. Both are purged once older than the
+unanswered-questions log holds free text and the sender id; the outbox keeps the messages Manabi sent
+first (and every delivery attempt). All are purged once older than the
 retention period (``MANABI_RETENTION_DAYS``, default 180 days) by ``python -m bot privacy purge``
 (a dry run unless ``--apply``), which the operator runs regularly (cron, systemd timer). A
 conversation is purged whole, once its *latest* event is older than the period. Registrations are
@@ -19,6 +20,7 @@ from pathlib import Path
 from bot.clock import JST
 from bot.privacy.trackers import Conversations, count_inactive, delete_inactive
 from bot.state import db as state
+from bot.state import outbox
 from bot.state.unanswered import count_older_than, delete_older_than
 
 _AGE = re.compile(r"^\s*(\d+)\s*([dwh]?)\s*$", re.IGNORECASE)
@@ -45,6 +47,7 @@ class Purge:
     conversations: Conversations | None  # None: no tracker database
     questions: int | None  # None: no state database
     applied: bool
+    notifications: int | None = None  # finished outbox messages (None: no state database)
 
 
 def purge(
@@ -56,11 +59,12 @@ def purge(
         conversations = delete_inactive(tracker_db, cutoff.timestamp())
     else:
         conversations = count_inactive(tracker_db, cutoff.timestamp())
-    questions = None
+    questions = notifications = None
     if Path(state_db).exists():
         conn = state.connect(state_db)
         try:
             questions = delete_older_than(conn, cutoff) if apply else count_older_than(conn, cutoff)
+            notifications = outbox.delete_older_than(conn, cutoff) if apply else outbox.count_older_than(conn, cutoff)
         finally:
             conn.close()
-    return Purge(cutoff, conversations, questions, apply)
+    return Purge(cutoff, conversations, questions, apply, notifications)

@@ -280,7 +280,7 @@ def run_delete_person(args: argparse.Namespace) -> int:
     result = store.delete_people(conn, people, _seats_of(catalogue), actor=_actor())
     print(
         f"削除しました: {len(people)}人、登録 {result.registrations}件、未回答ログ {result.unanswered_questions}件、"
-        f"評価 {result.feedback}件、{_conversations(conversations)}、"
+        f"評価 {result.feedback}件、通知の記録 {result.notifications}件、{_conversations(conversations)}、"
         f"監査記録の匿名化 {result.audit_rows_anonymised}件、繰り上げ {len(result.promoted)}件"
     )
     return 0

@@ -7,7 +7,8 @@ Guarantees, all from SQLite itself so they hold across threads, processes and re
   people register at the same moment, from however many action-server processes;
 * ``UNIQUE (person_id, cohort_id)``: a person has at most one row per cohort, so a double click or
   a retried request answers "already registered" instead of adding a row;
-* cancelling a confirmed registration promotes the first of the waitlist in the same transaction;
+* cancelling a confirmed registration promotes the first of the waitlist in the same transaction,
+  which also queues the message telling that person (bot/notifications/events.py);
 * every change writes an audit row in the same transaction (no personal data in it beyond the
   person id, which is blanked when the person's data is deleted);
 * the state DB runs with ``synchronous=FULL``: what a user was told is stored is on disk;
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import JST
+from bot.notifications import events
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Application, Registration
 from bot.registrations.validation import InvalidApplication, cleaned
 from bot.state.db import transaction
@@ -77,6 +79,7 @@ class PersonDeletion:
     unanswered_questions: int
     promoted: list[Registration] = field(default_factory=list)
     feedback: int = 0  # ratings the person gave (with the question and answer they quote)
+    notifications: int = 0  # conversation reference, messages sent or waiting, reminders
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ def fill_seats(
         registration = _get(conn, head["person_id"], cohort_id)
         if registration is not None:
             promoted.append(registration)
+            events.promoted(conn, registration, at)  # the message to them, in this transaction
     return promoted
 
 
@@ -241,7 +245,8 @@ def delete_people(
     now: dt.datetime | None = None,
 ) -> PersonDeletion:
     """Delete everything the state DB holds about these people, in one transaction: their
-    registrations, unanswered questions and ratings; their person id in the audit trail is blanked (the
+    registrations, unanswered questions and ratings, and what Manabi keeps to message them (conversation
+    reference, messages, reminders); their person id in the audit trail is blanked (the
     trail keeps that a registration existed and was deleted). Seats they held go to the waitlist.
 
     Delete their conversations in the tracker DB *before* calling this (bot/privacy/trackers.py):
@@ -250,7 +255,7 @@ def delete_people(
     """
     stamp = timestamp(now)
     people = list(dict.fromkeys(person_ids))
-    registrations = anonymised = questions = ratings = 0
+    registrations = anonymised = questions = ratings = notices = 0
     promoted: list[Registration] = []
     with transaction(conn):
         for person_id in people:
@@ -262,6 +267,7 @@ def delete_people(
             questions += conn.execute("DELETE FROM unanswered_questions WHERE sender_id = ?", (person_id,)).rowcount
             ratings += conn.execute("DELETE FROM feedback WHERE sender_id = ?", (person_id,)).rowcount
             conn.execute("DELETE FROM answer_refs WHERE sender_id = ?", (person_id,))
+            notices += events.forget_person(conn, person_id)
             registrations += len(rows)
             for row in rows:
                 record_audit(
@@ -276,7 +282,7 @@ def delete_people(
                 if row.status == CONFIRMED:
                     promoted += fill_seats(conn, row.cohort_id, seats_of(row.cohort_id), actor=actor, at=stamp)
     promoted = [p for p in promoted if p.person_id not in people]  # promoted, then deleted themselves
-    return PersonDeletion(registrations, anonymised, questions, promoted, ratings)
+    return PersonDeletion(registrations, anonymised, questions, promoted, ratings, notices)
 
 
 def delete_cohort(

@@ -157,6 +157,92 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX office_audit_at ON office_audit(at)
     """,
     ),
+    # Messages Manabi sends first (bot/notifications/, docs/notifications.md). conversation_refs: what a
+    # proactive Teams message needs, kept from the person's latest activity and nothing else. outbox: one
+    # row per message, written in the transaction of the change that causes it (a cancellation promoting
+    # someone, an announcement, a reminder falling due); delivery_attempts: every try and its answer.
+    # reminders: what staff asked to be reminded of; worker_leases: which worker may send (one at a time).
+    # Times are JST ISO 8601 with milliseconds, so they compare as text.
+    (
+        4,
+        """
+        CREATE TABLE conversation_refs (
+            person_id TEXT PRIMARY KEY,
+            channel TEXT NOT NULL,
+            service_url TEXT NOT NULL,
+            tenant_id TEXT,
+            user_id TEXT,
+            aad_object_id TEXT,
+            conversation_id TEXT,
+            bot_id TEXT,
+            updated_at TEXT NOT NULL,
+            dead_at TEXT,
+            dead_reason TEXT
+        );
+        CREATE TABLE announcements (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            cohort_id TEXT NOT NULL,
+            statuses TEXT NOT NULL,
+            text TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            recipients INTEGER NOT NULL
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            dedupe_key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('promotion', 'announcement', 'reminder', 'notice')),
+            person_id TEXT NOT NULL,
+            channel TEXT NOT NULL CHECK (channel IN ('teams', 'web')),
+            payload TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dead', 'withdrawn')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            current_attempt INTEGER,
+            not_before TEXT NOT NULL,
+            sent_at TEXT,
+            external_id TEXT,
+            last_error TEXT,
+            announcement_id INTEGER REFERENCES announcements(id) ON DELETE SET NULL
+        );
+        CREATE INDEX outbox_due ON outbox(channel, status, not_before);
+        CREATE INDEX outbox_person ON outbox(person_id);
+        CREATE INDEX outbox_announcement ON outbox(announcement_id);
+        CREATE TABLE delivery_attempts (
+            id INTEGER PRIMARY KEY,
+            outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+            worker TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            http_status INTEGER,
+            outcome TEXT CHECK (outcome IN ('sent', 'retry', 'dead', 'failed', 'interrupted')),
+            detail TEXT
+        );
+        CREATE INDEX delivery_attempts_outbox ON delivery_attempts(outbox_id);
+        CREATE TABLE reminders (
+            id INTEGER PRIMARY KEY,
+            person_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('session', 'deadline')),
+            target TEXT NOT NULL,
+            course_id TEXT NOT NULL,
+            target_date TEXT NOT NULL,
+            lead_days INTEGER NOT NULL,
+            due_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'queued', 'cancelled', 'withdrawn')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (person_id, kind, target, lead_days)
+        );
+        CREATE INDEX reminders_due ON reminders(status, due_at);
+        CREATE TABLE worker_leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            acquired_at TEXT NOT NULL,
+            renewed_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        )
+    """,
+    ),
 ]
 
 

@@ -9,6 +9,9 @@
   after 「1月の研修は？」 asks for February.
 * **Facts alone**: 「正規です」 after a subsidy answer checks that exam for the person; told while we
   asked something else (「合格した」 for 「どの試験？」), they are kept and the question stands.
+* **A reminder of what was just said**: 「前日に教えて」 after 「RPA研修はいつ？」 is for that session;
+  「その1週間前に知らせて」 after the deadline, for the deadline; 「RPA研修」 after 「何のリマインドを？」
+  completes the request.
 
 Anything that brings its own topic and items is a new question.
 """
@@ -29,7 +32,8 @@ SUBSIDY_FACTS = (
     "previous_subsidies",
     "past_deadline",
 )
-ITEM_TOPICS = {"course": ("course", "registration"), "exam": ("exam", "subsidy", "study")}
+ITEM_TOPICS = {"course": ("course", "registration", "reminder"), "exam": ("exam", "subsidy", "study")}
+SETTING = {"remind", "remind_deadline"}  # the asks of setting a reminder (not listing or cancelling them)
 
 
 def with_context(question: Question, previous: Question | None, ask_topics: dict[str, tuple[str, ...]]) -> Question:
@@ -57,6 +61,16 @@ def with_context(question: Question, previous: Question | None, ask_topics: dict
         )
     if question.smalltalk or question.button and question.topic:
         return question
+    if _reminder_of_before(question, previous):
+        asks = question.stated_asks + (("deadline",) if "deadline" in previous.asks else ())
+        return replace(
+            question,
+            courses=previous.courses,
+            cohort=previous.cohort,
+            period=question.period or previous.period,
+            stated_asks=tuple(dict.fromkeys(asks)),
+            context="follow_up",
+        )
     correction = _is_correction(question)
     if (correction or _names_only(question)) and _same_kind_items(question, previous):
         return _redo_for_new_items(question, previous, "correction" if correction else "follow_up")
@@ -78,6 +92,19 @@ def with_context(question: Question, previous: Question | None, ask_topics: dict
             previous, text=question.text, facts=facts, asks=("eligibility",), context="follow_up", vague=False
         )
     return question
+
+
+def _reminder_of_before(question: Question, previous: Question) -> bool:
+    """「前日に教えて」 naming nothing, right after a question about a course or a cohort."""
+    named = question.courses or question.cohort or question.exams
+    return (
+        question.topic == "reminder"
+        and set(question.asks) <= SETTING
+        and bool(question.asks)
+        and not named
+        and bool(previous.courses or previous.cohort)
+        and previous.topic != "reminder"
+    )
 
 
 def _answer_to(question: Question, previous: Question) -> Question | None:

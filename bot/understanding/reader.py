@@ -3,7 +3,8 @@
     message ─ tokens (readings) ─┬─ names (courses, exams, facts …)      bot.understanding.names
                                  ├─ question words (asks, topics, markers) bot.understanding.lexicon
                                  ├─ facts about the person                 bot.understanding.facts
-                                 └─ the period asked about                 bot.dates.find_period
+                                 ├─ the period asked about                 bot.dates.find_period
+                                 └─ a reminder's lead (「前日」「1週間前」)  bot.understanding.lead_time
              + the NLU's intent (one input among these, not the only one)
              + the previous question (follow-ups, corrections, answers to our questions)
                                  → Question                                bot.understanding.context
@@ -12,6 +13,8 @@ What a question is **about** (its topic) is weighed from all of these (:func:`_t
 (「補助」「勉強」) counts most, then the asks (「いくら」 belongs to the subsidy, 「いつ」 to courses and
 exams), the items named, the facts told, and the intent. When a message tells a story and asks at
 the end, the last sentence that asks is the question; names and facts may still come from the rest.
+A request to be reminded (「RPA研修の前の日に教えて」「リマインド一覧」) is about the reminder, whatever
+it reminds of: the course named is what to remind of, not the topic.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from bot.text.readings import tokens as tokenize
 from bot.understanding.context import with_context
 from bot.understanding.facts import read_facts
 from bot.understanding.formats import format_asked, format_words, venue_asked, venue_words
+from bot.understanding.lead_time import lead_days
 from bot.understanding.lexicon import Hit, Lexicon
 from bot.understanding.names import Mention, NameFinder
 from bot.understanding.periods import find_periods
@@ -65,11 +69,18 @@ SMALLTALK = ("greet", "goodbye", "thank", "help", "bot_identity", "affirm", "den
 UNSURE = ("nlu_fallback", "out_of_scope", "inform", None)
 # Asks a word says completely by itself (「研修一覧」「申込状況」「取り消したい」「問い合わせ先」).
 # Asks answered without an item named (the rate and rounding are the same for every exam; the documents,
-# where to apply and when it is paid are one procedure; how to study has advice for any exam).
+# where to apply and when it is paid are one procedure; how to study has advice for any exam; a reminder
+# request says what it wants even when it names nothing yet: we ask what to remind of).
 SELF_CONTAINED = {
     "list", "my_status", "cancel", "contact", "register", "apply_here", "study_group", "study",
     "rate", "rounding", "documents", "where_to_apply", "payment",
+    "remind", "remind_deadline", "reminders", "unremind",
 }  # fmt: skip
+REMINDER = "reminder"  # the topic of requests to be told later (bot/answers/reminders.py)
+# 「3日前に教えてもらった」「前日に教えてくれた」: told before, not asked now.
+_TOLD_BEFORE = re.compile(
+    r"^(?:もらっ|もらい|貰っ|くれた|くれまし|いただい|いただきまし|頂い|た(?:[。、，,！!？?]|$)|ました)"
+)
 SHORT_MESSAGE = 20  # characters: a string of topic words this short is a search, not a question
 SURE = 0.8  # an intent this confident says what a message without question words asks
 # Course facts that need a course to be answered (asked with no course named, they are unclear).
@@ -91,6 +102,10 @@ DISTINCTIVE_ASKS = {
     "my_status",
     "cancel",
     "contact",
+    "remind",
+    "remind_deadline",
+    "reminders",
+    "unremind",
 }
 SUBSIDY_FACTS = ("employment_type", "pass_status", "department", "months_since_pass", "previous_subsidies")
 ITEM_TOPICS = {"exam": ("subsidy", "study", "exam")}
@@ -158,6 +173,7 @@ class Understander:
         hits += self.lexicon.find(text, tokens, (), groups=("markers",))
         # 「不勉強で」「無資格」: a word after a negating prefix is another word
         hits = [h for h in hits if h.group == "markers" or h.start == 0 or text[h.start - 1] not in _NEGATING_PREFIX]
+        hits = [h for h in hits if not (self._reminds(h) and _TOLD_BEFORE.match(text[h.end :]))]
         asking = _asking_sentences(text, hits)
 
         def in_question(position: int) -> bool:
@@ -214,6 +230,7 @@ class Understander:
         course_format = format_asked(text, self.format_words) if topic == "course" and not courses else ""
         venue = venue_asked(text, self.venue_words) if topic == "course" and not courses else ""
         asks = _asks_for(topic, asks, self.ask_topics, message, courses, exams)
+        lead = lead_days(text) if topic == REMINDER else None
         return Question(
             text=text,
             intent=message.intent,
@@ -233,6 +250,7 @@ class Understander:
             topic_words=topic_words,
             course_format=course_format,
             venue=venue,
+            lead_days=lead,
             corrects=any(h.name == "correction" for h in hits),
             smalltalk=_smalltalk(message, topic, asks, courses, exams, topic_words, facts),
             vague=_vague(
@@ -261,6 +279,9 @@ class Understander:
             or (bool(_UNFINISHED.search(normalize(text))) and not facts and not message.active_form),
             suggestions=tuple(name for name, _ in message.ranking if name in INTENT_TOPIC)[:3],
         )
+
+    def _reminds(self, hit: Hit) -> bool:
+        return hit.group == "asks" and REMINDER in self.ask_topics.get(hit.name, ())
 
     def _cohort(self, text: str) -> str | None:
         from bot.text.normalize import normalize
@@ -396,6 +417,8 @@ def _topic(
     inner_topics: Sequence[str] = (),
 ) -> str | None:
     """What the question is about, weighed from everything the message says (module docstring)."""
+    if REMINDER in topic_words or any(REMINDER in ask_topics.get(ask, ()) for ask in asks):
+        return REMINDER  # 「RPA研修の前の日に教えて」: the course is what to remind of
     score: dict[str, float] = defaultdict(float)
     for topic in topic_words:
         score[topic] += 3
@@ -505,8 +528,8 @@ def _vague(
 ) -> bool:
     """On topic, but nothing says what is wanted: 「補助のやつ」, 「研修…」, 「ITパスポートのことなんですけど」,
     a course's details asked with no course named (「申し込み…」), or several topics at once with no
-    name (「べんきょう ほじょ にってい」)."""
-    if topic is None or period or phases or facts:
+    name (「べんきょう ほじょ にってい」). A reminder request always says what it wants (set, list, cancel)."""
+    if topic is None or topic == REMINDER or period or phases or facts:
         return False
     several = len(set(topic_words))
     # every topic the words touch: topic words, and the first topic of each question word

@@ -71,7 +71,7 @@ BAD_EDITS = [
         "{course: sns,",
         "{course: snss,",
         "course: snss",
-        "（course: snss）: course「snss」は courses.yml にありません",
+        "（id: sns-1）: course「snss」は courses.yml にありません",  # a session with an id is named by it
     ),
     (
         "courses.yml",

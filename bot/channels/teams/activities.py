@@ -3,7 +3,8 @@
 * ``message``: the text without the bot's ``<at>…</at>`` mention; a click on one of our Adaptive
   Card buttons arrives with empty text and ``value = {"manabi_payload": "/intent{…}"}`` and
   becomes that payload.
-* ``conversationUpdate`` adding the bot, and ``installationUpdate`` with action ``add``: the welcome.
+* ``conversationUpdate`` adding the bot, and ``installationUpdate`` with action ``add``: the welcome;
+  ``installationUpdate`` with action ``remove``: the app was removed (nothing reaches the person now).
 * Anything else (reactions, typing, invokes, uninstalls) is acknowledged and ignored.
 """
 
@@ -47,6 +48,7 @@ class InboundActivity:
     user_account: Mapping[str, Any]
     text: str
     is_welcome: bool
+    is_uninstall: bool = False
 
     @property
     def is_personal(self) -> bool:
@@ -134,6 +136,7 @@ def parse_activity(data: Mapping[str, Any]) -> InboundActivity:
         user_account={k: sender[k] for k in ("id", "name") if isinstance(sender.get(k), str)},
         text=text,
         is_welcome=welcome,
+        is_uninstall=kind == "installationUpdate" and str(data.get("action") or "").startswith("remove"),
     )
 
 

@@ -7,6 +7,9 @@ one sender's turns in order): a ``typing`` activity first, then Rasa, whose mess
 through the connector. The Bot Framework gives up after 10–15 s, so Rasa must not run inline.
 Reactions and Teams' feedback buttons on our answers are stored as ratings (feedback.py); the ids
 the connector gives our messages are stored after each turn so that feedback finds its answer.
+Every accepted activity keeps what a proactive message to its sender needs (bot/state/conversation_refs.py:
+serviceUrl, tenant, the Teams and Entra ids, the personal conversation, the bot's id); removing the
+app marks that reference dead.
 A message longer than ``MANABI_MAX_MESSAGE_CHARS`` is answered by the channel itself, without Rasa.
 Rejections are 400/401/403/413 with a generic body and a rate-limited WARNING log line stating why;
 503 (with Retry-After when busy or stopping) means "try again later" and loses nothing.
@@ -15,6 +18,7 @@ Rejections are 400/401/403/413 with a generic body and a rate-limited WARNING lo
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import re
 import sqlite3
@@ -51,10 +55,12 @@ from bot.channels.teams.http import HttpClient
 from bot.channels.teams.output import ConversationRef, TeamsOutput
 from bot.channels.teams.state import TtlCache
 from bot.channels.teams.tokens import TokenProvider
+from bot.clock import JST
 from bot.feedback.answers import answer_id
 from bot.feedback.ratings import conversation_events, rate_answer
 from bot.log_limits import RateLimitedLog
 from bot.settings import load_settings
+from bot.state import conversation_refs
 from bot.state import db as state
 from bot.state import feedback as feedback_store
 
@@ -184,6 +190,7 @@ class TeamsInput(InputChannel):
         if self._seen.get(activity.dedupe_key):
             logger.info("Teams: ignoring duplicate activity %s.", activity.id)
             return response.json({"status": "duplicate"}, status=200)
+        self._remember_reference(activity)
         signal = feedback_of(parse_body(request.body or b""))
         if signal is not None:
             self._start(self._record_feedback(signal, _tracker_store(request)))
@@ -217,6 +224,28 @@ class TeamsInput(InputChannel):
         if self._state is None:
             self._state = state.connect(load_settings().state_db)
         return self._state
+
+    def _remember_reference(self, activity: InboundActivity) -> None:
+        """What a message Manabi sends first needs (the delivery worker reads it); usually no write."""
+        now = dt.datetime.now(JST)
+        try:
+            if activity.is_uninstall:
+                with state.transaction(self.state):
+                    conversation_refs.mark_dead(self.state, activity.sender_id, "the app was removed", now)
+                return
+            conversation_refs.remember(
+                self.state,
+                activity.sender_id,
+                service_url=activity.service_url,
+                tenant_id=activity.tenant_id,
+                user_id=activity.user_account.get("id"),
+                aad_object_id=activity.aad_object_id,
+                conversation_id=activity.conversation_id if activity.is_personal else None,
+                bot_id=activity.bot_account.get("id"),
+                now=now,
+            )
+        except sqlite3.Error:
+            logger.exception("Teams: could not store the conversation reference of activity %s.", activity.id)
 
     def _remember_answers(self, activity: InboundActivity, output: TeamsOutput) -> None:
         refs = [(sent_id, answer_id(activity.id, index)) for sent_id, index in output.delivered_refs]

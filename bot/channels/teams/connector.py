@@ -118,6 +118,20 @@ class ConnectorClient:
             raise ConnectorError(f"connector answered {status if status is not None else 'nothing'}")
         raise ConnectorError(f"gave up after {attempts} attempts")
 
+    async def post_once(
+        self, url: str, activity: Mapping[str, Any]
+    ) -> tuple[int | None, float | None, Mapping[str, Any]]:
+        """One POST with our token, no retries: (status, Retry-After seconds, JSON body); status None on
+        a network error. For callers that keep their own record of every attempt (the delivery worker).
+        Raises ConnectorError when the host is not allowed or no token can be had (nothing was sent)."""
+        if not is_allowed_service_url(url, self._settings.allowed_service_hosts):
+            raise ConnectorError(f"serviceUrl host not allowed: {urlsplit(url).hostname}")
+        return await self._post(url, await self._token(), activity)
+
+    def renew_token(self) -> None:
+        """Forgets the cached token (the connector answered 401)."""
+        self._tokens.invalidate()
+
     async def _token(self) -> str:
         try:
             return await self._tokens.get_token()

@@ -3,7 +3,9 @@
 Routes (all on the Rasa server's port, mounted at the root):
 
 * ``GET /chat``: the page (plain HTML/CSS/JS from ``static/``, nothing from elsewhere);
-* ``GET /chat/api/history``: the current session's messages with the person's ratings;
+* ``GET /chat/api/history``: the current session's messages with the person's ratings, then the
+  messages Manabi sent the person meanwhile (a waitlist promotion, an announcement, a reminder:
+  bot/notifications/), shown once;
 * ``POST /chat/api/message``: one message (``{"text"}``, or a button's ``{"payload", "title"}``);
   answers ``{"messages": [...]}``, each bot message with its answer id;
 * ``POST /chat/api/feedback``: ``{"answer_id", "rating": "up"|"down"|null, "comment"}``.
@@ -30,14 +32,18 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.catalogue.queries import open_catalogue
 from bot.channels.web import identity, messages
 from bot.channels.web.config import WebSettings
 from bot.channels.web.output import WebOutput
+from bot.clock import clock_from_env
 from bot.feedback import answers
 from bot.feedback.ratings import conversation_events, rate_answer
+from bot.notifications.compose import compose
 from bot.settings import load_settings
 from bot.state import db as state
 from bot.state import feedback as feedback_store
+from bot.state import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -196,7 +202,27 @@ class WebInput(InputChannel):
         for message in shown:
             if message.get("id") in ratings:
                 message["rating"] = ratings[message["id"]]["rating"]
+        if not who.new_cookie:
+            shown += self._notices(who.sender_id)
         return {"messages": shown, "max_chars": self.settings.max_chars}
+
+    def _notices(self, sender_id: str) -> list[dict[str, Any]]:
+        """What Manabi sent this person while the page was closed, as notices (not rateable)."""
+        now = clock_from_env().now()
+        waiting = outbox.web_notices(self.conn, sender_id, now)
+        if not waiting:
+            return []
+        catalogue = open_catalogue(str(load_settings().catalogue_db))
+        found, shown, withdrawn = [], [], []
+        for message in waiting:
+            composed = compose(message, catalogue, self.conn, now.date())
+            if composed is None:
+                withdrawn.append(message.id)
+                continue
+            found.append({**messages.bot_message(composed, None), "notice": True, "sent_first": True})
+            shown.append(message.id)
+        outbox.mark_shown(self.conn, shown, withdrawn, now)
+        return found
 
     async def _message(self, request: Request, who: identity.Identity, on_new_message: OnNewMessage) -> dict[str, Any]:
         data = self._json(request)

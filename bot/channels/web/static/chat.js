@@ -227,7 +227,8 @@
       const response = await fetch("/chat/api/history", { headers, credentials: "same-origin" });
       const data = await response.json();
       for (const message of data.messages || []) show(message);
-      if (!(data.messages || []).length) await sendMessage({ payload: "/greet" });
+      // Messages Manabi sent while the page was closed are not a conversation: greet as on a first visit.
+      if (!(data.messages || []).some((m) => !m.sent_first)) await sendMessage({ payload: "/greet" });
     } catch (error) {
       show({ role: "bot", notice: true, text: NOTICES.offline });
     }
