@@ -57,7 +57,7 @@ def name_words(tables: Tables) -> list[dict[str, Any]]:
     by_course = _words_by_course(aliases, excluded)
     for key, courses in _owners(by_course).items():
         if len(courses) <= MAX_SHARED_NAME_WORD:
-            for course_id in courses:
+            for course_id in sorted(courses):
                 add("course", course_id, by_course[course_id][key], "name")
     descriptions = _descriptions(tables)
     described = {
@@ -69,7 +69,8 @@ def name_words(tables: Tables) -> list[dict[str, Any]]:
         if len(courses) == 1 and key not in named:
             course_id = next(iter(courses))
             add("course", course_id, described[course_id][key], "description")
-    return list(rows.values())
+    # one order whatever the process's string hashing (sets of courses are iterated above)
+    return sorted(rows.values(), key=lambda r: (r["kind"], r["target"], r["key"], r["source"]))
 
 
 def _words_by_course(texts: dict[str, list[str]], excluded: set[str]) -> dict[str, dict[str, str]]:
