@@ -49,3 +49,15 @@ def manabi_env(monkeypatch, catalogue_db, tmp_path):
     monkeypatch.setenv("MANABI_STATE_DB", str(tmp_path / "manabi.sqlite"))
     monkeypatch.setenv("MANABI_TODAY", TODAY.isoformat())
     return tmp_path
+
+
+@pytest.fixture
+def rasa_patches():
+    """Manabi's Rasa patches (bot.rasa_patches) installed for one test; Rasa's own code again after it.
+
+    Nothing else installs them in the test process: every other test runs against Rasa's own code,
+    as the servers the end-to-end tests start run with the patches."""
+    from bot import rasa_patches as patches
+
+    with patches.applied() as names:
+        yield names

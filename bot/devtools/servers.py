@@ -34,6 +34,7 @@ class ManabiServers:
         extra_env: dict[str, str] | None = None,
         catalogue_dir: Path | None = None,
         local_channel: bool = True,
+        rasa_entry_point: str = "bot.rasa_server",
     ):
         if not model.exists():
             raise FileNotFoundError(f"no trained model at {model}: run `make test` (it trains first)")
@@ -61,7 +62,9 @@ class ManabiServers:
             },
         )
         self.actions = launcher.action_server(self.settings, self.env)
-        self.rasa = launcher.rasa_server(self.settings, self.env, model, local_channel=local_channel)
+        self.rasa = launcher.rasa_server(
+            self.settings, self.env, model, local_channel=local_channel, entry_point=rasa_entry_point
+        )
         self.office = launcher.office_server(self.env)  # only with MANABI_OFFICE_PORT in extra_env
 
     @property
