@@ -9,6 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import warnings
+
+with warnings.catch_warnings():
+    # Importing Sanic puts a "once" filter for DeprecationWarning in front of pytest.ini's "ignore", after
+    # which every dependency's deprecation notice is printed. Imported here with warnings off, that filter
+    # is dropped when this block ends, and the test output stays quiet.
+    warnings.simplefilter("ignore")
+    import sanic  # noqa: F401
 from pathlib import Path
 
 import pytest
@@ -55,8 +63,8 @@ def manabi_env(monkeypatch, catalogue_db, tmp_path):
 def rasa_patches():
     """Manabi's Rasa patches (bot.rasa_patches) installed for one test; Rasa's own code again after it.
 
-    Nothing else installs them in the test process: every other test runs against Rasa's own code,
-    as the servers the end-to-end tests start run with the patches."""
+    Nothing else installs them in the test process, so every other in-process test runs Rasa's own
+    code; the servers the end-to-end tests start apply them, as in production."""
     from bot import rasa_patches as patches
 
     with patches.applied() as names:

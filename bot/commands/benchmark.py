@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-from typing import Any
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "benchmark",
         help="measure training time, latency, throughput and memory against stock Rasa",

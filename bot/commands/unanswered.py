@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from bot.registrations import export
 from bot.registrations.cli import _add_output_options, _date, _emit, guarded
@@ -18,7 +17,7 @@ from bot.state import db as state
 from bot.state.unanswered import list_questions
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     settings = load_settings()
     group = subparsers.add_parser("unanswered", help="the log of questions Manabi could not answer")
     actions = group.add_subparsers(dest="unanswered_command", metavar="action")
