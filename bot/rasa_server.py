@@ -1,5 +1,5 @@
 """Entry point for the Rasa server: ``python -m bot.rasa_server run …`` = ``rasa run …`` with Manabi's
-Rasa patches (bot.rasa_patches: speed-ups, the 512 KB request limit; ``MANABI_PROFILE=<file>``
+Rasa patches (bot.rasa_patches: faster Rasa internals, the 512 KB request limit; ``MANABI_PROFILE=<file>``
 profiles the running server). Files are created owner-only (the tracker database holds what people
 typed; bot.privacy.files). On a Rasa other than 3.6.x the server does not start: the patches refuse
 it, with what to do.

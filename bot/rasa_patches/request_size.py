@@ -7,7 +7,7 @@ a byte of the body and answers 413 (a chunked body is cut off as soon as it pass
 No route of the server needs more: Teams activities are small, the REST channel is local, and
 Rasa's HTTP API (model uploads) is not enabled. ``rasa run`` builds its app in
 ``rasa.core.run.configure_app``, which takes no such setting, so the app it returns gets the limit.
-Not skippable: it is a safeguard, not a speed-up.
+Not skippable: it is a safeguard, not a patch for speed.
 """
 
 from __future__ import annotations

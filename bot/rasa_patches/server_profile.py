@@ -2,7 +2,7 @@
 
 Start-up and model loading are left out: profiling starts when ``MessageProcessor.handle_message``
 is first called, and the statistics (pstats) are written to the file when the process exits. A
-tool for finding where a turn's time goes under real load (docs/performance.md), not a speed-up:
+tool for finding where a turn's time goes under real load (docs/performance.md), not a patch for speed:
 it is applied only when asked for.
 """
 
