@@ -1,9 +1,9 @@
-"""Each speed fix's own effect: ``python -m benchmarks.ablation [--rounds 3] [--system ours|stock]``.
+"""Each Rasa patch's own effect: ``python -m benchmarks.ablation [--rounds 3] [--system ours|stock]``.
 
 Runs the scripted conversation in-process (``benchmarks.profile --no-profile``: Rasa's CPU time per
-turn, the action server apart) with every fix on, with all of them off and the tracker store as
-it was before issue 5, and with each fix left out in turn, in interleaved rounds so that a busy
-moment of the shared machine hits all variants alike. Reports medians; the effect of a fix is
+turn, the action server apart) with every patch on, with those of issue 5 off and the tracker store
+as it was before issue 5, and with each patch left out in turn, in interleaved rounds so that a busy
+moment of the shared machine hits all variants alike. Reports medians; the effect of a patch is
 (its leave-one-out variant − all on). Results: var/benchmarks/ablation-<system>.json.
 """
 
@@ -15,21 +15,26 @@ import statistics
 import subprocess
 import sys
 
+from benchmarks.diet_predict import PATCH as DIET_PREDICT
 from benchmarks.systems import BENCH_DIR, SYSTEMS
+from bot.rasa_patches import SKIPPABLE
 from bot.settings import PROJECT_ROOT
-from bot.speedups import FIXES
 
-Variant = tuple[str, str, str]  # label, fixes off, tracker store
+Variant = tuple[str, str, str]  # label, patches off, tracker store
+BEFORE_ISSUE_5 = ("action_schema",)  # the compiled response schema came earlier
 
 
 def variants(system: str) -> list[Variant]:
+    names = SKIPPABLE if system == "ours" else ("graph_runner", DIET_PREDICT.name, "state_history", "rule_matching")
+    since_issue_5 = [name for name in SKIPPABLE if name not in BEFORE_ISSUE_5]
+    if system != "ours":
+        since_issue_5.append(DIET_PREDICT.name)
     found: list[Variant] = [
-        ("all fixes", "", "manabi"),
-        ("before issue 5", ",".join(FIXES), "previous"),
+        ("all patches", "", "manabi"),
+        ("before issue 5", ",".join(since_issue_5), "previous"),
         ("without: tracker store event cache", "", "manabi-nocache"),
         ("without: tracker store rewrite (previous store)", "", "previous"),
     ]
-    names = FIXES if system == "ours" else ("graph_runner", "direct_predict", "history_memo", "rule_matching")
     found += [(f"without: {name}", name, "manabi") for name in names]
     return found
 
@@ -56,7 +61,7 @@ def main() -> int:
                 "-n",
                 str(args.conversations),
                 "--no-profile",
-                "--fixes-off",
+                "--patches-off",
                 off,
                 "--tracker-store",
                 store,
@@ -84,12 +89,12 @@ def main() -> int:
 def summarise(runs: list[Variant], lines: list[dict]) -> list[dict]:
     table = []
     for label, off, store in runs:
-        mine = [line for line in lines if line["fixes_off"] == off and line["tracker_store"] == store]
+        mine = [line for line in lines if line["patches_off"] == off and line["tracker_store"] == store]
         phases = sorted({name for line in mine for name in line["phases_ms"]})
         table.append(
             {
                 "variant": label,
-                "fixes_off": off,
+                "patches_off": off,
                 "tracker_store": store,
                 "runs": len(mine),
                 "rasa_cpu_ms_per_turn": round(statistics.median(line["rasa_cpu_ms"] for line in mine), 2),
@@ -103,15 +108,15 @@ def summarise(runs: list[Variant], lines: list[dict]) -> list[dict]:
         )
     base = table[0]["rasa_cpu_ms_per_turn"]
     for row in table:
-        row["vs_all_fixes_ms"] = round(row["rasa_cpu_ms_per_turn"] - base, 2)
+        row["vs_all_patches_ms"] = round(row["rasa_cpu_ms_per_turn"] - base, 2)
     return table
 
 
 def markdown(table: list[dict]) -> str:
-    lines = ["| variant | Rasa CPU ms/turn (median) | vs all fixes | runs |", "| --- | ---: | ---: | ---: |"]
+    lines = ["| variant | Rasa CPU ms/turn (median) | vs all patches | runs |", "| --- | ---: | ---: | ---: |"]
     for row in table:
         lines.append(
-            f"| {row['variant']} | {row['rasa_cpu_ms_per_turn']:.2f} | {row['vs_all_fixes_ms']:+.2f} | "
+            f"| {row['variant']} | {row['rasa_cpu_ms_per_turn']:.2f} | {row['vs_all_patches_ms']:+.2f} | "
             f"{' / '.join(f'{v:.1f}' for v in row['all_runs'])} |"
         )
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 """Profile Rasa's side of a turn in-process: ``python -m benchmarks.profile [--model …] [-n 20]``.
 
 Loads the model with ``Agent.load`` (our tracker store, an action server started as bot.launcher
-starts it, Manabi's server patches applied), runs the scripted conversation ``-n`` times and
+starts it, Manabi's Rasa patches applied as the server applies them), runs the scripted conversation ``-n`` times and
 prints cProfile statistics measured in **CPU time** (``time.process_time``), so other work on a
 shared machine does not distort them, plus the CPU time the action server used per turn.
 """
@@ -37,14 +37,14 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--sort", default="tottime,cumulative")
     parser.add_argument("--dump", default=None, help="write the raw pstats here")
-    parser.add_argument("--no-patches", action="store_true", help="do not apply bot.speedups' patches")
+    parser.add_argument("--no-patches", action="store_true", help="do not apply bot.rasa_patches (Rasa's own code)")
     parser.add_argument("--no-profile", action="store_true", help="only the unprofiled timing and phases")
-    parser.add_argument("--fixes-off", default="", help="comma-separated bot.speedups.FIXES to leave out")
+    parser.add_argument("--patches-off", default="", help="comma-separated patch names to leave out")
     parser.add_argument(
         "--tracker-store",
         default="manabi",
         choices=["manabi", "manabi-nocache", "previous"],
-        help="bot.tracker_store as it is, without its event cache, or as it was before issue 5 "
+        help="bot.rasa_patches.tracker_store as it is, without its event cache, or as it was before issue 5 "
         "(Rasa's SQLTrackerStore with pooled WAL connections)",
     )
     parser.add_argument("--json", default=None, help="append the unprofiled numbers as one JSON line here")
@@ -77,7 +77,7 @@ def main() -> None:
 
 
 async def _profile(args, settings, workdir: Path, action_pid: int) -> None:
-    from bot.speedups.keep_alive import close_shared_sessions
+    from bot.rasa_patches.keep_alive import close_shared_sessions
 
     try:
         await _measure(args, settings, workdir, action_pid)
@@ -92,13 +92,15 @@ async def _measure(args, settings, workdir: Path, action_pid: int) -> None:
     from rasa.utils.endpoints import EndpointConfig
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.speedups import apply_patches
+    from benchmarks.baseline_server import BASELINE_PATCHES
+    from bot import rasa_patches
 
     # as `rasa run --quiet` configures logging (debug log calls are filtered, not rendered)
     configure_logging_and_warnings(logging.WARNING, warn_only_once=True, filter_repeated_logs=True)
     configure_structlog(logging.WARNING)
-    if not args.no_patches:
-        apply_patches(skip=[name for name in args.fixes_off.split(",") if name])
+    if not args.no_patches:  # as the system's Rasa server applies them
+        extra = BASELINE_PATCHES if args.system == "stock" else ()
+        rasa_patches.apply(skip=[name for name in args.patches_off.split(",") if name], extra=extra)
     model = args.model or str(SYSTEMS[args.system].model)
     started = time.perf_counter()
     from bot.action_server import SECRET_HEADER
@@ -143,7 +145,7 @@ async def _measure(args, settings, workdir: Path, action_pid: int) -> None:
                 json.dumps(
                     {
                         "model": model,
-                        "fixes_off": args.fixes_off,
+                        "patches_off": args.patches_off,
                         "tracker_store": args.tracker_store,
                         "turns": turns,
                         "rasa_cpu_ms": round(1000 * cpu / turns, 3),
@@ -180,18 +182,17 @@ async def _measure(args, settings, workdir: Path, action_pid: int) -> None:
 
 
 def _tracker_store(kind: str, domain, path: Path):
-    from bot.tracker_store import SQLiteTrackerStore
+    from bot.rasa_patches.tracker_store import SQLiteTrackerStore
 
     if kind == "manabi":
         return SQLiteTrackerStore(domain, db=str(path))
     if kind == "manabi-nocache":
         return SQLiteTrackerStore(domain, db=str(path), cache_events=0)
-    # bot/tracker_store.py before issue 5: Rasa's SQLTrackerStore (ORM, re-reads and re-parses the
+    # the tracker store before issue 5: Rasa's SQLTrackerStore (ORM, re-reads and re-parses the
     # whole conversation each turn, counts its rows on each save) on pooled WAL connections
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from bot.rasa_server import prepare_tracker_db
-    from bot.tracker_store import use_pooled_wal_engine
+    from bot.rasa_patches.tracker_store import prepare_tracker_db, use_pooled_wal_engine
 
     prepare_tracker_db(path)
     store = SQLTrackerStore(domain=domain, dialect="sqlite", db=str(path))

@@ -1,9 +1,10 @@
 """The two systems under test: how each is trained, and its two servers with their memory watch.
 
 Both are served exactly as ``python -m bot serve`` serves Manabi (bot.launcher via
-tests.support.servers.ManabiServers: action server + ``bot.rasa_server``, the SQLite tracker
-store of endpoints.yml, credentials.local.yml with REST and Teams), each with its own temporary
-databases and the date pinned to 2026-11-24; only the model differs.
+bot.devtools.servers.ManabiServers: action server + ``bot.rasa_server`` with Manabi's Rasa patches,
+the SQLite tracker store of endpoints.yml, credentials.local.yml with REST and Teams), each with its
+own temporary databases and the date pinned to 2026-11-24; only the model differs, and the stock
+baseline's Rasa server (``benchmarks.baseline_server``) also gets the patch its DIET needs.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,7 @@ class System:
     label: str
     config: str  # relative to the project root
     model_name: str
+    rasa_entry_point: str = "bot.rasa_server"  # the module that starts its Rasa server
 
     @property
     def model(self) -> Path:
@@ -38,7 +41,11 @@ class System:
 
 OURS = System("ours", "Manabi (config.yml)", "config.yml", "bench-manabi")
 STOCK = System(
-    "stock", "stock Rasa + ja_ginza (configs/baseline-stock.yml)", "configs/baseline-stock.yml", "bench-stock"
+    "stock",
+    "stock Rasa + ja_ginza (configs/baseline-stock.yml)",
+    "configs/baseline-stock.yml",
+    "bench-stock",
+    rasa_entry_point="benchmarks.baseline_server",
 )
 SYSTEMS = {s.key: s for s in (OURS, STOCK)}
 
@@ -50,7 +57,7 @@ def training_environment(catalogue_db: Path) -> dict[str, str]:
     )
 
 
-def train(system: System, force: bool, log=print) -> dict[str, object]:
+def train(system: System, force: bool, log: Callable[[str], object] = print) -> dict[str, object]:
     """Trains ``system`` (``force``: a full training from scratch, timed) unless ``force`` is off and
     the model is current. Rasa's training cache is pointed at an empty temporary directory, so
     nothing cached by earlier trainings is reused."""
@@ -78,6 +85,7 @@ def train(system: System, force: bool, log=print) -> dict[str, object]:
         )
     finally:
         shutil.rmtree(cache, ignore_errors=True)
+    assert seconds is not None  # force=True always trains
     log(f"  {system.key}: trained in {seconds:.1f}s")
     return {
         "trained": True,
@@ -95,7 +103,9 @@ class RunningSystem:
         workdir = BENCH_DIR / "run" / system.key
         shutil.rmtree(workdir, ignore_errors=True)
         self.workdir = workdir
-        self.servers = ManabiServers(workdir, model=system.model, extra_env=teams_env)
+        self.servers = ManabiServers(
+            workdir, model=system.model, extra_env=teams_env, rasa_entry_point=system.rasa_entry_point
+        )
         self.memory: dict[str, PeakMemory] = {}
         self.startup_s: dict[str, float] = {}
 
@@ -108,13 +118,14 @@ class RunningSystem:
             started = time.monotonic()
             server.start(timeout=timeout)
             self.startup_s[name] = round(time.monotonic() - started, 1)
+            assert server.process is not None  # started
             self.memory[name] = PeakMemory(server.process.pid).start()
         return self
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time used so far by each server's process tree."""
         return {
-            name: cpu_seconds(process_tree(server.process.pid)) if server.running() else 0.0
+            name: cpu_seconds(process_tree(server.process.pid)) if server.process and server.running() else 0.0
             for name, server in (("rasa", self.servers.rasa), ("actions", self.servers.actions))
         }
 

@@ -15,9 +15,16 @@ from bot.commands import chat as chat_commands
 from bot.commands import evaluate as evaluate_commands
 from bot.commands import servers as server_commands
 from bot.commands import teams as teams_commands
+from bot.commands import unanswered as unanswered_commands
+from bot.feedback import cli as feedback_commands
+from bot.notifications import cli as notification_commands
+from bot.office import cli as office_commands
 from bot.privacy import cli as privacy_commands
 from bot.privacy.files import restrict_new_files
+from bot.registrations import cli as registration_commands
 
+# Groups in bot/commands/, then those that live with their capability (registrations, feedback,
+# the office console, privacy).
 COMMAND_MODULES = [
     catalogue_commands,
     server_commands,
@@ -26,27 +33,19 @@ COMMAND_MODULES = [
     benchmark_commands,
     evaluate_commands,
     privacy_commands,
+    registration_commands,
+    unanswered_commands,
+    feedback_commands,
+    office_commands,
+    notification_commands,
 ]
-
-
-def _optional_modules() -> list:
-    """Command groups that live with their capability (registrations, feedback, the office console,
-    announcements and the delivery worker)."""
-    try:
-        from bot.feedback import cli as feedback_commands
-        from bot.notifications import cli as notification_commands
-        from bot.office import cli as office_commands
-        from bot.registrations import cli as registration_commands
-    except ImportError:
-        return []
-    return [registration_commands, feedback_commands, office_commands, notification_commands]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Manabi (まなびアシスタント) tools")
     subparsers = parser.add_subparsers(dest="command", metavar="command")
     subparsers.required = True
-    for module in COMMAND_MODULES + _optional_modules():
+    for module in COMMAND_MODULES:
         module.register(subparsers)
     return parser
 

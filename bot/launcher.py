@@ -188,14 +188,20 @@ def action_server(settings: Settings, env: dict[str, str]) -> ServerProcess:
 
 
 def rasa_server(
-    settings: Settings, env: dict[str, str], model: Path, enable_api: bool = False, local_channel: bool = True
+    settings: Settings,
+    env: dict[str, str],
+    model: Path,
+    enable_api: bool = False,
+    local_channel: bool = True,
+    entry_point: str = "bot.rasa_server",
 ) -> ServerProcess:
     """The Rasa server; ``local_channel``: with the loopback-only REST channel (credentials.local.yml),
-    else the production channels only (credentials.yml)."""
+    else the production channels only (credentials.yml). ``entry_point``: the module that starts it
+    (the benchmark's stock baseline has its own, benchmarks.baseline_server)."""
     command = [
         sys.executable,
         "-m",
-        "bot.rasa_server",
+        entry_point,
         "run",
         "--model",
         str(model),

@@ -1,73 +1,33 @@
-"""Entry point for the Rasa server: ``python -m bot.rasa_server run …`` = ``rasa run …`` plus speed fixes.
-
-The speed fixes are in ``bot.speedups`` (one module per fix; ``apply_patches`` installs them before
-Rasa starts). ``MANABI_PROFILE=<file>`` profiles the running server. Hardening: files are created
-owner-only (the tracker database holds what people typed; bot.privacy.files) and requests are
-limited to the Teams channel's 512 KB (bot.server_limits).
+"""Entry point for the Rasa server: ``python -m bot.rasa_server run …`` = ``rasa run …`` with Manabi's
+Rasa patches (bot.rasa_patches: faster Rasa internals, the 512 KB request limit; ``MANABI_PROFILE=<file>``
+profiles the running server). Files are created owner-only (the tracker database holds what people
+typed; bot.privacy.files). On a Rasa other than 3.6.x the server does not start: the patches refuse
+it, with what to do.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import os
 import sys
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
 
-# FIXES is re-exported for callers of the old location; new code imports it from bot.speedups.
-from bot.speedups import FIXES, apply_patches  # noqa: F401
-
-
-def prepare_tracker_db(path: Path) -> None:
-    """Create the tracker database in WAL mode (the mode is stored in the file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path))
-    try:
-        conn.execute("PRAGMA journal_mode = WAL")
-    finally:
-        conn.close()
+from bot import rasa_patches
+from bot.rasa_patches.patch import Patch
 
 
-def _profile_if_asked() -> None:
-    """``MANABI_PROFILE=<file>``: profile the server (CPU time) from the first message it handles
-    (start-up and model loading left out) and write pstats there when it exits."""
-    import os
-
-    target = os.environ.get("MANABI_PROFILE")
-    if not target:
-        return
-    import atexit
-    import cProfile
-    import functools
-    import time
-
-    from rasa.core.processor import MessageProcessor
-
-    profiler = cProfile.Profile(time.process_time)
-    handle_message = MessageProcessor.handle_message
-
-    @functools.wraps(handle_message)
-    async def first_message_starts_profiling(self: Any, message: Any) -> Any:
-        MessageProcessor.handle_message = handle_message
-        profiler.enable()
-        return await handle_message(self, message)
-
-    MessageProcessor.handle_message = first_message_starts_profiling
-
-    def write_profile() -> None:
-        profiler.disable()
-        profiler.dump_stats(target)
-
-    atexit.register(write_profile)
-
-
-def main() -> None:
+def main(extra_patches: Sequence[Patch] = ()) -> None:
+    """``extra_patches``: installed after Manabi's own (the benchmark's stock baseline has two)."""
     from bot.privacy.files import restrict_new_files
-    from bot.server_limits import limit_request_size
+    from bot.rasa_patches.server_profile import VARIABLE, profile_patch
 
     restrict_new_files()
-    _profile_if_asked()
-    apply_patches()
-    limit_request_size()
+    extra = list(extra_patches)
+    if os.environ.get(VARIABLE):
+        extra.append(profile_patch(os.environ[VARIABLE]))
+    try:
+        rasa_patches.apply(extra=extra)
+    except (rasa_patches.RasaVersionError, ValueError) as error:  # another Rasa; a wrong MANABI_PATCHES_OFF
+        sys.exit(f"manabi: {error}")
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

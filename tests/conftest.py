@@ -57,3 +57,15 @@ def manabi_env(monkeypatch, catalogue_db, tmp_path):
     monkeypatch.setenv("MANABI_STATE_DB", str(tmp_path / "manabi.sqlite"))
     monkeypatch.setenv("MANABI_TODAY", TODAY.isoformat())
     return tmp_path
+
+
+@pytest.fixture
+def rasa_patches():
+    """Manabi's Rasa patches (bot.rasa_patches) installed for one test; Rasa's own code again after it.
+
+    Nothing else installs them in the test process, so every other in-process test runs Rasa's own
+    code; the servers the end-to-end tests start apply them, as in production."""
+    from bot import rasa_patches as patches
+
+    with patches.applied() as names:
+        yield names

@@ -9,6 +9,7 @@ any test code, is imported when the command runs. The bot package itself never i
 from __future__ import annotations
 
 import argparse
+import importlib.util
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,11 +19,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Trains both models, serves each, drives REST and Teams conversations at 1/8/32 "
         "concurrent users and writes docs/performance.md (method and results: that file).",
     )
-    try:
-        from benchmarks.cli import add_arguments
-    except ImportError:  # a copy of the bot without the repository's benchmarks/ folder
+    if importlib.util.find_spec("benchmarks") is None:  # a copy of the bot without the repository's benchmarks/
         parser.set_defaults(handler=_unavailable)
         return
+    from benchmarks.cli import add_arguments  # a broken import in it is an error to see, not "unavailable"
+
     add_arguments(parser)
     parser.set_defaults(handler=run_benchmark)
 

@@ -35,6 +35,7 @@ class ManabiServers:
         catalogue_dir: Path | None = None,
         local_channel: bool = True,
         worker: bool = False,
+        rasa_entry_point: str = "bot.rasa_server",
     ):
         if not model.exists():
             raise FileNotFoundError(f"no trained model at {model}: run `make test` (it trains first)")
@@ -62,7 +63,9 @@ class ManabiServers:
             },
         )
         self.actions = launcher.action_server(self.settings, self.env)
-        self.rasa = launcher.rasa_server(self.settings, self.env, model, local_channel=local_channel)
+        self.rasa = launcher.rasa_server(
+            self.settings, self.env, model, local_channel=local_channel, entry_point=rasa_entry_point
+        )
         self.office = launcher.office_server(self.env)  # only with MANABI_OFFICE_PORT in extra_env
         # The delivery worker sends what the outbox holds to the Bot Framework of extra_env (tests that
         # count what reaches a fake Bot Framework start it only when they mean to).

@@ -1,9 +1,9 @@
 """Conversations in the tracker database (``MANABI_TRACKER_DB``), for deleting and purging them.
 
 The conversations hold what people typed, including the registration form's answers (name,
-職員番号, 志望動機). Rasa's ``SQLTrackerStore`` (and bot/tracker_store.py, which keeps its table)
-stores one row per event in ``events (id, sender_id, type_name, timestamp, intent_name,
-action_name, data)``, ``timestamp`` in Unix seconds. Each function here is one transaction, and
+職員番号, 志望動機). Rasa's ``SQLTrackerStore`` (and bot/rasa_patches/tracker_store.py, which
+keeps its table) stores one row per event in ``events (id, sender_id, type_name, timestamp,
+intent_name, action_name, data)``, ``timestamp`` in Unix seconds. Each function here is one transaction, and
 never creates the file: a missing tracker database (or one without the table yet) simply has no
 conversations (``None``). A running Rasa server notices deleted conversations (its cache compares
 the sender's rows with the file before every turn) and starts such a conversation afresh.

@@ -1,4 +1,4 @@
-"""Office commands: ``python -m bot registrations …`` and ``python -m bot unanswered export``.
+"""Office commands: ``python -m bot registrations …`` (``unanswered export``: bot/commands/unanswered.py).
 
     registrations cohorts                          every cohort: status, seats, counts
     registrations list COHORT [--status S]         a cohort's registrations
@@ -9,7 +9,6 @@
     registrations audit [COHORT]                   the audit trail
     registrations delete-person (PERSON_ID | --staff-number N) --yes
     registrations delete-cohort COHORT [--keep-conversations] --yes    only a closed cohort
-    unanswered export [--format csv|json] [--out PATH] [--since DATE]
 
 An error (unknown cohort, unwritable path, …) is one line on stderr and exit status 1. Without
 ``--yes`` the delete commands only say what they would delete. Deleting is one transaction per
@@ -41,7 +40,6 @@ from bot.registrations.model import ACTIVE_STATUSES, CANCELLED, CONFIRMED, WAITL
 from bot.safe_text import clean_line
 from bot.settings import load_settings
 from bot.state import db as state
-from bot.state.unanswered import list_questions
 
 STATUS_CHOICES = {
     "all": (CONFIRMED, WAITLISTED, CANCELLED),
@@ -125,14 +123,6 @@ def register(subparsers: Any) -> None:
         "--keep-conversations", action="store_true", help="keep the applicants' conversations (tracker DB)"
     )
     cohort_deletion.add_argument("--yes", action="store_true", help="really delete")
-
-    unanswered = subparsers.add_parser("unanswered", help="the log of questions Manabi could not answer")
-    unanswered_actions = unanswered.add_subparsers(dest="unanswered_command", metavar="action")
-    unanswered_actions.required = True
-    unanswered_export = unanswered_actions.add_parser("export", parents=[common], help="export the log")
-    _add_output_options(unanswered_export)
-    unanswered_export.add_argument("--since", type=_date, help="only questions asked on or after YYYY-MM-DD")
-    unanswered_export.set_defaults(handler=guarded(run_unanswered_export))
 
 
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
@@ -345,11 +335,3 @@ def _must_be_closed(catalogue: Catalogue, cohort_id: str) -> store.Gate:
         return None
 
     return gate
-
-
-def run_unanswered_export(args: argparse.Namespace) -> int:
-    conn = state.connect(args.db)
-    questions = list_questions(conn, since=args.since)
-    data = export.unanswered_csv(questions) if args.format == "csv" else export.unanswered_json(questions)
-    _emit(data, args.out, f"未回答の質問 {len(questions)} 件")
-    return 0

@@ -1,4 +1,4 @@
-"""The incremental state history (bot.speedups.state_history, fix 7) gives Rasa's states for every
+"""The incremental state history (bot.rasa_patches.state_history) gives Rasa's states for every
 conversation our rules and stories describe, prefix by prefix, with and without the options the
 policies use."""
 
@@ -14,7 +14,7 @@ from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.importers.importer import TrainingDataImporter
 
-from bot import speedups
+from bot import rasa_patches
 from bot.settings import PROJECT_ROOT
 
 OPTIONS = [
@@ -28,9 +28,11 @@ OPTIONS = [
 ]
 
 
+pytestmark = pytest.mark.usefixtures("rasa_patches")
+
+
 @pytest.fixture(scope="module")
 def conversations():
-    assert speedups.apply_patches()
     importer = TrainingDataImporter.load_from_dict(
         domain_path=str(PROJECT_ROOT / "domain.yml"),
         training_data_paths=[str(PROJECT_ROOT / p) for p in ("data/rules", "data/stories", "tests/stories")],
@@ -44,7 +46,7 @@ def conversations():
 
 
 def rasas(domain: Domain, tracker: DialogueStateTracker, **options):
-    return speedups.original(Domain, "states_for_tracker_history")(domain, tracker, **options)
+    return rasa_patches.original(Domain, "states_for_tracker_history")(domain, tracker, **options)
 
 
 def test_every_prefix_of_every_conversation(conversations) -> None:
@@ -96,3 +98,16 @@ def test_results_are_copies(conversations) -> None:
     for state in first:
         state.clear()
     assert domain.states_for_tracker_history(tracker) == rasas(domain, tracker)
+
+
+def test_applied_events_are_rasas_and_copies(conversations) -> None:
+    domain, trackers = conversations
+    rasas = rasa_patches.original(DialogueStateTracker, "applied_events")
+    for index, story in enumerate(trackers[:40]):
+        tracker = DialogueStateTracker("applied", domain.slots)
+        for event in story.events:
+            tracker.update(event)
+            first = tracker.applied_events()
+            assert first == rasas(tracker), (index, event)
+            first.clear()
+            assert tracker.applied_events() == rasas(tracker)

@@ -1,4 +1,4 @@
-"""Tiny Rasa graph components for testing graph runners (tests/unit/test_speedups.py)."""
+"""Tiny Rasa graph components for testing graph runners (tests/unit/test_rasa_patches.py)."""
 
 from __future__ import annotations
 

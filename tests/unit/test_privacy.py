@@ -24,7 +24,7 @@ from bot.state.unanswered import log_question
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=JST)
 DAY = 86400
 
-# The table of Rasa's SQLTrackerStore (and bot/tracker_store.py).
+# The table of Rasa's SQLTrackerStore (and bot/rasa_patches/tracker_store.py).
 EVENTS = """CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255)
             NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"""
 

@@ -1,4 +1,5 @@
-"""Office commands: python -m bot registrations … / unanswered export (errors: one line, exit 1)."""
+"""Office commands: python -m bot registrations … (errors: one line, exit 1; unanswered export:
+test_unanswered_command.py)."""
 
 from __future__ import annotations
 
@@ -133,29 +134,6 @@ def test_delete_cohort_only_when_closed(env, capsys):
     code, out, _ = run(capsys, "registrations", "delete-cohort", "leader-7", "--yes")
     assert code == 0 and "3件" in out
     assert store.for_cohort(env, "leader-7") == []
-
-
-def test_unanswered_export(env, capsys, tmp_path):
-    log_question(env, sender_id="aad-9", text="今日の天気は？", reason="out_of_scope")
-    target = tmp_path / "unanswered.csv"
-    code, _, err = run(capsys, "unanswered", "export", "--out", str(target))
-    assert code == 0 and "1 件" in err
-    assert "今日の天気は？" in target.read_bytes().decode("utf-8-sig")
-    assert (
-        run(
-            capsys,
-            "unanswered",
-            "export",
-            "--since",
-            "2099-01-01",
-            "--format",
-            "json",
-            "--out",
-            str(tmp_path / "u.json"),
-        )[0]
-        == 0
-    )
-    assert json.loads((tmp_path / "u.json").read_text(encoding="utf-8")) == []
 
 
 def test_a_cohort_gone_from_the_catalogue_can_still_be_exported_and_deleted(env, capsys):

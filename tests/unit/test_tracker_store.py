@@ -1,4 +1,4 @@
-"""bot.tracker_store.SQLiteTrackerStore: Rasa's rows and answers, with the event cache never stale."""
+"""bot.rasa_patches.tracker_store.SQLiteTrackerStore: Rasa's rows and answers, the event cache never stale."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import SQLiteTrackerStore
+from bot.rasa_patches.tracker_store import SQLiteTrackerStore
 
 pytestmark = pytest.mark.asyncio
 

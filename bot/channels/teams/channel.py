@@ -82,7 +82,7 @@ _QUOTED = re.compile("['\"]")
 
 def body_too_large(request: Request) -> bool:
     """By the declared Content-Length (Sanic's own limit has refused larger bodies before reading
-    them, see bot/server_limits.py) or by what arrived."""
+    them, see bot/rasa_patches/request_size.py) or by what arrived."""
     declared = request.headers.get("content-length", "")
     return (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(request.body or b"") > MAX_BODY_BYTES
 

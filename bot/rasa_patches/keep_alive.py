@@ -1,14 +1,17 @@
-"""Fix 10: the connection to the action server is kept open.
+"""The connection to the action server is kept open.
 
 ``EndpointConfig.request`` opens a new aiohttp session, hence a new TCP connection, for every custom
 action. We keep one session per endpoint and event loop (idle connections closed after 2 s, before the
-action server's own 5 s keep-alive ends them), closed when the server stops.
+action server's own 5 s keep-alive ends them), closed when the server stops (``close_resources``) or
+by :func:`close_shared_sessions`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
+
+from bot.rasa_patches.patch import Replacement
 
 _SHARED_SESSIONS: list[Any] = []
 CLIENT_KEEPALIVE_SECONDS = 2.0  # below Sanic's KEEP_ALIVE_TIMEOUT (5 s) on the action server
@@ -27,10 +30,12 @@ class _KeptSession:
         return None
 
 
-def kept_alive_session():
-    """A replacement for ``EndpointConfig.session`` returning one long-lived session per loop."""
+def replacements() -> list[Replacement]:
+    """``EndpointConfig.session`` returning one long-lived session per endpoint and event loop, and
+    ``close_resources`` (run when the server stops) closing them."""
     import aiohttp
-    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+    import rasa.core.run
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
     def session(self: Any) -> _KeptSession:
         loop = asyncio.get_running_loop()
@@ -49,21 +54,23 @@ def kept_alive_session():
             _SHARED_SESSIONS.append(current)
         return _KeptSession(current)
 
-    return session
+    rasas_close_resources = rasa.core.run.close_resources
 
-
-async def close_shared_sessions() -> None:
-    while _SHARED_SESSIONS:
-        session = _SHARED_SESSIONS.pop()
-        if not session.closed:
-            await session.close()
-
-
-def _closing_resources(original):
     async def close_resources(*args: Any, **kwargs: Any) -> None:
         try:
             await close_shared_sessions()
         finally:
-            await original(*args, **kwargs)
+            await rasas_close_resources(*args, **kwargs)
 
-    return close_resources
+    return [
+        Replacement(EndpointConfig, "session", session),
+        Replacement(rasa.core.run, "close_resources", close_resources),
+    ]
+
+
+async def close_shared_sessions() -> None:
+    """Closes every kept-alive session (the server does it when it stops)."""
+    while _SHARED_SESSIONS:
+        session = _SHARED_SESSIONS.pop()
+        if not session.closed:
+            await session.close()

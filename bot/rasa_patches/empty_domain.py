@@ -1,4 +1,4 @@
-"""Fix 9: "is the domain empty?" is answered without building an empty domain.
+""" "Is the domain empty?" is answered without building an empty domain.
 
 The processor asks it for every message (before checking the parsed intent against the domain), and
 Rasa answers by constructing ``Domain.empty()`` and serialising it each time; we serialise it once.
@@ -6,18 +6,18 @@ Rasa answers by constructing ``Domain.empty()`` and serialising it each time; we
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from bot.rasa_patches.patch import Replacement
 
-def cached_is_empty():
-    """A replacement for ``Domain.is_empty`` comparing with a once-serialised empty domain."""
-    import copy
 
+def replacements() -> list[Replacement]:
     from rasa.shared.core.domain import Domain
 
     empty = copy.deepcopy(Domain.empty().as_dict())
 
     def is_empty(self: Any) -> bool:
-        return self.as_dict() == empty
+        return bool(self.as_dict() == empty)
 
-    return is_empty
+    return [Replacement(Domain, "is_empty", is_empty)]

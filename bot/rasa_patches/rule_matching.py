@@ -1,4 +1,4 @@
-"""Fix 5: rules are matched against the states that can still decide.
+"""Rules are matched against the states that can still decide.
 
 ``RulePolicy._get_possible_keys`` tests every rule against every state of the conversation, newest
 first, re-reading and reversing each rule's states on every test. A rule whose states are all behind
@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.rasa_patches.patch import Replacement
 
-def fast_possible_keys():
-    """A replacement for ``RulePolicy._get_possible_keys`` with the same result (see module doc)."""
+
+def replacements() -> list[Replacement]:
+    """``RulePolicy._get_possible_keys`` with the same result (see the module's docstring)."""
     import functools
     import json
 
-    from rasa.core.policies.rule_policy import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
+    from rasa.core.policies.rule_policy import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, RulePolicy
     from rasa.shared.nlu.constants import ACTION_NAME
 
     @functools.cache
@@ -72,4 +74,4 @@ def fast_possible_keys():
             possible = kept
         return possible
 
-    return _get_possible_keys
+    return [Replacement(RulePolicy, "_get_possible_keys", _get_possible_keys)]

@@ -1,4 +1,4 @@
-"""Fix 7: a conversation's history is replayed once, not for every prediction.
+"""A conversation's history is replayed once, not for every prediction.
 
 To predict an action, the rule policy turns the conversation into a list of states by replaying every
 event from the start (``Domain.states_for_tracker_history``), twice after a user message, and again
@@ -12,7 +12,10 @@ callers get copies, so changing a result cannot change the next one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from bot.rasa_patches.patch import Replacement
 
 
 def _tracker_version(tracker: Any) -> tuple[int, int, int]:
@@ -20,8 +23,23 @@ def _tracker_version(tracker: Any) -> tuple[int, int, int]:
     return id(events), len(events), id(events[-1]) if events else 0
 
 
-def memoised_applied_events(original):
-    """A replacement for ``DialogueStateTracker.applied_events`` remembering the last answer."""
+def replacements() -> list[Replacement]:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    applied_events = memoised_applied_events(DialogueStateTracker.applied_events)
+    return [
+        Replacement(DialogueStateTracker, "applied_events", applied_events),
+        Replacement(
+            Domain,
+            "states_for_tracker_history",
+            incremental_states_for_tracker_history(Domain.states_for_tracker_history),
+        ),
+    ]
+
+
+def memoised_applied_events(original: Callable[[Any], list[Any]]) -> Callable[[Any], list[Any]]:
+    """``DialogueStateTracker.applied_events`` remembering the last answer."""
 
     def applied_events(self: Any) -> list[Any]:
         version = _tracker_version(self)
@@ -64,8 +82,8 @@ class _Replay:
 MAX_REPLAYS = 2_000  # conversations whose replay is kept (least recently used dropped)
 
 
-def incremental_states_for_tracker_history(original):
-    """A replacement for ``Domain.states_for_tracker_history`` that replays only new events.
+def incremental_states_for_tracker_history(original: Callable[..., Any]) -> Callable[..., list[dict[str, Any]]]:
+    """``Domain.states_for_tracker_history`` replaying only new events.
 
     Rasa's version (Rasa 3.6.21, domain.py) is a left fold over ``tracker.applied_events()``: a
     replay tracker is updated event by event, and before each ``ActionExecuted`` (and once at the
@@ -163,7 +181,7 @@ def incremental_states_for_tracker_history(original):
                 json.dumps(rule_only_data, sort_keys=True, default=str),
             )
         except (TypeError, ValueError):
-            return original(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+            return list(original(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data))
         version = _tracker_version(tracker)
         last = tracker.events[-1] if tracker.events else None
         memo = tracker.__dict__.get("_manabi_states")

@@ -1,4 +1,4 @@
-"""Fix 3: the model's graph runs in a fixed order, without dask.
+"""The model's graph runs in a fixed order, without dask.
 
 Every message is parsed, and every next action predicted, by running a graph of components; Rasa
 hands each run to ``dask.get``, which rebuilds and re-orders the task graph and formats a debug line
@@ -9,6 +9,8 @@ and call the same nodes in it, passing the same inputs; errors surface as they d
 from __future__ import annotations
 
 from typing import Any
+
+from bot.rasa_patches.patch import Replacement
 
 
 def _execution_plan(schema: Any, targets: list[str]) -> list[tuple[str, list[str]]]:
@@ -34,9 +36,10 @@ def _execution_plan(schema: Any, targets: list[str]) -> list[tuple[str, list[str
     return order
 
 
-def sequential_graph_run():
-    """A replacement for ``DaskGraphRunner.run`` that calls the nodes in a precomputed order."""
+def replacements() -> list[Replacement]:
+    """``DaskGraphRunner.run`` calling the nodes in a precomputed order."""
     from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.runner.dask import DaskGraphRunner
 
     def run(self: Any, inputs: dict[str, Any] | None = None, targets: list[str] | None = None) -> dict[str, Any]:
         run_targets = list(targets) if targets else list(self._graph_schema.target_names)
@@ -66,4 +69,4 @@ def sequential_graph_run():
             raise GraphRunError("Error running runner.") from error
         return dict(results[target] for target in run_targets)
 
-    return run
+    return [Replacement(DaskGraphRunner, "run", run)]

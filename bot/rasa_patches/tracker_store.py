@@ -21,13 +21,18 @@ databases keep working. What differs (measured effects in docs/performance.md):
   the file, never served stale. The cache is bounded by a number of events (``cache_events``) and
   drops the least recently used conversations first; ``cache_events: 0`` turns it off.
 
-Used from endpoints.yml: ``tracker_store: {type: bot.tracker_store.SQLiteTrackerStore, db: …}``.
+It copies what it must keep equal from Rasa 3.6's ``SQLTrackerStore`` (the session query, the row
+written per event) and replaces its engine, so it lives with the other Rasa patches and refuses
+another Rasa version as they do (``check_rasa_version``).
+
+Used from endpoints.yml: ``tracker_store: {type: bot.rasa_patches.tracker_store.SQLiteTrackerStore, db: …}``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,7 +47,7 @@ from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.rasa_server import prepare_tracker_db
+from bot.rasa_patches.patch import check_rasa_version
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +63,16 @@ _STAMP = "SELECT max(id), count(*) FROM events WHERE sender_id = ?"
 _INSERT = (
     "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) VALUES (?, ?, ?, ?, ?, ?)"
 )
+
+
+def prepare_tracker_db(path: Path) -> None:
+    """Create the tracker database in WAL mode (the mode is stored in the file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path))
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    finally:
+        conn.close()
 
 
 def _tune_connection(dbapi_connection: Any, _record: Any) -> None:
@@ -141,6 +156,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
         cache_events: int = DEFAULT_CACHE_EVENTS,
         **kwargs: Any,
     ) -> None:
+        check_rasa_version()
         prepare_tracker_db(Path(db))
         super().__init__(domain=domain, dialect="sqlite", db=db, event_broker=event_broker, **kwargs)
         use_pooled_wal_engine(self)
@@ -190,7 +206,8 @@ class SQLiteTrackerStore(SQLTrackerStore):
         rows stored for the current session), in one transaction."""
         if not self._simple():
             self._cache.drop(tracker.sender_id)
-            return await super().save(tracker)
+            await super().save(tracker)
+            return
         sender_id = tracker.sender_id
         events = list(tracker.events)
         cached = self._cache.get(sender_id)
@@ -223,7 +240,6 @@ class SQLiteTrackerStore(SQLTrackerStore):
         else:
             self._cache.put(sender_id, _Cached(tuple(events), stamp))
         logger.debug("Tracker with sender_id '%s' stored to database", sender_id)
-        return None
 
     @staticmethod
     def _extends(events: list[Event], cached: Iterable[Event]) -> bool:

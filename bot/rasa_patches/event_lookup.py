@@ -1,20 +1,23 @@
-"""Fix 2: event classes are looked up in a table.
+"""Event classes are looked up by name in a table.
 
 ``Event.resolve_by_type`` walks the whole ``Event`` class tree (``all_subclasses`` with
 ``inspect.isabstract`` on each class) for every event it deserialises: every event of an action server
 response, every stored event read back. We keep a name → class table, rebuilt when a name is not in
-it (a class imported later).
+it (a class imported later); names Rasa does not resolve to a class get Rasa's own answer.
 """
 
 from __future__ import annotations
 
+from typing import Any
 
-def event_type_resolver():
-    """A replacement for ``Event.resolve_by_type`` backed by a name → class table."""
+from bot.rasa_patches.patch import Replacement
+
+
+def replacements() -> list[Replacement]:
     from rasa.shared.core.events import Event
     from rasa.shared.utils.common import all_subclasses
 
-    original = Event.resolve_by_type
+    rasas = Event.resolve_by_type
     table: dict[str, type] = {}
 
     def rebuild() -> None:
@@ -22,14 +25,14 @@ def event_type_resolver():
         for cls in all_subclasses(Event):  # the order Rasa searches in: first match wins
             table.setdefault(cls.type_name, cls)
 
-    def resolve_by_type(type_name: str, default: type | None = None) -> type | None:
+    def resolve_by_type(type_name: str, default: type | None = None) -> Any:
         cls = table.get(type_name)
         if cls is None:
             rebuild()
             cls = table.get(type_name)
         if cls is not None:
             return cls
-        return original(type_name, default)  # Rasa's own answer for unknown names ("topic", default, error)
+        return rasas(type_name, default)  # unknown names: "topic", the default, or Rasa's error
 
     rebuild()
-    return staticmethod(resolve_by_type)
+    return [Replacement(Event, "resolve_by_type", staticmethod(resolve_by_type))]
