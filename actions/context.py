@@ -9,6 +9,7 @@ import json
 import logging
 import sqlite3
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -41,7 +42,7 @@ def today() -> dt.date:
 
 @lru_cache(maxsize=4)
 def _state_connection(path: str) -> sqlite3.Connection:
-    return state.connect(path)
+    return state.connect(Path(path))
 
 
 def state_db() -> sqlite3.Connection:

@@ -267,6 +267,11 @@ def check_recommendation(value: str | None) -> Checked:
     return Checked(None, "推薦区分は「自薦」か「所属長推薦」でお答えください。")
 
 
+def check_yes_no(value: str | None, expected: str) -> Checked:
+    """A confirmation read as 'yes' / 'no' (:func:`read_confirmation`); ``expected`` says how to answer."""
+    return Checked(value) if value in ("yes", "no") else Checked(None, expected)
+
+
 def read_confirmation(text: str) -> str | None:
     """'yes' / 'no' for a plain はい / いいえ the NLU may have missed; None otherwise."""
     value = normalize(text or "").strip(_TRAILING).lower()

@@ -16,10 +16,11 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import cancellation, registration, registration_form, registration_support
+from actions import cancellation, registration, registration_form
 from actions.answer import ActionAnswer
 from actions.context import state_db
 from bot.registrations import cohorts, store
+from bot.registrations.forms import REGISTRATION
 from bot.registrations.model import Application
 from bot.settings import PROJECT_ROOT
 from tests.registration_data import staff_number
@@ -93,7 +94,7 @@ def texts(messages: list[dict[str, Any]]) -> str:
 
 async def validate(text: str, requested: str, **kwargs: Any):
     """The registration form's validation for an answer to ``requested`` (earlier answers known)."""
-    order = list(registration_support.REGISTRATION_SLOTS)
+    order = list(REGISTRATION.slots)
     before = order[: order.index(requested)]
     known = kwargs.pop("known", ())
     slots = {k: v for k, v in ANSWERS.items() if k in before or k in known}
