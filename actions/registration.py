@@ -16,6 +16,8 @@ restarting either server between two questions or after a registration loses not
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,8 +25,8 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.answer import answer_for, carry_out
 from actions.base import ManabiAction
-from actions.context import catalogue, mentioned, message_entities, office_contact, send, state_db, today
-from actions.registration_form import answers
+from actions.context import catalogue, latest_text, mentioned, message_entities, office_contact, send, state_db, today
+from actions.registration_form import answers, check_person_name
 from actions.registration_support import (
     ALL_SLOTS,
     HALT,
@@ -40,7 +42,9 @@ from actions.registration_support import (
 )
 from bot.answers.model import START_REGISTRATION
 from bot.registrations import cohorts, fields, store
+from bot.registrations.fields import Checked
 from bot.registrations.forms import REGISTRATION
+from bot.registrations.introduction import read_introduction
 from bot.registrations.model import Application
 from bot.replies import registration as replies
 from bot.replies.base import Reply
@@ -60,17 +64,34 @@ class ActionRegistrationStart(FormStepAction):
                 SlotSet(HALT, "answered"),
                 *carry_out(decided, dispatcher, tracker),
             ]
+        text = latest_text(tracker)
+        introduced = read_introduction(text if not text.startswith("/") else "", catalogue())  # not a button
         known: dict[str, str | None] = {
             "reg_cohort": cohort_in_message(tracker)
             or default_cohort(decided.question.cohort, decided.question.courses),
-            "reg_name": teams_user_name(tracker),
-            "reg_department": department_name(mentioned(tracker, "department") or tracker.get_slot("department")),
+            # What the person wrote comes before what the channel knows; a value that does not pass the
+            # form's own check is left for the form to ask, without a complaint about it.
+            "reg_name": first_valid(check_person_name, introduced.name, teams_user_name(tracker)),
+            "reg_department": first_valid(
+                lambda text: REGISTRATION.check("reg_department", text),
+                introduced.department,
+                department_name(mentioned(tracker, "department") or tracker.get_slot("department")),
+            ),
             "reg_recommendation": next(iter(message_entities(tracker, "recommendation")), None),
         }
         if known["reg_cohort"] is None and not open_views():
             send(dispatcher, replies.no_open_cohort(office_contact()))
             known[HALT] = "no_open_cohort"
         return reset() + [SlotSet(REQUESTED_SLOT, None)] + [SlotSet(k, v) for k, v in known.items() if v]
+
+
+def first_valid(check: Callable[[str], Checked], *candidates: str | None) -> str | None:
+    """The checked value of the first candidate that passes ``check``."""
+    for candidate in candidates:
+        result = check(candidate) if candidate else None
+        if result is not None and result.ok:
+            return result.value
+    return None
 
 
 def default_cohort(cohort_id: str | None, course_ids: tuple[str, ...]) -> str | None:

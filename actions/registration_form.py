@@ -2,8 +2,8 @@
 
 The form (``registration_form``, declared in bot/registrations/forms.py) asks only for what it does not
 know. ``action_registration_start`` resets the slots and fills what the first message and the channel
-already tell (the cohort from a course or cohort mention, the name from Teams, the department,
-自薦/所属長推薦); the form then asks:
+already tell (the cohort from a course or cohort mention, the name and 所属 the person introduces
+themselves with, else the name from Teams, 自薦/所属長推薦); the form then asks:
 
     reg_cohort → reg_name → reg_department → reg_staff_number → reg_recommendation
     → reg_manager_name (所属長推薦 only) → reg_motivation → reg_confirm (summary, はい / いいえ)
@@ -18,7 +18,6 @@ person is already registered in, sets ``reg_halt``: the form ends with nothing s
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -44,6 +43,7 @@ from actions.registration_support import (
 from bot.registrations import fields, store
 from bot.registrations.fields import DEPARTMENT_NAME, Checked
 from bot.registrations.forms import REGISTRATION
+from bot.registrations.introduction import is_department_name, read_introduction, split_department
 from bot.registrations.model import CONFIRMED
 from bot.replies import registration as replies
 
@@ -66,11 +66,15 @@ class ValidateRegistrationForm(DeclaredFormValidation):
         return {"reg_cohort": cohort_in_message(tracker) or latest_text(tracker)}
 
     async def extract_reg_name(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        """「市民課の山田です」 answers the department too."""
+        """「市民課の山田です」「氏名は佐藤花子、所属は市民課です」 answer the department too."""
         found = self._free_text(tracker, "reg_name")
         if not found:
             return {}
-        department, name = split_department(found["reg_name"])
+        introduced = read_introduction(found["reg_name"], catalogue())
+        if introduced.name:
+            department, name = introduced.department, introduced.name
+        else:
+            department, name = split_department(found["reg_name"], catalogue())
         if department and tracker.get_slot("reg_department") is None:
             return {"reg_name": name, "reg_department": department}
         return {"reg_name": name}
@@ -186,28 +190,9 @@ class ValidateRegistrationForm(DeclaredFormValidation):
 def check_person_name(text: str) -> Checked:
     """The name's declared check, and not a department (「市民課」 answered to 「お名前は？」)."""
     result = REGISTRATION.check("reg_name", text)
-    if result.ok and result.value and is_department_name(result.value):
+    if result.ok and result.value and is_department_name(result.value, catalogue()):
         return Checked(None, "お名前（氏名）を教えてください。所属はこのあとお聞きします。")
     return result
-
-
-_LEADING_DEPARTMENT = re.compile(rf"\s*(?P<department>{DEPARTMENT_NAME.pattern})の\s*(?P<rest>.+)")
-
-
-def is_department_name(text: str) -> bool:
-    """True if the whole text is a department in the catalogue (「市民課」, not 「阿部」)."""
-    known = catalogue().matcher.best(text, "department")
-    return known is not None and known.start == 0 and known.end >= len(text.rstrip("。 "))
-
-
-def split_department(text: str) -> tuple[str | None, str]:
-    """「市民課の山田です」 → (市民課, 山田です); a text not opening with a department → (None, text)."""
-    known = catalogue().matcher.best(text, "department")
-    if known and known.start == 0:
-        rest = text[known.end :].lstrip("の 、")
-        return (catalogue().vocabulary_name("department", known.target), rest) if rest else (None, text)
-    match = _LEADING_DEPARTMENT.match(text)
-    return (match.group("department"), match.group("rest")) if match else (None, text)
 
 
 def answers(tracker: Tracker) -> dict[str, Any]:
