@@ -697,3 +697,37 @@ async def test_an_answer_to_the_name_that_introduces_the_person_fills_both(text,
     slots, _ = await validate(text, "reg_name")
     assert slots["reg_name"] == name and slots.get("reg_department") == department
     assert slots["requested_slot"] == ("reg_staff_number" if department else "reg_department")
+
+
+# --- a registration start that is a cancellation --------------------------------------------------
+CANCEL_WISH = "リーダー研修の申し込みをキャンセルしたい"
+
+
+async def test_a_wish_to_register_that_is_a_cancellation_gets_the_cancellation():
+    """「リーダー研修の申し込みをキャンセルしたい」 classified as register_interest: the start hands over to
+    the cancellation, which asks to confirm (it once ended the turn with no answer at all)."""
+    register(PERSON)
+    events, _ = await start_events(CANCEL_WISH)
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_cancellation_start"]
+    slots = set_slots(events)
+    assert slots.get("reg_halt") == "answered"  # the registration form ends before asking anything
+    assert not set(slots) & set(REGISTRATION.slots)
+    slots, _ = await run(
+        cancellation.ActionCancellationStart(),
+        tracker(CANCEL_WISH, "register_interest", entities=[("course", "leader")], form=None),
+    )
+    assert slots["reg_cancel_target"] == "leader-7" and slots["reg_halt"] is None
+    _, messages = await run(
+        cancellation.ActionAskRegCancelConfirm(),
+        tracker(slots={"reg_cancel_target": "leader-7"}, form="cancel_registration_form"),
+    )
+    assert "取り消します。よろしいですか" in texts(messages) and "受付済" in texts(messages)
+
+
+async def test_such_a_wish_with_nothing_to_cancel_is_answered_too():
+    events, _ = await start_events(CANCEL_WISH)
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_cancellation_start"]
+    slots, messages = await run(
+        cancellation.ActionCancellationStart(), tracker(CANCEL_WISH, "register_interest", form=None)
+    )
+    assert slots["reg_halt"] == "nothing_to_cancel" and "取り消せる申込はありません" in texts(messages)
