@@ -94,10 +94,8 @@ def _other_topics(question: Question) -> list[str]:
 
 def _extra(question: Question, topic: str) -> Question:
     """The part of a two-topic question that asks about ``topic``, with that topic's items only."""
-    items = (
-        {"courses": (), "exams": question.exams} if topic != "course" else {"exams": (), "courses": question.courses}
-    )
-    return replace(question, topic=topic, asks=_asks_of(question, topic), **items)
+    courses, exams = (question.courses, ()) if topic == "course" else ((), question.exams)
+    return replace(question, topic=topic, asks=_asks_of(question, topic), courses=courses, exams=exams)
 
 
 def _asks_of(question: Question, topic: str) -> tuple[str, ...]:
