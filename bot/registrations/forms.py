@@ -21,8 +21,8 @@ condition (``only_if``); the validation action leaves out those whose condition 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass
+from functools import cached_property, partial
 from typing import Any
 
 from bot.registrations import fields as checks
@@ -72,10 +72,10 @@ class Field:
 class Form:
     name: str
     fields: tuple[Field, ...]
-    by_slot: dict[str, Field] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_slot", {f.slot: f for f in self.fields})
+    @cached_property
+    def by_slot(self) -> dict[str, Field]:
+        return {f.slot: f for f in self.fields}
 
     @property
     def slots(self) -> tuple[str, ...]:
