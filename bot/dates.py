@@ -146,7 +146,8 @@ def find_period(text: str, today: dt.date, previous: Period | None = None) -> Pe
     A bare month (「1月」) means its next occurrence: in November, 1月 is next January; with a year word
     (「去年の12月」「来年1月」) it is that year's. 「年明け」 is the coming January, 「年内」 the rest of
     this year, 「年度内」 the rest of this fiscal year (April–March). 「その次の月」「前の月」 count from
-    the month of ``previous`` (the period asked about before), else from today's.
+    the month named before them (「1月の次の月」), else that of ``previous`` (the period asked about
+    before), else today's.
     """
     text = fold_katakana(_kanji_month_to_digits(normalize(text)))  # ライゲツ, ﾗｲｹﾞﾂ → らいげつ
     day = _explicit_day(text, today)
@@ -156,8 +157,11 @@ def find_period(text: str, today: dt.date, previous: Period | None = None) -> Pe
     if explicit:
         return explicit
     for words, step in ((_FOLLOWING_MONTH, 1), (_PRECEDING_MONTH, -1)):
-        if _said(text, words):
-            return month_period(*_add_months(previous.start if previous else today, step))
+        word = _said(text, words)
+        if word:  # 「1月の次の月」 counts from 1月; 「その次の月は？」 from the month asked before
+            named = find_period(text[: text.index(word)], today)
+            base = named or previous
+            return month_period(*_add_months(base.start if base else today, step))
     found = _relative(text, _RELATIVE_WEEKS)
     if found:
         word, weeks = found

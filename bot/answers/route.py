@@ -123,6 +123,8 @@ def _answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Ans
             return subsidy.answer_subsidy(replace(question, topic="subsidy"), catalogue, now)
         if not (question.exams or question.asks):
             return _suggest(question, catalogue, log="vague")
+        if "organizer" in question.asks:
+            return Answer(courses.answer_exam_organizers(question, catalogue), question)
         return Answer(courses.answer_exam_dates(question, catalogue, now), question)
     if topic == "subsidy":
         return subsidy.answer_subsidy(question, catalogue, now)
@@ -227,7 +229,19 @@ def _suggest(question: Question, catalogue: Catalogue, log: str) -> Answer:
         return Answer(
             [assistance.cannot_answer(catalogue.main_contact(), low_confidence=True)], question, log="low_confidence"
         )
-    return Answer([assistance.suggestions(options[:3], catalogue.main_contact(), subject)], question, log=log)
+    which = _which_item(question, catalogue) if log == "vague" else None
+    return Answer([assistance.suggestions(options[:3], catalogue.main_contact(), subject, which)], question, log=log)
+
+
+def _which_item(question: Question, catalogue: Catalogue) -> tuple[str, list[str]] | None:
+    """The kind of item and its names, when the topic is clear and no item is named (「それいくら？」)."""
+    if question.courses or question.exams or question.phases:
+        return None
+    if question.topic == "course":
+        return "研修", [c.name for c in catalogue.courses()]
+    if question.topic in ("subsidy", "exam", "study"):
+        return "試験", [e.name for e in catalogue.exams()]
+    return None
 
 
 def _not_understood(question: Question, catalogue: Catalogue) -> Answer:

@@ -28,7 +28,7 @@ from bot.dates import Period
 from bot.text.readings import tokens as tokenize
 from bot.understanding.context import with_context
 from bot.understanding.facts import read_facts
-from bot.understanding.formats import format_asked, format_words
+from bot.understanding.formats import format_asked, format_words, venue_asked, venue_words
 from bot.understanding.lexicon import Hit, Lexicon
 from bot.understanding.names import Mention, NameFinder
 from bot.understanding.periods import find_periods
@@ -63,7 +63,12 @@ INTENT_ASK = {
 SMALLTALK = ("greet", "goodbye", "thank", "help", "bot_identity", "affirm", "deny", "stop")
 UNSURE = ("nlu_fallback", "out_of_scope", "inform", None)
 # Asks a word says completely by itself (「研修一覧」「申込状況」「取り消したい」「問い合わせ先」).
-SELF_CONTAINED = {"list", "my_status", "cancel", "contact", "register", "apply_here", "study_group"}
+# Asks answered without an item named (the rate and rounding are the same for every exam; the documents,
+# where to apply and when it is paid are one procedure).
+SELF_CONTAINED = {
+    "list", "my_status", "cancel", "contact", "register", "apply_here", "study_group",
+    "rate", "rounding", "documents", "where_to_apply", "payment",
+}  # fmt: skip
 SHORT_MESSAGE = 20  # characters: a string of topic words this short is a search, not a question
 SURE = 0.8  # an intent this confident says what a message without question words asks
 # Course facts that need a course to be answered (asked with no course named, they are unclear).
@@ -126,6 +131,7 @@ class Understander:
         self.cohorts = {c.name: c.id for c in catalogue.cohorts()}
         self.cohort_courses = {c.id: c.course_id for c in catalogue.cohorts()}
         self.format_words = format_words(catalogue.courses())
+        self.venue_words = venue_words(catalogue.sessions())
 
     def understand(self, message: Message, previous: Question | None, today: dt.date) -> Question:
         """The structured question (see the module docstring)."""
@@ -141,7 +147,7 @@ class Understander:
     def _read(self, message: Message, today: dt.date, previous: Question | None) -> Question:
         text = message.text
         tokens = tokenize(text)
-        mentions = self.names.find(text, tokens)
+        mentions = _yield_to_longer_words(self.names.find(text, tokens), self.lexicon.find(text, tokens, ()))
         spans = [(m.start, m.end) for m in mentions]
         # Facts, markers and question words are found apart: 「補助を受けたい」 asks (補助を受け) even
         # though 補助を受けた is also a fact's word.
@@ -201,6 +207,7 @@ class Understander:
         said_asks = tuple(asks)
         own_asks = tuple(a for a in asks if topic in self.ask_topics.get(a, ()))
         course_format = format_asked(text, self.format_words) if topic == "course" and not courses else ""
+        venue = venue_asked(text, self.venue_words) if topic == "course" and not courses else ""
         asks = _asks_for(topic, asks, self.ask_topics, message, courses, exams)
         return Question(
             text=text,
@@ -220,6 +227,7 @@ class Understander:
             not_offered_kind=not_offered[0].subkind if not_offered else "",
             topic_words=topic_words,
             course_format=course_format,
+            venue=venue,
             corrects=any(h.name == "correction" for h in hits),
             smalltalk=_smalltalk(message, topic, asks, courses, exams, topic_words, facts),
             vague=_vague(
@@ -235,9 +243,11 @@ class Understander:
                 [self.ask_topics.get(a, ()) for a in said_asks],
                 _not_topic_words(own_asks, hits),
                 said_asks,
-                course_format,
+                course_format or venue,
             )
-            or (previous is None and (_bare_word(text, hits, self.cohorts) or _unresolved_reference(hits, items))),
+            or (
+                previous is None and (_bare_word(text, hits, self.cohorts) or _unresolved_reference(text, hits, items))
+            ),
             suggestions=tuple(name for name, _ in message.ranking if name in INTENT_TOPIC)[:3],
         )
 
@@ -271,6 +281,17 @@ class Understander:
             button=True,
         )
         return with_context(question, previous, self.ask_topics)
+
+
+def _yield_to_longer_words(mentions: list[Mention], words: Sequence[Hit]) -> list[Mention]:
+    """A name found only by a keyword inside a longer question word is that word (「おんらいん」 is
+    オンライン, not the ライン of LINE): the longest reading wins."""
+    return [
+        m
+        for m in mentions
+        if m.how != "keyword"
+        or not any(h.start <= m.start and m.end <= h.end and h.end - h.start > m.end - m.start for h in words)
+    ]
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -470,9 +491,11 @@ def _vague(
     ):
         return True  # 「べんきょう ほじょ にってい」: several topics in a few words, nothing named
     if topic == "course" and asks and not courses and set(asks) <= ITEM_ASKS and not course_format:
-        return True
+        return "list" not in said_asks  # 「申込のいらない研修はどれ？」 asks it of every course
     if asks or ((courses or exams) and topic_words):
         return False  # 「FEの補助」: a name and its topic say enough (the topic's usual answer)
+    if topic == "course" and courses and _ASKING_END.search(message.text):
+        return False  # 「WinActorの使い方を習えるのってある？」: a course asked about, its overview answers
     if topic in topic_words and "content" in said_asks:
         return False  # 「受験料補助の仕組みを教えてください」: the topic's overview
     sure_intent = message.intent not in UNSURE and message.confidence >= SURE
@@ -490,20 +513,33 @@ def _refined_asks(
 
     * 「締め切りっていつ？」: いつ asks when the deadline is, not for a date of its own;
     * 「リーダー研修の対象になりますか」: 対象になる about a course (no exam, no subsidy word) asks
-      whom the course is for, not whether the subsidy applies."""
+      whom the course is for, not whether the subsidy applies;
+    * 「ITパスポートの申込は？」: applying for an exam (no course, no subsidy word) is done with its
+      organiser, whose site says how."""
     if "deadline" in asks and "when" in asks:
         when_words = [h.text for h in hits if h.group == "asks" and h.name == "when"]
         if all(w in ("いつ", "いつごろ", "いつ頃") for w in when_words):  # not 「いつからいつまで」
             asks = tuple(a for a in asks if a != "when")
     if courses and not exams and "subsidy" not in topic_words and "eligibility" in asks:
         asks = _unique("target" if a == "eligibility" else a for a in asks)
+    if exams and not courses and "subsidy" not in topic_words and "how_to_apply" in asks:
+        asks = _unique("organizer" if a == "how_to_apply" else a for a in asks)  # 「ITパスの申込は？」: the exam's
+    if "subsidy" in topic_words and not courses and "how_to_apply" in asks:
+        asks = _unique("procedure" if a == "how_to_apply" else a for a in asks)  # 「補助の申し込み方法」
     return asks
 
 
-def _unresolved_reference(hits: Sequence[Hit], items: Sequence[Mention]) -> bool:
-    """「あれっていつだっけ」 with nothing said before and nothing named: what あれ is, is a guess."""
+# A message that opens by pointing back (「それいくら？」「その研修、何時から？」「これって補助出る？」), not
+# with a word that merely starts like one (それぞれ, その次, これから, この前, このチャット, filler あの、).
+_OPENS_POINTING = re.compile(
+    r"^[\s「『]*(?:それ|あれ|これ|その|あの|この)(?!ぞれ|次|他|ほか|外|後|前|間|まま|から|まで|うち|チャット|アシスタント|ボット|[、,ー～〜ぉおう])"
+)
+
+
+def _unresolved_reference(text: str, hits: Sequence[Hit], items: Sequence[Mention]) -> bool:
+    """「あれっていつだっけ」「それいくら？」 with nothing said before and nothing named: what あれ is, is a guess."""
     named = any(m.kind in ("course", "exam", "phase", "not_offered") for m in items)
-    return not named and any(h.name == "reference" for h in hits)
+    return not named and (any(h.name == "reference" for h in hits) or bool(_OPENS_POINTING.match(text)))
 
 
 def _not_topic_words(asks: Sequence[str], hits: Sequence[Hit]) -> tuple[str, ...]:
@@ -516,6 +552,8 @@ def _not_topic_words(asks: Sequence[str], hits: Sequence[Hit]) -> tuple[str, ...
     )
 
 
+# A message that asks whether something exists (「…のってある？」「…習える研修ありませんか」).
+_ASKING_END = re.compile(r"(?:ある|あります|ありますか|あるの|あるん|ない|ありませんか|ないですか)[?？\s。．!！…]*$")
 _BARE_EDGES = re.compile(r"^[\s「『]+|(?:[\s、。,.!！…」』🤔]|とか|のこと|について|の件)+$")
 _ASKED = re.compile(r"[?？]+$|は[?？]*$")
 
