@@ -80,16 +80,27 @@ OWN_ASKS = {
     "study_hours": "study",
     "when": "course",
     "next": "course",
+    "payment": "subsidy",
+    "documents": "subsidy",
+    "where_to_apply": "subsidy",
+    "contact": "contact",
 }
+POLICY_ASKS = {"payment", "documents", "where_to_apply"}  # the subsidy's own facts: no exam needed
 
 
 def _other_topics(question: Question) -> list[str]:
     """Topics other than the question's own that its words ask about, for items of theirs it names
     (a course for course questions, an exam for the subsidy and study)."""
-    if question.awaiting or question.topic not in ("course", "subsidy", "study"):
+    topics = ("course", "subsidy", "study", "contact")
+    if question.awaiting or question.topic not in topics:
         return []
-    named = {"course": bool(question.courses), "subsidy": bool(question.exams), "study": bool(question.exams)}
-    return [t for t in ("course", "subsidy", "study") if t != question.topic and named[t] and _asks_of(question, t)]
+    named = {
+        "course": bool(question.courses),
+        "subsidy": bool(question.exams) or bool(POLICY_ASKS & set(question.stated_asks)),
+        "study": bool(question.exams),
+        "contact": True,  # 「…と、問い合わせ先を教えて」: the office, whatever else is asked
+    }
+    return [t for t in topics if t != question.topic and named[t] and _asks_of(question, t)]
 
 
 def _extra(question: Question, topic: str) -> Question:
@@ -119,7 +130,8 @@ def _answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Ans
     if topic == "course":
         return Answer(courses.answer_courses(question, catalogue, now), question)
     if topic == "exam":
-        if set(question.asks) & {"fee", "amount", "available", "cheapest", "priciest"}:
+        listed = "list" in question.asks and not question.exams  # 「試験の一覧」: the exams with fees and subsidy
+        if listed or set(question.asks) & {"fee", "amount", "available", "cheapest", "priciest"}:
             return subsidy.answer_subsidy(replace(question, topic="subsidy"), catalogue, now)
         if not (question.exams or question.asks):
             return _suggest(question, catalogue, log="vague")

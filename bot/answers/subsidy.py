@@ -46,6 +46,8 @@ def answer_subsidy(question: Question, catalogue: Catalogue, now: Circumstances)
     if decided:
         return Answer([*found, decided], question, remember)
     rule_asks = [a for a in question.asks if a in RULE_ASKS]
+    if "eligibility" in asks and question.fact("months_since_pass") and "deadline" not in rule_asks:
+        rule_asks.append("deadline")  # 「合格発表から2か月経ってたら、まだ申請できる？」: the deadline decides
     tells = _tells_check_facts(question)
     # 受験料 asks the fee when nothing else is asked (「受験料はいくら」); with 「…受験料の補助って出る？」
     # it only names what is subsidised.

@@ -64,9 +64,9 @@ SMALLTALK = ("greet", "goodbye", "thank", "help", "bot_identity", "affirm", "den
 UNSURE = ("nlu_fallback", "out_of_scope", "inform", None)
 # Asks a word says completely by itself (「研修一覧」「申込状況」「取り消したい」「問い合わせ先」).
 # Asks answered without an item named (the rate and rounding are the same for every exam; the documents,
-# where to apply and when it is paid are one procedure).
+# where to apply and when it is paid are one procedure; how to study has advice for any exam).
 SELF_CONTAINED = {
-    "list", "my_status", "cancel", "contact", "register", "apply_here", "study_group",
+    "list", "my_status", "cancel", "contact", "register", "apply_here", "study_group", "study",
     "rate", "rounding", "documents", "where_to_apply", "payment",
 }  # fmt: skip
 SHORT_MESSAGE = 20  # characters: a string of topic words this short is a search, not a question
@@ -152,8 +152,11 @@ class Understander:
         # Facts, markers and question words are found apart: 「補助を受けたい」 asks (補助を受け) even
         # though 補助を受けた is also a fact's word.
         hits = self.lexicon.find(text, tokens, spans, groups=("asks", "topics"))
+        inner_topics = _inside_asks(self.lexicon.find(text, tokens, spans, groups=("topics",)), hits)
         hits += self.lexicon.find(text, tokens, spans, groups=("facts",))
         hits += self.lexicon.find(text, tokens, (), groups=("markers",))
+        # 「不勉強で」「無資格」: a word after a negating prefix is another word
+        hits = [h for h in hits if h.group == "markers" or h.start == 0 or text[h.start - 1] not in _NEGATING_PREFIX]
         asking = _asking_sentences(text, hits)
 
         def in_question(position: int) -> bool:
@@ -201,6 +204,7 @@ class Understander:
             message,
             bool(set(courses) & set(self.cohort_courses.values())),
             period is not None,
+            inner_topics,
         )
         if topic == "course" and not courses and weak and not exams:
             courses = weak
@@ -281,6 +285,16 @@ class Understander:
             button=True,
         )
         return with_context(question, previous, self.ask_topics)
+
+
+def _inside_asks(topics: Sequence[Hit], hits: Sequence[Hit]) -> tuple[str, ...]:
+    """The topics named inside a longer question word (試験 in 「試験の一覧」, 勉強 in 「勉強法」)."""
+    asks = [h for h in hits if h.group == "asks"]
+    return _unique(
+        t.name
+        for t in topics
+        if any(a.start <= t.start and t.end <= a.end and a.end - a.start > t.end - t.start for a in asks)
+    )
 
 
 def _yield_to_longer_words(mentions: list[Mention], words: Sequence[Hit]) -> list[Mention]:
@@ -372,11 +386,14 @@ def _topic(
     message: Message,
     has_cohorts: bool = False,
     has_period: bool = False,
+    inner_topics: Sequence[str] = (),
 ) -> str | None:
     """What the question is about, weighed from everything the message says (module docstring)."""
     score: dict[str, float] = defaultdict(float)
     for topic in topic_words:
         score[topic] += 3
+    for topic in inner_topics:  # 「試験の一覧」: the question word names its topic too
+        score[topic] += 1
     for ask in asks:
         topics = ask_topics.get(ask, ())
         for topic in topics:  # a word that belongs to one topic says more than one shared by three
@@ -411,6 +428,7 @@ def _topic(
         or not_offered
         or facts
         or distinctive
+        or inner_topics
         or (has_period and asks and message.intent == "nlu_fallback")
     ):
         return None  # question words alone (「いつ？」「何日残ってる？」) do not make it ours
@@ -502,6 +520,20 @@ def _vague(
     return not sure_intent
 
 
+_NEGATING_PREFIX = "不無非未"
+_EXISTENCE = {
+    "ってある",
+    "はある",
+    "ありますか",
+    "はありますか",
+    "ってありますか",
+    "あるの",
+    "あるん",
+    "何かある",
+    "何かあり",
+}
+
+
 def _refined_asks(
     asks: tuple[str, ...],
     hits: Sequence[Hit],
@@ -524,6 +556,9 @@ def _refined_asks(
         asks = _unique("target" if a == "eligibility" else a for a in asks)
     if exams and not courses and "subsidy" not in topic_words and "how_to_apply" in asks:
         asks = _unique("organizer" if a == "how_to_apply" else a for a in asks)  # 「ITパスの申込は？」: the exam's
+    existence = [h for h in hits if h.group == "asks" and h.name == "list"]
+    if "subsidy" in topic_words and existence and all(h.text in _EXISTENCE for h in existence):
+        asks = _unique("available" if a == "list" else a for a in asks)  # 「補助はありますか」: is there one
     if "subsidy" in topic_words and not courses and "how_to_apply" in asks:
         asks = _unique("procedure" if a == "how_to_apply" else a for a in asks)  # 「補助の申し込み方法」
     return asks
@@ -565,11 +600,19 @@ def _bare_word(text: str, hits: Sequence[Hit], cohorts: dict[str, str]) -> bool:
     from bot.text.normalize import normalize
 
     core = _ASKED.sub("", _BARE_EDGES.sub("", normalize(text)))
-    words = [h for h in hits if h.group in ("asks", "topics")]
+    said = [h for h in hits if h.group in ("asks", "topics")]
+    # the words as said: 受験料, not also the 受験 inside it
+    words = [
+        h
+        for h in said
+        if not any(o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start for o in said)
+    ]
     if len({(h.start, h.end) for h in words}) == 1 and core == normalize(words[0].text):
         # 「いくら？」「スケジュール」: whose amount, which schedule? A word that does something by itself
         # (「研修一覧」「申込状況」「取り消したい」) is a request.
-        return not any(h.name in SELF_CONTAINED for h in words)
+        # 「勉強法」 asks for advice; 「べんきょう」, also a topic word, only names the topic
+        topic_spans = {(h.start, h.end) for h in said if h.group == "topics"}
+        return not any(h.name in SELF_CONTAINED and (h.start, h.end) not in topic_spans for h in words)
     return core in cohorts
 
 
