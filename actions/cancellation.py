@@ -10,8 +10,11 @@ Cancelling and promoting the first of the waitlist happen in one transaction
 
 from __future__ import annotations
 
+from typing import Any
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.base import ManabiAction
@@ -19,10 +22,11 @@ from actions.context import latest_text, mentioned, message_entities, send, stat
 from actions.registration_support import (
     CANCELLATION_DIGRESSIONS,
     CANCELLATION_LEAVE,
-    CANCELLATION_SLOTS,
     HALT,
+    DeclaredFormValidation,
+    DomainDict,
+    Events,
     FormStepAction,
-    GuardedFormValidation,
     Slots,
     confirmation,
     is_answer,
@@ -31,6 +35,7 @@ from actions.registration_support import (
     reset,
 )
 from bot.registrations import store
+from bot.registrations.forms import CANCELLATION
 from bot.registrations.model import Registration
 from bot.replies import registration as replies
 from bot.replies.registration import CohortView
@@ -58,8 +63,8 @@ class ActionCancellationStart(FormStepAction):
     action_name = "action_cancellation_start"
     failure_halts = True
 
-    async def answer(self, dispatcher, tracker, domain):
-        events = reset(CANCELLATION_SLOTS + (HALT,)) + [SlotSet(REQUESTED_SLOT, None)]
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
+        events = reset((*CANCELLATION.slots, HALT)) + [SlotSet(REQUESTED_SLOT, None)]
         active = registrations_of(tracker, active_only=True)
         if not active:
             send(dispatcher, replies.nothing_to_cancel())
@@ -68,44 +73,40 @@ class ActionCancellationStart(FormStepAction):
         return events + ([SlotSet("reg_cancel_target", target)] if target else [])
 
 
-class ValidateCancelRegistrationForm(GuardedFormValidation):
-    def name(self) -> str:
-        return "validate_cancel_registration_form"
-
-    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
-        return [] if tracker.get_slot(HALT) else ["reg_cancel_target", "reg_cancel_confirm"]
+class ValidateCancelRegistrationForm(DeclaredFormValidation):
+    form = CANCELLATION
 
     def _answering(self, tracker: Tracker, slot: str) -> bool:
         return self.asked(tracker, slot) and is_answer(tracker, CANCELLATION_DIGRESSIONS, CANCELLATION_LEAVE)
 
-    async def extract_reg_cancel_target(self, dispatcher, tracker, domain) -> Slots:
+    async def extract_reg_cancel_target(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if not self._answering(tracker, "reg_cancel_target"):
             return {}
         active = registrations_of(tracker, active_only=True)
         return {"reg_cancel_target": target_in_message(tracker, active) or latest_text(tracker)}
 
-    async def extract_reg_cancel_confirm(self, dispatcher, tracker, domain) -> Slots:
+    async def extract_reg_cancel_confirm(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if not self._answering(tracker, "reg_cancel_confirm"):
             return {}
         return {"reg_cancel_confirm": confirmation(tracker)}
 
-    async def validate_reg_cancel_target(self, value, dispatcher, tracker, domain) -> Slots:
+    async def validate_reg_cancel_target(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if any(r.cohort_id == value for _, r in registrations_of(tracker, active_only=True)):
             return {"reg_cancel_target": value}
         send(dispatcher, replies.invalid(replies.not_a_cancel_target()))
         return {"reg_cancel_target": None}
 
-    async def validate_reg_cancel_confirm(self, value, dispatcher, tracker, domain) -> Slots:
-        if value in ("yes", "no"):
-            return {"reg_cancel_confirm": value}
-        send(dispatcher, replies.invalid(replies.cancel_confirm_expected()))
-        return {"reg_cancel_confirm": None}
-
 
 class ActionAskRegCancelTarget(ManabiAction):
     action_name = "action_ask_reg_cancel_target"
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         send(dispatcher, replies.ask_cancel_target(registrations_of(tracker, active_only=True)))
         return []
 
@@ -113,7 +114,7 @@ class ActionAskRegCancelTarget(ManabiAction):
 class ActionAskRegCancelConfirm(ManabiAction):
     action_name = "action_ask_reg_cancel_confirm"
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         found = chosen(tracker)
         if found is None:  # cancelled meanwhile (another device): nothing left to confirm
             send(dispatcher, replies.nothing_to_cancel())
@@ -127,7 +128,7 @@ class ActionCancellationSubmit(FormStepAction):
 
     action_name = "action_cancellation_submit"
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         if tracker.get_slot(HALT):
             return reset()
         if tracker.get_slot("reg_cancel_confirm") != "yes":

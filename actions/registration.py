@@ -16,17 +16,22 @@ restarting either server between two questions or after a registration loses not
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions.answer import answer_for, carry_out
 from actions.base import ManabiAction
-from actions.context import catalogue, mentioned, message_entities, office_contact, send, state_db, today
-from actions.registration_form import answers
+from actions.context import catalogue, latest_text, mentioned, message_entities, office_contact, send, state_db, today
+from actions.registration_form import answers, check_person_name
 from actions.registration_support import (
     ALL_SLOTS,
     HALT,
+    DomainDict,
+    Events,
     FormStepAction,
     cohort_in_message,
     open_views,
@@ -36,7 +41,10 @@ from actions.registration_support import (
     view,
 )
 from bot.answers.model import START_REGISTRATION
-from bot.registrations import cohorts, fields, store, validation
+from bot.registrations import cohorts, fields, store
+from bot.registrations.fields import Checked
+from bot.registrations.forms import REGISTRATION
+from bot.registrations.introduction import read_introduction
 from bot.registrations.model import Application
 from bot.replies import registration as replies
 from bot.replies.base import Reply
@@ -48,7 +56,7 @@ class ActionRegistrationStart(FormStepAction):
     action_name = "action_registration_start"
     failure_halts = True
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         decided = answer_for(tracker)
         if decided.start != START_REGISTRATION:  # a question about registering, or a cancellation: not a wish
             return reset() + [
@@ -56,17 +64,34 @@ class ActionRegistrationStart(FormStepAction):
                 SlotSet(HALT, "answered"),
                 *carry_out(decided, dispatcher, tracker),
             ]
+        text = latest_text(tracker)
+        introduced = read_introduction(text if not text.startswith("/") else "", catalogue())  # not a button
         known: dict[str, str | None] = {
             "reg_cohort": cohort_in_message(tracker)
             or default_cohort(decided.question.cohort, decided.question.courses),
-            "reg_name": teams_user_name(tracker),
-            "reg_department": department_name(mentioned(tracker, "department") or tracker.get_slot("department")),
+            # What the person wrote comes before what the channel knows; a value that does not pass the
+            # form's own check is left for the form to ask, without a complaint about it.
+            "reg_name": first_valid(check_person_name, introduced.name, teams_user_name(tracker)),
+            "reg_department": first_valid(
+                lambda text: REGISTRATION.check("reg_department", text),
+                introduced.department,
+                department_name(mentioned(tracker, "department") or tracker.get_slot("department")),
+            ),
             "reg_recommendation": next(iter(message_entities(tracker, "recommendation")), None),
         }
         if known["reg_cohort"] is None and not open_views():
             send(dispatcher, replies.no_open_cohort(office_contact()))
             known[HALT] = "no_open_cohort"
         return reset() + [SlotSet(REQUESTED_SLOT, None)] + [SlotSet(k, v) for k, v in known.items() if v]
+
+
+def first_valid(check: Callable[[str], Checked], *candidates: str | None) -> str | None:
+    """The checked value of the first candidate that passes ``check``."""
+    for candidate in candidates:
+        result = check(candidate) if candidate else None
+        if result is not None and result.ok:
+            return result.value
+    return None
 
 
 def default_cohort(cohort_id: str | None, course_ids: tuple[str, ...]) -> str | None:
@@ -93,7 +118,7 @@ def department_name(value: str | None) -> str | None:
 class ActionAskRegCohort(ManabiAction):
     action_name = "action_ask_reg_cohort"
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         options = open_views()
         send(dispatcher, replies.ask_cohort(options) if options else replies.no_open_cohort(office_contact()))
         return []
@@ -102,7 +127,7 @@ class ActionAskRegCohort(ManabiAction):
 class ActionAskRegStaffNumber(ManabiAction):
     action_name = "action_ask_reg_staff_number"
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         send(dispatcher, replies.ask_staff_number(fields.staff_number_format()))
         return []
 
@@ -110,7 +135,7 @@ class ActionAskRegStaffNumber(ManabiAction):
 class ActionAskRegRecommendation(ManabiAction):
     action_name = "action_ask_reg_recommendation"
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         send(dispatcher, replies.ask_recommendation())
         return []
 
@@ -118,7 +143,7 @@ class ActionAskRegRecommendation(ManabiAction):
 class ActionAskRegMotivation(ManabiAction):
     action_name = "action_ask_reg_motivation"
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         send(dispatcher, replies.ask_motivation())
         return []
 
@@ -128,10 +153,10 @@ class ActionAskRegConfirm(ManabiAction):
 
     action_name = "action_ask_reg_confirm"
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         cohort_view = view(tracker.get_slot("reg_cohort") or "")
         if cohort_view is None:
-            send(dispatcher, replies.missing_answers(office_contact(), ["研修"]))
+            send(dispatcher, replies.missing_answers(office_contact(), [REGISTRATION.field("reg_cohort").label]))
             return [SlotSet(HALT, "error"), SlotSet(REQUESTED_SLOT, None)]
         send(dispatcher, replies.summary(cohort_view, answers(tracker)))
         return []
@@ -143,7 +168,7 @@ class ActionRegistrationSubmit(FormStepAction):
 
     action_name = "action_registration_submit"
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         if tracker.get_slot(HALT):  # the form already said why it ended
             return reset()
         if tracker.get_slot("reg_confirm") != "yes":
@@ -155,25 +180,19 @@ class ActionRegistrationSubmit(FormStepAction):
 
 def submit(tracker: Tracker) -> Reply:
     """Register the form's answers; the reply says what happened."""
-    cohort_id = tracker.get_slot("reg_cohort") or ""
     given = answers(tracker)
-    missing = [k for k in ("name", "department", "staff_number", "recommendation", "motivation") if not given[k]]
-    cohort_view = view(cohort_id)
+    missing = REGISTRATION.missing(given)
+    cohort_view = view(given["cohort_id"] or "")
     if cohort_view is None or missing:
-        return replies.missing_answers(office_contact(), [validation.LABELS[k] for k in missing])
+        return replies.missing_answers(office_contact(), missing)
     course, cohort = cohort_view
     application = Application(
-        cohort_id=cohort_id,
+        **REGISTRATION.stored(given),
         person_id=person_id(tracker),
-        name=given["name"],
-        department=given["department"],
         department_id=department_id(given["department"]),
-        staff_number=given["staff_number"],
-        recommendation=given["recommendation"],
-        motivation=given["motivation"],
-        manager_name=given["manager_name"] if given["recommendation"] == "manager" else None,
         channel=tracker.get_latest_input_channel(),
     )
+    cohort_id = application.cohort_id
     result = store.register(
         state_db(), application, cohort.seats, gate=cohorts.closed_reason(catalogue(), cohort_id, today())
     )
@@ -201,7 +220,7 @@ class ActionRegistrationStop(FormStepAction):
 
     action_name = "action_registration_stop"
 
-    async def answer(self, dispatcher, tracker, domain):
+    async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         send(
             dispatcher,
             replies.stopped("取り消しの手続き" if last_form(tracker) == "cancel_registration_form" else "登録"),
@@ -213,5 +232,5 @@ def last_form(tracker: Tracker) -> str | None:
     """The form that was active most recently (the stop rules deactivate it first)."""
     for event in reversed(tracker.events):
         if event.get("event") == "active_loop" and event.get("name"):
-            return event["name"]
+            return str(event["name"])
     return None

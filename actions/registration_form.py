@@ -1,21 +1,23 @@
 """The registration form's validation: which questions remain, reading each answer, checking it.
 
-The form (``registration_form``) asks only for what it does not know. ``action_registration_start``
-resets the slots and fills what the first message and the channel already tell (the cohort from a
-course or cohort mention, the name from Teams, the department, 自薦/所属長推薦); the form then asks:
+The form (``registration_form``, declared in bot/registrations/forms.py) asks only for what it does not
+know. ``action_registration_start`` resets the slots and fills what the first message and the channel
+already tell (the cohort from a course or cohort mention, the name and 所属 the person introduces
+themselves with, else the name from Teams, 自薦/所属長推薦); the form then asks:
 
     reg_cohort → reg_name → reg_department → reg_staff_number → reg_recommendation
     → reg_manager_name (所属長推薦 only) → reg_motivation → reg_confirm (summary, はい / いいえ)
 
 Every slot has a ``custom`` mapping: the ``extract_*`` methods below read the message, but only
 when it answers the question asked (see :func:`actions.registration_support.is_answer`), so
-「やめる」 or 「来月の研修は？」 never becomes a name. A cohort that is closed, or one the person is
-already registered in, sets ``reg_halt``: the form ends with nothing stored.
+「やめる」 or 「来月の研修は？」 never becomes a name. The answers are checked by their declared
+checkers (:class:`~actions.registration_support.DeclaredFormValidation`); the ``validate_*`` methods
+here are the checks that need the catalogue or the state DB. A cohort that is closed, or one the
+person is already registered in, sets ``reg_halt``: the form ends with nothing stored.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -27,7 +29,8 @@ from actions.registration_support import (
     HALT,
     REGISTRATION_DIGRESSIONS,
     REGISTRATION_LEAVE,
-    GuardedFormValidation,
+    DeclaredFormValidation,
+    DomainDict,
     Slots,
     cohort_in_message,
     cohort_status,
@@ -38,26 +41,17 @@ from actions.registration_support import (
     person_id,
 )
 from bot.registrations import fields, store
-from bot.registrations.fields import DEPARTMENT_NAME
+from bot.registrations.fields import DEPARTMENT_NAME, Checked
+from bot.registrations.forms import REGISTRATION
+from bot.registrations.introduction import is_department_name, read_introduction, split_department
 from bot.registrations.model import CONFIRMED
 from bot.replies import registration as replies
 
 
-class ValidateRegistrationForm(GuardedFormValidation):
+class ValidateRegistrationForm(DeclaredFormValidation):
     """Asks what is unknown, reads answers (never a digression), checks them (see the module docstring)."""
 
-    def name(self) -> str:
-        return "validate_registration_form"
-
-    async def required_slots(
-        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[str]:
-        if tracker.get_slot(HALT):
-            return []
-        slots = ["reg_cohort", "reg_name", "reg_department", "reg_staff_number", "reg_recommendation"]
-        if tracker.get_slot("reg_recommendation") == "manager":
-            slots.append("reg_manager_name")
-        return slots + ["reg_motivation", "reg_confirm"]
+    form = REGISTRATION
 
     # --- reading the message ----------------------------------------------------------------
     def _answering(self, tracker: Tracker, slot: str, free_text: bool = True) -> bool:
@@ -66,22 +60,28 @@ class ValidateRegistrationForm(GuardedFormValidation):
     def _free_text(self, tracker: Tracker, slot: str) -> Slots:
         return {slot: latest_text(tracker)} if self._answering(tracker, slot) else {}
 
-    async def extract_reg_cohort(self, dispatcher, tracker, domain) -> Slots:
+    async def extract_reg_cohort(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         if not self._answering(tracker, "reg_cohort", free_text=False):
             return {}
         return {"reg_cohort": cohort_in_message(tracker) or latest_text(tracker)}
 
-    async def extract_reg_name(self, dispatcher, tracker, domain) -> Slots:
-        """「市民課の山田です」 answers the department too."""
+    async def extract_reg_name(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        """「市民課の山田です」「氏名は佐藤花子、所属は市民課です」 answer the department too."""
         found = self._free_text(tracker, "reg_name")
         if not found:
             return {}
-        department, name = split_department(found["reg_name"])
+        introduced = read_introduction(found["reg_name"], catalogue())
+        if introduced.name:
+            department, name = introduced.department, introduced.name
+        else:
+            department, name = split_department(found["reg_name"], catalogue())
         if department and tracker.get_slot("reg_department") is None:
             return {"reg_name": name, "reg_department": department}
         return {"reg_name": name}
 
-    async def extract_reg_department(self, dispatcher, tracker, domain) -> Slots:
+    async def extract_reg_department(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         asked = self._answering(tracker, "reg_department")
         volunteered = (
             tracker.get_slot(REQUESTED_SLOT) is not None
@@ -98,10 +98,14 @@ class ValidateRegistrationForm(GuardedFormValidation):
         names = DEPARTMENT_NAME.findall(latest_text(tracker))
         return {"reg_department": names[-1] if names else latest_text(tracker)}
 
-    async def extract_reg_staff_number(self, dispatcher, tracker, domain) -> Slots:
+    async def extract_reg_staff_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         return self._free_text(tracker, "reg_staff_number")
 
-    async def extract_reg_recommendation(self, dispatcher, tracker, domain) -> Slots:
+    async def extract_reg_recommendation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if self._answering(tracker, "reg_recommendation", free_text=False):
             return {"reg_recommendation": mentioned(tracker, "recommendation") or latest_text(tracker)}
         volunteered = message_entities(tracker, "recommendation")
@@ -114,10 +118,14 @@ class ValidateRegistrationForm(GuardedFormValidation):
             return {"reg_recommendation": volunteered[0]}
         return {}
 
-    async def extract_reg_manager_name(self, dispatcher, tracker, domain) -> Slots:
+    async def extract_reg_manager_name(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         return self._free_text(tracker, "reg_manager_name")
 
-    async def extract_reg_motivation(self, dispatcher, tracker, domain) -> Slots:
+    async def extract_reg_motivation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         """A 志望動機 often reads like a question about something else to the classifier
         (「子育て支援の申請手続きをオンライン化したい」 → ask_subsidy_procedure). When it is asked
         for, any statement long enough to be one is taken as the answer; questions and
@@ -128,13 +136,17 @@ class ValidateRegistrationForm(GuardedFormValidation):
             return {"reg_motivation": latest_text(tracker)}
         return self._free_text(tracker, "reg_motivation")
 
-    async def extract_reg_confirm(self, dispatcher, tracker, domain) -> Slots:
+    async def extract_reg_confirm(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if not self._answering(tracker, "reg_confirm", free_text=False):
             return {}
         return {"reg_confirm": confirmation(tracker)}
 
     # --- checking the answers ---------------------------------------------------------------
-    async def validate_reg_cohort(self, value, dispatcher, tracker, domain) -> Slots:
+    async def validate_reg_cohort(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         status = cohort_status(value) if isinstance(value, str) else None
         if status is None:
             send(dispatcher, replies.invalid(replies.not_a_cohort()))
@@ -156,74 +168,33 @@ class ValidateRegistrationForm(GuardedFormValidation):
         send(dispatcher, replies.cohort_intro(view, store.counts(state_db(), cohort_id)[CONFIRMED]))
         return {"reg_cohort": cohort_id}
 
-    async def validate_reg_name(self, value, dispatcher, tracker, domain) -> Slots:
-        result = fields.check_name(value or "")
-        if result.ok and is_department_name(result.value):  # 「市民課」 answered to 「お名前は？」
-            result = fields.Checked(None, "お名前（氏名）を教えてください。所属はこのあとお聞きします。")
-        return self.checked(dispatcher, tracker, "reg_name", result)
+    async def validate_reg_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return self.checked(dispatcher, tracker, "reg_name", check_person_name(value if isinstance(value, str) else ""))
 
-    async def validate_reg_department(self, value, dispatcher, tracker, domain) -> Slots:
-        return self.checked(dispatcher, tracker, "reg_department", fields.check_department(value or ""))
-
-    async def validate_reg_staff_number(self, value, dispatcher, tracker, domain) -> Slots:
-        # Only the format: whether another account gave this number is decided when the registration
-        # is stored (store.register), so the form cannot be used to find out who applied.
-        result = fields.check_staff_number(value or "", fields.staff_number_format())
-        return self.checked(dispatcher, tracker, "reg_staff_number", result)
-
-    async def validate_reg_recommendation(self, value, dispatcher, tracker, domain) -> Slots:
+    async def validate_reg_recommendation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
         if value not in fields.RECOMMENDATIONS:
             match = catalogue().matcher.best(value or "", "recommendation")
             value = match.target if match else None
-        result = self.checked(dispatcher, tracker, "reg_recommendation", fields.check_recommendation(value))
+        result = self.checked(
+            dispatcher, tracker, "reg_recommendation", REGISTRATION.check("reg_recommendation", value)
+        )
         if result["reg_recommendation"] == "self":
             result["reg_manager_name"] = None
         return result
 
-    async def validate_reg_manager_name(self, value, dispatcher, tracker, domain) -> Slots:
-        return self.checked(
-            dispatcher, tracker, "reg_manager_name", fields.check_name(value or "", what="所属長のお名前")
-        )
 
-    async def validate_reg_motivation(self, value, dispatcher, tracker, domain) -> Slots:
-        return self.checked(dispatcher, tracker, "reg_motivation", fields.check_motivation(value or ""))
-
-    async def validate_reg_confirm(self, value, dispatcher, tracker, domain) -> Slots:
-        if value in ("yes", "no"):
-            return {"reg_confirm": value}
-        send(dispatcher, replies.invalid(replies.confirm_expected()))
-        return {"reg_confirm": None}
+def check_person_name(text: str) -> Checked:
+    """The name's declared check, and not a department (「市民課」 answered to 「お名前は？」)."""
+    result = REGISTRATION.check("reg_name", text)
+    if result.ok and result.value and is_department_name(result.value, catalogue()):
+        return Checked(None, "お名前（氏名）を教えてください。所属はこのあとお聞きします。")
+    return result
 
 
-_LEADING_DEPARTMENT = re.compile(rf"\s*(?P<department>{DEPARTMENT_NAME.pattern})の\s*(?P<rest>.+)")
-
-
-def is_department_name(text: str) -> bool:
-    """True if the whole text is a department in the catalogue (「市民課」, not 「阿部」)."""
-    known = catalogue().matcher.best(text, "department")
-    return bool(known) and known.start == 0 and known.end >= len(text.rstrip("。 "))
-
-
-def split_department(text: str) -> tuple[str | None, str]:
-    """「市民課の山田です」 → (市民課, 山田です); a text not opening with a department → (None, text)."""
-    known = catalogue().matcher.best(text, "department")
-    if known and known.start == 0:
-        rest = text[known.end :].lstrip("の 、")
-        return (catalogue().vocabulary_name("department", known.target), rest) if rest else (None, text)
-    match = _LEADING_DEPARTMENT.match(text)
-    return (match.group("department"), match.group("rest")) if match else (None, text)
-
-
-def answers(tracker: Tracker) -> dict[str, str | None]:
-    """The form's answers by field name (without the reg_ prefix)."""
-    return {
-        slot[len("reg_") :]: tracker.get_slot(slot)
-        for slot in (
-            "reg_name",
-            "reg_department",
-            "reg_staff_number",
-            "reg_recommendation",
-            "reg_manager_name",
-            "reg_motivation",
-        )
-    }
+def answers(tracker: Tracker) -> dict[str, Any]:
+    """The form's answers by field key (bot/registrations/forms.py)."""
+    return REGISTRATION.answers(tracker.slots)

@@ -1,5 +1,6 @@
-"""What the registration and cancellation actions share: slots, the person, cohorts, and telling an
-answer from a digression.
+"""What the registration and cancellation actions share: the person, cohorts, telling an answer from a
+digression, and the validation of a declared form (:class:`DeclaredFormValidation`, over
+bot/registrations/forms.py).
 
 A form's free-text question (name, 所属, 志望動機 …) must not swallow 「やめる」 or a real question.
 :func:`is_answer` decides: a message is an answer unless it leaves (stop / goodbye / cancel), looks
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -24,6 +26,7 @@ from actions.base import ManabiAction, apology
 from actions.context import catalogue, latest_intent, latest_text, mentioned, message_entities, send, state_db, today
 from bot.registrations import cohorts, fields, store
 from bot.registrations.fields import looks_like_question, read_confirmation
+from bot.registrations.forms import ALL_SLOTS, HALT, Field, Form
 from bot.registrations.model import Registration
 from bot.replies import registration as replies
 from bot.replies.registration import CohortView
@@ -33,20 +36,7 @@ logger = logging.getLogger(__name__)
 
 Slots = dict[str, Any]
 Events = list[dict[str, Any]]
-
-REGISTRATION_SLOTS = (
-    "reg_cohort",
-    "reg_name",
-    "reg_department",
-    "reg_staff_number",
-    "reg_recommendation",
-    "reg_manager_name",
-    "reg_motivation",
-    "reg_confirm",
-)
-CANCELLATION_SLOTS = ("reg_cancel_target", "reg_cancel_confirm")
-HALT = "reg_halt"  # set when the form must end without asking more (closed cohort, already registered, …)
-ALL_SLOTS = REGISTRATION_SLOTS + CANCELLATION_SLOTS + (HALT,)
+DomainDict = dict[str, Any]
 
 ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "nlu_fallback"})
 # Intents answered mid-form by a rule before the form resumes, and intents that leave the form
@@ -133,12 +123,12 @@ def confirmation(tracker: Tracker) -> str | None:
     return read_confirmation(text) or (text if not text.startswith("/") else None)
 
 
-def reset(slots: Iterable[str] = ALL_SLOTS) -> list[dict[str, Any]]:
+def reset(slots: Iterable[str] = ALL_SLOTS) -> Events:
     return [SlotSet(slot, None) for slot in slots]
 
 
 def person_id(tracker: Tracker) -> str:
-    return tracker.sender_id
+    return str(tracker.sender_id)
 
 
 def teams_user_name(tracker: Tracker) -> str | None:
@@ -226,25 +216,29 @@ class GuardedFormValidation(FormValidationAction, ABC):
     @abstractmethod
     def name(self) -> str: ...
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Events:
         try:
-            return await super().run(dispatcher, tracker, domain)
+            events: Events = await super().run(dispatcher, tracker, domain)
+            return events
         except Exception:
             logger.exception("%s failed for sender %s", self.name(), tracker.sender_id)
             dispatcher.utter_message(text=apology())
             return [SlotSet(HALT, "error"), SlotSet(REQUESTED_SLOT, None)]
 
     async def next_requested_slot(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any] | None:
         """Always name the next question (None: the form is complete or halted), rather than
         leaving it to Rasa when the list happens to equal the domain's."""
         required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
-        return SlotSet(REQUESTED_SLOT, next((s for s in required if tracker.slots.get(s) is None), None))
+        event: dict[str, Any] = SlotSet(
+            REQUESTED_SLOT, next((s for s in required if tracker.slots.get(s) is None), None)
+        )
+        return event
 
     @staticmethod
     def asked(tracker: Tracker, slot: str) -> bool:
-        return tracker.get_slot(REQUESTED_SLOT) == slot
+        return bool(tracker.get_slot(REQUESTED_SLOT) == slot)
 
     @staticmethod
     def checked(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, result: fields.Checked) -> Slots:
@@ -254,3 +248,39 @@ class GuardedFormValidation(FormValidationAction, ABC):
             return {slot: result.value}
         send(dispatcher, replies.invalid(result.problem or ""))
         return {slot: None}
+
+
+class DeclaredFormValidation(GuardedFormValidation):
+    """The validation of a form declared in bot/registrations/forms.py.
+
+    The questions still to ask are the declared fields whose condition holds (none once the form is
+    halted). rasa_sdk checks an answer with the method ``validate_<slot>``: a subclass writes one for
+    a field that needs more than its checker (the catalogue, the state DB); for every other declared
+    field it is the field's checker, found here by name.
+    """
+
+    @property
+    @abstractmethod
+    def form(self) -> Form:
+        """The declared form (a subclass sets it; abstract, so rasa_sdk registers no action for this class)."""
+
+    def name(self) -> str:
+        return f"validate_{self.form.name}"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        return [] if tracker.get_slot(HALT) else self.form.required_slots(tracker.slots)
+
+    def __getattr__(self, attribute: str) -> Any:
+        slot = attribute.removeprefix("validate_")
+        declared = self.form.by_slot.get(slot) if attribute.startswith("validate_") else None
+        if declared is None or declared.check is None:
+            raise AttributeError(attribute)
+        return partial(self._validate_declared, declared)
+
+    async def _validate_declared(
+        self, declared: Field, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        checked = self.form.check(declared.slot, value if isinstance(value, str) else None)
+        return self.checked(dispatcher, tracker, declared.slot, checked)

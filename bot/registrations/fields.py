@@ -194,13 +194,18 @@ def looks_like_question(text: str) -> bool:
 _NOT_IN_NAMES = ("推薦", "自薦", "研修", "講座", "試験")  # 「所属長推薦」 answers another question
 
 
+def ends_like_sentence(value: str) -> bool:
+    """「…したい」「…します」「…ありません」: a sentence, not a name or a department."""
+    return value.endswith(_SENTENCE_ENDINGS)
+
+
 def _not_a_name(value: str, text: str) -> bool:
     """Empty, a question, a yes/no, a sentence, or a term of ours rather than a name."""
     return (
         not value
         or looks_like_question(text)
         or read_confirmation(value) is not None
-        or value.endswith(_SENTENCE_ENDINGS)
+        or ends_like_sentence(value)
         or any(word in value for word in _NOT_IN_NAMES)
     )
 
@@ -265,6 +270,11 @@ def check_recommendation(value: str | None) -> Checked:
     if value in RECOMMENDATIONS:
         return Checked(value)
     return Checked(None, "推薦区分は「自薦」か「所属長推薦」でお答えください。")
+
+
+def check_yes_no(value: str | None, expected: str) -> Checked:
+    """A confirmation read as 'yes' / 'no' (:func:`read_confirmation`); ``expected`` says how to answer."""
+    return Checked(value) if value in ("yes", "no") else Checked(None, expected)
 
 
 def read_confirmation(text: str) -> str | None:

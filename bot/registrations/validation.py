@@ -4,9 +4,10 @@ The form checks each answer as it is typed, but the store is reached through the
 and one forged call once stored a confirmed registration with a name starting with ``=HYPERLINK(``,
 a 職員番号 ``not-a-number`` and a 5,000-character 志望動機. So :func:`cleaned` runs in
 :func:`bot.registrations.store.register` before anything is written: it removes control and bidi
-characters (bot.safe_text), then applies the form's own checkers (bot.registrations.fields) and a
-few rules of its own that the form's wording does not need (no formula or markup characters in a
-name, a canonical 職員番号, ids of sane shape). An application with any problem is refused whole.
+characters (bot.safe_text), then checks every field the form declares (bot.registrations.forms) with
+the form's own checker, plus what its kind needs beyond it (no formula or markup characters in a
+name, a 職員番号 exactly as the form stores it, nothing for a field whose condition does not hold),
+and ids of sane shape. An application with any problem is refused whole.
 """
 
 from __future__ import annotations
@@ -14,21 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.registrations import fields
+from bot.registrations.forms import CODE, NAME, REGISTRATION, Field
 from bot.registrations.model import Application
 from bot.safe_text import clean_line, clean_text
 from bot.text.normalize import normalize
 
-# Labels as the person knows the fields (the form's questions).
+# Labels as the person knows the fields (the form's own), and the few fields the form does not ask.
 LABELS = {
-    "cohort_id": "研修の期",
+    **{f.key: f.label for f in REGISTRATION.stored_fields},
     "person_id": "利用者",
-    "name": "お名前",
-    "department": "所属",
-    "staff_number": "職員番号",
-    "recommendation": "推薦区分",
-    "manager_name": "所属長のお名前",
-    "motivation": "志望動機",
     "department_id": "所属",
     "channel": "利用者",
 }
@@ -51,33 +46,35 @@ class InvalidApplication(ValueError):
         return list(dict.fromkeys(LABELS[field] for field in self.problems))
 
 
-def _name_problem(value: str, what: str) -> str | None:
-    checked = fields.check_name(value, what=what)
+def _field_problem(field: Field, value: str | None) -> str | None:
+    """What is wrong with one declared field's stored value (None: nothing)."""
+    checked = REGISTRATION.check(field.slot, value)
     if not checked.ok:
-        return checked.problem
-    plain = normalize(value)  # full-width ＝＋－＠ read as their ASCII forms
-    if plain.startswith(_FORMULA_START) or _NOT_IN_NAMES & set(plain):
-        return f"{what}に使えない記号が含まれています"
+        return checked.problem or "not accepted"
+    if field.kind == CODE and checked.value != value:
+        return "not as the form stores it"
+    plain = normalize(value or "")  # full-width ＝＋－＠ read as their ASCII forms
+    if field.kind == NAME and (plain.startswith(_FORMULA_START) or _NOT_IN_NAMES & set(plain)):
+        return f"{field.label}に使えない記号が含まれています"
     return None
 
 
 def problems(application: Application) -> dict[str, str]:
     """What is wrong with each field (empty: the application may be stored). Expects cleaned text."""
-    found: dict[str, str | None] = {}
     app = application
-    found["cohort_id"] = None if _ID.fullmatch(app.cohort_id or "") else "unknown cohort id"
-    found["person_id"] = None if app.person_id and len(app.person_id) <= 128 else "missing or too long person id"
-    found["name"] = _name_problem(app.name, "お名前")
-    department = fields.check_department(app.department)
-    found["department"] = department.problem if not department.ok else _name_problem(app.department, "所属")
-    staff = fields.check_staff_number(app.staff_number, fields.staff_number_format())
-    found["staff_number"] = None if staff.ok and staff.value == app.staff_number else (staff.problem or "not canonical")
-    found["recommendation"] = fields.check_recommendation(app.recommendation).problem
-    if app.recommendation == "manager":
-        found["manager_name"] = _name_problem(app.manager_name or "", "所属長のお名前")
-    elif app.manager_name is not None:
-        found["manager_name"] = "only for 所属長推薦"
-    found["motivation"] = fields.check_motivation(app.motivation).problem
+    found: dict[str, str | None] = {
+        "cohort_id": None if _ID.fullmatch(app.cohort_id or "") else "unknown cohort id",
+        "person_id": None if app.person_id and len(app.person_id) <= 128 else "missing or too long person id",
+    }
+    answers = {f.key: getattr(app, f.key) for f in REGISTRATION.stored_fields}
+    for field in REGISTRATION.stored_fields:
+        value = answers[field.key]
+        if field.check is None:  # the cohort, chosen among the catalogue's: its id is checked above
+            continue
+        if field.applies(answers):
+            found[field.key] = _field_problem(field, value)
+        elif value is not None:
+            found[field.key] = f"only when {field.only_if[0]} is {field.only_if[1]}" if field.only_if else "not asked"
     if app.department_id is not None and not _ID.fullmatch(app.department_id):
         found["department_id"] = "malformed department id"
     if app.channel is not None and not _ID.fullmatch(app.channel):

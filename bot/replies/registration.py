@@ -14,6 +14,7 @@ from typing import Any
 from bot.catalogue.rows import Cohort, Contact, Course
 from bot.dates import format_date, reiwa_fiscal_year_label
 from bot.registrations.fields import MOTIVATION_MAX_CHARS, MOTIVATION_MIN_CHARS, StaffNumberFormat
+from bot.registrations.forms import REGISTRATION
 from bot.registrations.model import CONFIRMED, RECOMMENDATION_LABELS, Registration
 from bot.replies.base import Reply, bullet_list, button, contact_line
 
@@ -136,18 +137,8 @@ def invalid(problem: str) -> Reply:
 
 # --- summary and result ---------------------------------------------------------------------
 def answer_facts(view: CohortView, answers: Answers) -> list[list[str]]:
-    """The answers as (label, value) rows, in the order they were asked."""
-    recommendation = RECOMMENDATION_LABELS.get(answers.get("recommendation") or "", "")
-    if answers.get("recommendation") == "manager" and answers.get("manager_name"):
-        recommendation += f"（推薦者：{answers['manager_name']}）"
-    return [
-        ["研修", cohort_title(view)],
-        ["氏名", answers.get("name") or ""],
-        ["所属", answers.get("department") or ""],
-        ["職員番号", answers.get("staff_number") or ""],
-        ["推薦区分", recommendation],
-        ["志望動機", answers.get("motivation") or ""],
-    ]
+    """The answers as (label, value) rows, in the order they were asked (bot/registrations/forms.py)."""
+    return REGISTRATION.summary_rows(answers, shown={"cohort_id": cohort_title(view)})
 
 
 def summary(view: CohortView, answers: Answers) -> Reply:
@@ -165,10 +156,6 @@ def summary(view: CohortView, answers: Answers) -> Reply:
         "note": "この内容で登録してよろしいですか？",
     }
     return Reply(text, list(YES_NO), card)
-
-
-def confirm_expected() -> str:
-    return "「はい」（登録する）か「いいえ」（登録しない）でお答えください。"
 
 
 def registered(view: CohortView, registration: Registration, office: Contact) -> Reply:
@@ -252,10 +239,6 @@ def confirm_cancel(view: CohortView, registration: Registration) -> Reply:
     return Reply(text, list(YES_NO))
 
 
-def cancel_confirm_expected() -> str:
-    return "「はい」（取り消す）か「いいえ」（取り消さない）でお答えください。"
-
-
 def cancelled(view: CohortView) -> Reply:
     return Reply(f"{cohort_title(view)}の申込を取り消しました。ご連絡ありがとうございました。")
 
@@ -283,6 +266,6 @@ def apply_here(view: CohortView | None, how: str) -> Reply:
     course, cohort = view
     return Reply(
         f"はい、このチャットから**{cohort_title(view)}**の受講希望を登録できます（締切：{_deadline(cohort)}）。"
-        "お名前・所属・職員番号・推薦区分・志望動機を順にお聞きします。登録を始めますか？",
+        f"{'・'.join(REGISTRATION.personal_labels())}を順にお聞きします。登録を始めますか？",
         [button("応募する", "register_interest", course=course.id), button("やめておく", "deny")],
     )

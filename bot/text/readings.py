@@ -34,6 +34,7 @@ class Token:
     pos: str  # Sudachi's first two part-of-speech levels, e.g. 「名詞-普通名詞」
     start: int
     end: int
+    person_name: bool = False  # a surname or given name in Sudachi's dictionary (固有名詞-人名: 山田, 花子)
 
     @property
     def is_content_word(self) -> bool:
@@ -69,8 +70,10 @@ def tokens(text: str, split_mode: str = "A") -> list[Token]:
             continue
         begin, end = morpheme.begin(), morpheme.end()
         start, stop = mapped.original_span(begin, end)
-        pos = "-".join(part for part in morpheme.part_of_speech()[:2] if part != "*")
-        found.append(Token(surface, _reading(surface, morpheme.reading_form()), pos, start, stop))
+        levels = morpheme.part_of_speech()
+        pos = "-".join(part for part in levels[:2] if part != "*")
+        person = levels[1] == "固有名詞" and levels[2] == "人名"
+        found.append(Token(surface, _reading(surface, morpheme.reading_form()), pos, start, stop, person))
     return found
 
 

@@ -16,10 +16,11 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import cancellation, registration, registration_form, registration_support
+from actions import cancellation, registration, registration_form
 from actions.answer import ActionAnswer
 from actions.context import state_db
 from bot.registrations import cohorts, store
+from bot.registrations.forms import REGISTRATION
 from bot.registrations.model import Application
 from bot.settings import PROJECT_ROOT
 from tests.registration_data import staff_number
@@ -93,7 +94,7 @@ def texts(messages: list[dict[str, Any]]) -> str:
 
 async def validate(text: str, requested: str, **kwargs: Any):
     """The registration form's validation for an answer to ``requested`` (earlier answers known)."""
-    order = list(registration_support.REGISTRATION_SLOTS)
+    order = list(REGISTRATION.slots)
     before = order[: order.index(requested)]
     known = kwargs.pop("known", ())
     slots = {k: v for k, v in ANSWERS.items() if k in before or k in known}
@@ -615,3 +616,118 @@ async def test_a_question_during_the_cancellation_is_not_an_answer():
         ),
     )
     assert set(slots) == {"requested_slot"} and messages == []
+
+
+# --- what the first message tells (issue 15) ---------------------------------------------------
+async def start_events(text: str, intent: str = "register_interest", **kwargs: Any) -> tuple[list[dict], list[dict]]:
+    """ActionRegistrationStart's events (all of them) and messages for a first message."""
+    dispatcher = CollectingDispatcher()
+    state = tracker(text, intent, form=None, entities=kwargs.pop("entities", [("course", "leader")]), **kwargs)
+    events = await registration.ActionRegistrationStart().run(dispatcher, state, DOMAIN)
+    return events, dispatcher.messages
+
+
+def set_slots(events: list[dict]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot" and e["value"] is not None}
+
+
+@pytest.mark.parametrize(
+    "text, name, department",
+    [
+        ("リーダー研修に応募したい。名前は山田太郎です", "山田太郎", None),
+        ("リーダー研修に申し込みたい。氏名は佐藤花子、所属は市民課です", "佐藤花子", "市民課"),
+        ("市民課の田中一郎です。リーダー研修に申し込みたい", "田中一郎", "市民課"),
+        ("福祉課の鈴木と申します。リーダー研修に応募します", "鈴木", "福祉政策課"),  # an alias: the catalogue's name
+        ("私は阿部です。リーダー研修に応募したいです", "阿部", None),
+        ("環境保全課の小林です。リーダー研修に応募したい", "小林", "環境保全課"),  # a unit the catalogue lacks
+    ],
+)
+async def test_the_name_and_department_the_first_message_gives_are_not_asked_again(text, name, department):
+    events, messages = await start_events(text)
+    slots = set_slots(events)
+    assert slots.get("reg_name") == name and slots.get("reg_department") == department
+    assert slots["reg_cohort"] == "leader-7" and messages == []
+    # The form starts with them: its validation at activation accepts them silently and asks on.
+    filled = {k: v for k, v in slots.items() if k.startswith("reg_")}
+    validated, said = await run(
+        registration_form.ValidateRegistrationForm(), tracker(text, "register_interest", candidates=filled)
+    )
+    assert validated["reg_name"] == name and validated["requested_slot"] == (
+        "reg_staff_number" if department else "reg_department"
+    )
+    assert "すみません" not in texts(said)
+
+
+@pytest.mark.parametrize(
+    "text", ["リーダー研修に応募したい", "応募希望です。リーダー研修に", "新人です。リーダー研修に応募したい"]
+)
+async def test_words_that_are_not_a_name_are_not_taken_for_one(text):
+    slots = set_slots((await start_events(text))[0])
+    assert "reg_name" not in slots and "reg_department" not in slots
+
+
+async def test_a_name_that_does_not_pass_the_forms_check_is_simply_asked():
+    """「名前は市民課です」 gives a department as the name; Teams gives a name with digits: neither is
+    kept, and nothing complains: the form asks for the name as usual."""
+    teams = {"channel": "teams", "teams": {"user_name": "Taro 2", "aad_object_id": PERSON}}
+    events, messages = await start_events("リーダー研修に応募したい。名前は市民課です", metadata=teams)
+    slots = set_slots(events)
+    assert "reg_name" not in slots and slots["reg_department"] == "市民課"
+    assert messages == []
+
+
+async def test_the_name_written_in_the_message_comes_before_the_teams_name():
+    teams = {"channel": "teams", "teams": {"user_name": "Yamada Taro", "aad_object_id": PERSON}}
+    slots = set_slots((await start_events("名前は山田太郎です。リーダー研修に応募したい", metadata=teams))[0])
+    assert slots["reg_name"] == "山田太郎"
+    slots = set_slots((await start_events("リーダー研修に応募したい", metadata=teams))[0])
+    assert slots["reg_name"] == "Yamada Taro"
+
+
+@pytest.mark.parametrize(
+    "text, name, department",
+    [
+        ("氏名は佐藤花子、所属は市民課です", "佐藤花子", "市民課"),
+        ("名前は山田太郎で、所属は福祉課です", "山田太郎", "福祉政策課"),
+        ("田中一郎と申します", "田中一郎", None),
+    ],
+)
+async def test_an_answer_to_the_name_that_introduces_the_person_fills_both(text, name, department):
+    """Before, 「氏名は佐藤花子、所属は市民課です」 became the name 「佐藤花子、所属は市民課」."""
+    slots, _ = await validate(text, "reg_name")
+    assert slots["reg_name"] == name and slots.get("reg_department") == department
+    assert slots["requested_slot"] == ("reg_staff_number" if department else "reg_department")
+
+
+# --- a registration start that is a cancellation --------------------------------------------------
+CANCEL_WISH = "リーダー研修の申し込みをキャンセルしたい"
+
+
+async def test_a_wish_to_register_that_is_a_cancellation_gets_the_cancellation():
+    """「リーダー研修の申し込みをキャンセルしたい」 classified as register_interest: the start hands over to
+    the cancellation, which asks to confirm (it once ended the turn with no answer at all)."""
+    register(PERSON)
+    events, _ = await start_events(CANCEL_WISH)
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_cancellation_start"]
+    slots = set_slots(events)
+    assert slots.get("reg_halt") == "answered"  # the registration form ends before asking anything
+    assert not set(slots) & set(REGISTRATION.slots)
+    slots, _ = await run(
+        cancellation.ActionCancellationStart(),
+        tracker(CANCEL_WISH, "register_interest", entities=[("course", "leader")], form=None),
+    )
+    assert slots["reg_cancel_target"] == "leader-7" and slots["reg_halt"] is None
+    _, messages = await run(
+        cancellation.ActionAskRegCancelConfirm(),
+        tracker(slots={"reg_cancel_target": "leader-7"}, form="cancel_registration_form"),
+    )
+    assert "取り消します。よろしいですか" in texts(messages) and "受付済" in texts(messages)
+
+
+async def test_such_a_wish_with_nothing_to_cancel_is_answered_too():
+    events, _ = await start_events(CANCEL_WISH)
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_cancellation_start"]
+    slots, messages = await run(
+        cancellation.ActionCancellationStart(), tracker(CANCEL_WISH, "register_interest", form=None)
+    )
+    assert slots["reg_halt"] == "nothing_to_cancel" and "取り消せるものはありません" in texts(messages)

@@ -141,6 +141,23 @@ def test_questions_mid_form_are_answered_and_the_form_resumes(servers, db):
     assert store.get(db, "aad-c", COHORT) is None
 
 
+def test_a_name_and_department_in_the_first_message_are_not_asked_again(servers, db):
+    """Issue 15: the person introduces themselves while asking to register; the form starts with it."""
+    reply = say(servers, "aad-g", "市民課の田中一郎です。リーダー研修に申し込みたい", ["職員番号"])
+    assert "お名前" not in reply and "所属（" not in reply
+    fill_form(servers, "aad-g", [("204520", "推薦区分"), *FORM_STEPS[4:]])
+    say(servers, "aad-g", "はい", ["受付済"])
+    stored = store.get(db, "aad-g", COHORT)
+    assert (stored.name, stored.department, stored.department_id) == ("田中一郎", "市民課", "shimin")
+
+    reply = say(servers, "aad-h", "リーダー研修に応募したい。名前は山田花子です", ["所属"])
+    assert "お名前" not in reply
+    say(servers, "aad-h", "やめる", ["取りやめました"])
+    reply = say(servers, "aad-i", "リーダー研修に申し込みたい。氏名は佐藤花子、所属は福祉課です", ["職員番号"])
+    assert "お名前" not in reply
+    say(servers, "aad-i", "やめる", ["取りやめました"])
+
+
 def test_invalid_answers_are_asked_again_and_no_stores_nothing(servers, db):
     steps = [
         FORM_STEPS[0],

@@ -119,3 +119,9 @@ def test_one_staff_number_is_never_held_by_two_accounts_even_at_the_same_moment(
         store.REGISTERED
     )  # another cohort
     conn.close()
+
+
+def test_a_department_the_form_accepts_is_stored() -> None:
+    """The store checked a 所属 as a person's name too, so 「第2庶務課」, accepted by the form, was refused
+    at the end; now both check it with the declared checker (bot/registrations/forms.py)."""
+    assert problems(replace(GOOD, department="第2庶務課")) == {}
