@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
-from typing import Any
+from typing import Any, cast
 
 from bot.settings import PROJECT_ROOT
 
@@ -202,7 +202,15 @@ def datetime_now() -> str:
 
 
 async def _serve_and_load(
-    systems, channels, levels, repeats, conversations, paced, results, quiet, block_timeout: float
+    systems: Any,
+    channels: Any,
+    levels: Any,
+    repeats: int,
+    conversations: Any,
+    paced: Any,
+    results: dict[str, Any],
+    quiet: Any,
+    block_timeout: float,
 ) -> None:
     import aiohttp
 
@@ -225,15 +233,17 @@ async def _serve_and_load(
                 for system in systems:
                     url = running[system.key].rasa_url
                     for channel in channels:
+                        driver: load.RestDriver | load.TeamsDriver
                         if channel == "rest":
                             driver = load.RestDriver(url, session)
                             sample = await _sample_conversation(driver)
                             results["sample_conversation"][system.key] = sample
                             replies = [turn["messages"] for turn in sample]
                         else:
-                            driver = load.TeamsDriver(url, session, fake)
-                            replies = await load.learn_replies(driver)
-                            driver.replies_per_turn = replies
+                            teams = load.TeamsDriver(url, session, cast(load.TimedBotFramework, fake))
+                            replies = await load.learn_replies(teams)
+                            teams.replies_per_turn = replies
+                            driver = teams
                         results["replies_per_turn"][f"{system.key}/{channel}"] = replies
                         # warm-up: one conversation alone, then 8 at once (not measured)
                         await load.run_conversation(driver)
@@ -285,7 +295,7 @@ async def _serve_and_load(
                     results["servers"][key] = await asyncio.to_thread(system.stop)
 
 
-async def _sample_conversation(driver) -> list[dict[str, Any]]:
+async def _sample_conversation(driver: Any) -> list[dict[str, Any]]:
     """One REST conversation, keeping what the bot answered (first line of each message)."""
     from benchmarks.script import SCRIPT
 
