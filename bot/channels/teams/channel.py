@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -57,6 +56,8 @@ from bot.log_limits import RateLimitedLog
 from bot.settings import load_settings
 from bot.state import db as state
 from bot.state import feedback as feedback_store
+from bot.state.db import Connection
+from bot.state.db import Error as DbError
 
 logger = logging.getLogger(__name__)
 _rejections = RateLimitedLog(logger)
@@ -125,7 +126,7 @@ class TeamsInput(InputChannel):
         self._suggestions: TtlCache[dict[str, str]] = TtlCache(ttl_seconds=86_400, max_items=10_000)
         self._queue: TurnQueue | None = None  # created on the server's event loop
         self._tasks: set[asyncio.Task] = set()  # feedback being recorded
-        self._state: sqlite3.Connection | None = None
+        self._state: Connection | None = None
         if not settings.configured:
             logger.warning("Teams channel has no app id configured: every request will get 503.")
 
@@ -212,17 +213,17 @@ class TeamsInput(InputChannel):
         task.add_done_callback(self._tasks.discard)
 
     @property
-    def state(self) -> sqlite3.Connection:
+    def state(self) -> Connection:
         """The state database (feedback, message ids of answers), opened on first use."""
         if self._state is None:
-            self._state = state.connect(load_settings().state_db)
+            self._state = state.connect(load_settings().state_location)
         return self._state
 
     def _remember_answers(self, activity: InboundActivity, output: TeamsOutput) -> None:
         refs = [(sent_id, answer_id(activity.id, index)) for sent_id, index in output.delivered_refs]
         try:
             feedback_store.remember_refs(self.state, self.name(), activity.sender_id, refs)
-        except sqlite3.Error:
+        except DbError:
             logger.exception("Teams: could not store the message ids of a turn's answers.")
 
     async def _record_feedback(self, signal: TeamsFeedback, tracker_store: Any) -> None:
