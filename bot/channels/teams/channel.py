@@ -48,7 +48,7 @@ from bot.channels.teams.connector import ConnectorClient, Sleep, is_allowed_serv
 from bot.channels.teams.feedback import TeamsFeedback, feedback_of
 from bot.channels.teams.http import HttpClient
 from bot.channels.teams.output import ConversationRef, TeamsOutput
-from bot.channels.teams.state import TtlCache
+from bot.channels.teams.state import TtlMap, bookkeeping
 from bot.channels.teams.tokens import TokenProvider
 from bot.feedback.answers import answer_id
 from bot.feedback.ratings import conversation_events, rate_answer
@@ -121,9 +121,11 @@ class TeamsInput(InputChannel):
         self.authenticator = BotFrameworkAuthenticator(settings, self.keys)
         self.tokens = TokenProvider(settings, self.http)
         self.connector = ConnectorClient(settings, self.http, self.tokens, sleep=sleep)
-        self._seen: TtlCache[bool] = TtlCache(ttl_seconds=3600, max_items=20_000)
-        self._welcomed: TtlCache[bool] = TtlCache(ttl_seconds=600, max_items=10_000)
-        self._suggestions: TtlCache[dict[str, str]] = TtlCache(ttl_seconds=86_400, max_items=10_000)
+        # Shared by every Rasa server when MANABI_REDIS_URL is set (bot/channels/teams/state.py).
+        redis_url = load_settings().redis_url
+        self._seen: TtlMap[bool] = bookkeeping("seen", 3600, 20_000, redis_url)
+        self._welcomed: TtlMap[bool] = bookkeeping("welcomed", 600, 10_000, redis_url)
+        self._suggestions: TtlMap[dict[str, str]] = bookkeeping("suggestions", 86_400, 10_000, redis_url)
         self._queue: TurnQueue | None = None  # created on the server's event loop
         self._tasks: set[asyncio.Task] = set()  # feedback being recorded
         self._state: Connection | None = None
@@ -182,7 +184,8 @@ class TeamsInput(InputChannel):
         except Exception:  # a bug must not become a 500 with a stack trace for the caller
             logger.exception("Teams: unexpected error while checking a request.")
             return response.json({"error": _PUBLIC_MESSAGES[400]}, status=400)
-        if self._seen.get(activity.dedupe_key):
+        # Marked seen now, in one step (SET NX when shared): of two servers given one activity, one answers.
+        if not self._seen.add_if_absent(activity.dedupe_key, True):
             logger.info("Teams: ignoring duplicate activity %s.", activity.id)
             return response.json({"status": "duplicate"}, status=200)
         signal = feedback_of(parse_body(request.body or b""))
@@ -194,6 +197,7 @@ class TeamsInput(InputChannel):
         # No await between admitting and answering: a turn is queued if and only if it gets 202.
         outcome = self.queue.admit(activity.sender_id, lambda: self._run_turn(activity, on_new_message))
         if outcome != ADMITTED:
+            self._seen.pop(activity.dedupe_key)  # the connector's retry must be answered
             if activity.is_welcome:
                 self._welcomed.pop(activity.conversation_id)  # the retry must still welcome
             _rejections.warning_for(
@@ -204,7 +208,6 @@ class TeamsInput(InputChannel):
             )
             retry_after = str(max(1, round(self.settings.busy_retry_after)))
             return response.json({"error": _BUSY_MESSAGE}, status=503, headers={"Retry-After": retry_after})
-        self._seen.put(activity.dedupe_key, True)
         return response.json({"status": "accepted"}, status=202)
 
     def _start(self, work: Awaitable[None]) -> None:
