@@ -12,6 +12,7 @@ import sys
 from bot.commands import benchmark as benchmark_commands
 from bot.commands import catalogue as catalogue_commands
 from bot.commands import chat as chat_commands
+from bot.commands import cluster as cluster_commands
 from bot.commands import evaluate as evaluate_commands
 from bot.commands import servers as server_commands
 from bot.commands import teams as teams_commands
@@ -21,6 +22,7 @@ from bot.privacy.files import restrict_new_files
 COMMAND_MODULES = [
     catalogue_commands,
     server_commands,
+    cluster_commands,
     chat_commands,
     teams_commands,
     benchmark_commands,
