@@ -123,10 +123,10 @@ def _give_to_postgres(path: Path) -> None:
         return
     user = pwd.getpwnam("postgres")
     os.chown(path, user.pw_uid, user.pw_gid)
-    for parent in path.parents:
-        if parent == Path("/") or parent.stat().st_mode & 0o001:
-            break
-        parent.chmod(parent.stat().st_mode | 0o111)
+    for parent in path.parents:  # ours, e.g. var/ (0700): traversable, still not listable
+        mode = parent.stat().st_mode
+        if parent != Path("/") and not mode & 0o001 and parent.stat().st_uid == os.geteuid():
+            parent.chmod(mode | 0o111)
 
 
 @dataclass

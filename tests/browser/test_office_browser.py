@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.browser.conftest import OFFICE_PASSWORD, OFFICE_USER
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -22,6 +21,7 @@ from bot.registrations import store
 from bot.registrations.model import Application
 from bot.state import db as state
 from bot.state import feedback, office, unanswered
+from tests.browser.conftest import OFFICE_PASSWORD, OFFICE_USER
 
 pytestmark = pytest.mark.e2e
 

@@ -144,8 +144,15 @@ def test_200_registrations_over_both_replicas_while_one_is_killed(cluster: Local
         assert "受験料" in say(cluster.url, f"after-rejoin-{n}", "ITパスポートの受験料は？")
     assert "受験料" in say(cluster.replica_url(1), "after-rejoin-direct", "ITパスポートの受験料は？")
     assert sessions(cluster)["rasa2"] > served
+    events, user_turns, event_bytes = conn.execute(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE type_name = 'user'), pg_total_relation_size('events') FROM events"
+    ).fetchone()
     print(
-        f"\n200 registrations through the balancer in {storm_seconds:.1f} s "
+        f"\nevents table: {events} events for {user_turns} user messages, {event_bytes / user_turns / 1024:.1f} KiB "
+        f"per message with its index (docs/deploy.md: sizes)"
+    )
+    print(
+        f"200 registrations through the balancer in {storm_seconds:.1f} s "
         f"({PEOPLE * len(form_for('x')) / storm_seconds:.0f} turns/s), a replica killed after {PEOPLE // 3}: "
         f"{retried} clients retried, all succeeded; the replica rejoined in {rejoin_seconds:.0f} s"
     )
