@@ -63,12 +63,13 @@ def run_cluster(args: argparse.Namespace) -> int:
 
 def _banner(cluster: LocalCluster) -> None:
     replicas = ", ".join(str(port) for port in cluster.ports.rasa)
+    actions = ", ".join(str(port) for port in cluster.ports.actions)
     print(
         f"""
   まなびアシスタント cluster is running (all on 127.0.0.1)
     load balancer  {cluster.url}  (web chat /chat, office /office, Teams /webhooks/teams/webhook)
     Rasa servers   {replicas}  (health-checked by HAProxy; statistics http://127.0.0.1:{cluster.ports.stats}/stats)
-    action servers {", ".join(str(p) for p in cluster.ports.actions)}  (behind 127.0.0.1:{cluster.ports.actions_balancer})
+    action servers {actions}  (behind 127.0.0.1:{cluster.ports.actions_balancer})
     PostgreSQL     127.0.0.1:{cluster.ports.postgres}   Redis 127.0.0.1:{cluster.ports.redis}
     data, logs     {CLUSTER_DIR}/  (passwords: secrets.json, owner only)
   Chat: .venv/bin/python -m bot chat   Stop with Ctrl-C.

@@ -79,7 +79,7 @@ class PostgresTrackerStore(SQLTrackerStore):
         with _session_lock(url, _CREATE_TABLES):
             super().__init__(domain=domain, dialect="postgresql", host=url, event_broker=event_broker, **kwargs)
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine: Any = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         sa.event.listen(self.engine, "connect", _tune_connection)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
@@ -266,7 +266,7 @@ def redis_options(url: str) -> dict[str, Any]:
 class TrackerStoreFromSettings:
     """``tracker_store: type: bot.deploy.rasa_stores.TrackerStoreFromSettings`` (endpoints.yml)."""
 
-    def __new__(cls, domain: Any = None, host: Any = None, event_broker: Any = None, **kwargs: Any) -> Any:  # type: ignore[misc]
+    def __new__(cls, domain: Any = None, host: Any = None, event_broker: Any = None, **kwargs: Any) -> Any:
         settings = load_settings()
         if settings.database_url:
             kwargs.pop("db", None)  # the SQLite file's path
@@ -279,7 +279,7 @@ class TrackerStoreFromSettings:
 class LockStoreFromSettings:
     """``lock_store: type: bot.deploy.rasa_stores.LockStoreFromSettings`` (endpoints.yml)."""
 
-    def __new__(cls, endpoint_config: Any = None) -> Any:  # type: ignore[misc]
+    def __new__(cls, endpoint_config: Any = None) -> Any:
         url = load_settings().redis_url
         if not url:
             return InMemoryLockStore()
