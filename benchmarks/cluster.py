@@ -23,6 +23,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from typing import Any
 import aiohttp
 
 from benchmarks.load import RestDriver, run_load
-from benchmarks.machine import machine_facts, wait_for_quiet
+from benchmarks.machine import cpu_seconds, machine_facts, process_tree, wait_for_quiet
 from bot import launcher
 from bot.catalogue.build import build
 from bot.deploy.cluster import LocalCluster
@@ -40,22 +41,42 @@ from bot.settings import PROJECT_ROOT, load_settings
 USERS = (8, 32)
 
 
-async def _measure(url: str, users: int, conversations: int) -> dict[str, Any]:
+Probe = Callable[[], dict[str, float]]
+
+
+def probe(parts: dict[str, list[Any]]) -> Probe:
+    """CPU seconds used so far by each part's processes and their children (PostgreSQL's backends)."""
+
+    def seconds() -> dict[str, float]:
+        return {
+            name: sum(cpu_seconds(process_tree(p.process.pid)) for p in processes if p.running())
+            for name, processes in parts.items()
+        }
+
+    return seconds
+
+
+async def _measure(url: str, users: int, conversations: int, cpu: Probe) -> dict[str, Any]:
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0), timeout=aiohttp.ClientTimeout(total=120)
     ) as session:
         driver = RestDriver(url, session)
         await run_load(driver, 2, 2)  # warm-up: caches, connections, first predictions
-        return (await run_load(driver, users, conversations)).summary()
+        return (await run_load(driver, users, conversations, cpu_probe=cpu)).summary()
 
 
-def measure(url: str, conversations: int, log: Any) -> list[dict[str, Any]]:
+def measure(url: str, conversations: int, cpu: Probe, log: Any) -> list[dict[str, Any]]:
+    """Throughput and latency at each number of users, and the CPU every part used per message:
+    on a busy machine the first two suffer, the CPU per message much less."""
     results = []
     for users in USERS:
         quiet = wait_for_quiet(max_load=0, max_busy=0.5, timeout=60, log=log)
-        summary = asyncio.run(_measure(url, users, max(conversations, users * 2)))
+        summary = asyncio.run(_measure(url, users, max(conversations, users * 2), cpu))
         summary["machine_before"] = quiet
-        log(f"    {users} users: {summary['msgs_per_s']} msg/s, p95 {summary['p95_ms']} ms, {summary['errors']} errors")
+        log(
+            f"    {users} users: {summary['msgs_per_s']} msg/s, p95 {summary['p95_ms']} ms, "
+            f"{summary['server_cpu_ms_per_msg']} ms CPU/msg, {summary['errors']} errors"
+        )
         results.append(summary)
     return results
 
@@ -63,7 +84,9 @@ def measure(url: str, conversations: int, log: Any) -> list[dict[str, Any]]:
 def run_single(workdir: Path, conversations: int, log: Any) -> list[dict[str, Any]]:
     log("single node (SQLite)")
     with ManabiServers(workdir / "single") as servers:
-        return measure(servers.rasa_url, conversations, log)
+        return measure(
+            servers.rasa_url, conversations, probe({"rasa": [servers.rasa], "actions": [servers.actions]}), log
+        )
 
 
 def run_cluster(workdir: Path, replicas: int, conversations: int, log: Any) -> list[dict[str, Any]]:
@@ -80,8 +103,15 @@ def run_cluster(workdir: Path, replicas: int, conversations: int, log: Any) -> l
     build(settings.catalogue_dir, settings.catalogue_db)
     cluster = LocalCluster(settings, MODEL, base_dir=base, replicas=replicas, durable=True)
     cluster.start()
+    parts = {
+        "rasa": list(cluster.rasa_servers),
+        "actions": list(cluster.action_servers),
+        "postgres": [cluster.postgres],
+        "redis": [cluster.redis],
+        "haproxy": [cluster.balancer],
+    }
     try:
-        return measure(cluster.url, conversations, log)
+        return measure(cluster.url, conversations, probe(parts), log)
     finally:
         cluster.stop()
 
