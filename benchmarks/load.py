@@ -224,7 +224,7 @@ async def learn_replies(driver: TeamsDriver) -> list[int]:
 
 
 async def run_load(
-    driver: Any, concurrency: int, conversations: int, cpu_probe=None, think_ms: float = 0.0, seed: int = 5
+    driver: Any, concurrency: int, conversations: int, cpu_probe: Any = None, think_ms: float = 0.0, seed: int = 5
 ) -> LoadResult:
     """``conversations`` scripted conversations spread over ``concurrency`` simultaneous users.
 

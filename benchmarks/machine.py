@@ -7,7 +7,7 @@ import platform
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 KIB = 1024
@@ -84,7 +84,9 @@ def busy_cpus(window: float = 2.0) -> float:
     return (1 - (idle2 - idle1) / total) * (os.cpu_count() or 1)
 
 
-def wait_for_quiet(max_load: float, max_busy: float, timeout: float, log=print) -> dict[str, float]:
+def wait_for_quiet(
+    max_load: float, max_busy: float, timeout: float, log: Callable[[str], object] = print
+) -> dict[str, float]:
     """Waits until the 1-minute load average is below ``max_load`` (only checked when ``max_load``
     is positive) and the CPUs are less than ``max_busy`` CPUs busy over 2 s; gives up after ``timeout``
     seconds and measures anyway. Returns what it saw, which goes into the raw results."""

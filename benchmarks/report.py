@@ -101,7 +101,7 @@ def summarise(results: dict[str, Any]) -> None:
     results["targets"] = _targets(summary, paced, ratios, memory, training)
 
 
-def _targets(summary, paced, ratios, memory, training) -> list[dict[str, Any]]:
+def _targets(summary: Any, paced: Any, ratios: Any, memory: Any, training: Any) -> list[dict[str, Any]]:
     targets = []
     throughput = []
     for channel, levels in ratios.items():

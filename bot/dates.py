@@ -14,6 +14,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.text.normalize import fold_katakana, normalize
@@ -75,7 +76,7 @@ _KANJI_MONTH = re.compile(r"(十)?([一二三四五六七八九])?月")
 def _kanji_month_to_digits(text: str) -> str:
     """十二月 → 12月, 一月 → 1月 (only directly before 月)."""
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         tens, ones = match.groups()
         if not (tens or ones):
             return match.group(0)
@@ -87,6 +88,7 @@ def _kanji_month_to_digits(text: str) -> str:
 _EXPLICIT_YEAR_MONTH = re.compile(r"(\d{4})年\s*(\d{1,2})月")
 _REIWA_YEAR_MONTH = re.compile(r"令和\s*(\d{1,2}|元)年\s*(\d{1,2})月")
 _MONTH = re.compile(r"(?<!\d)(\d{1,2})月")
+_Table = tuple[tuple[tuple[str, ...], int], ...]
 # Relative words as typed: in kanji or in kana (find_period folds katakana, also half-width, to hiragana).
 # Longer words first, so 再来月 is not read as 来月.
 _RELATIVE_WEEKS = (
@@ -121,7 +123,7 @@ _UNTIL_FISCAL_YEAR_END = ("年度内", "ねんどない", "今年度中", "年�
 _NEW_YEAR = ("年明け", "年始", "としあけ", "ねんし")
 
 
-def _said(text: str, words) -> str | None:
+def _said(text: str, words: Iterable[str]) -> str | None:
     """The first of ``words`` in ``text`` (whose kana :func:`find_period` has folded to hiragana), if any."""
     for word in words:
         if word in text:
@@ -129,7 +131,7 @@ def _said(text: str, words) -> str | None:
     return None
 
 
-def _relative(text: str, table) -> tuple | None:
+def _relative(text: str, table: _Table) -> tuple[str, int] | None:
     """(word said, offset) of the first entry of ``table`` named in ``text``."""
     for words, offset in table:
         word = _said(text, words)
@@ -144,7 +146,8 @@ def find_period(text: str, today: dt.date, previous: Period | None = None) -> Pe
     A bare month (「1月」) means its next occurrence: in November, 1月 is next January; with a year word
     (「去年の12月」「来年1月」) it is that year's. 「年明け」 is the coming January, 「年内」 the rest of
     this year, 「年度内」 the rest of this fiscal year (April–March). 「その次の月」「前の月」 count from
-    the month of ``previous`` (the period asked about before), else from today's.
+    the month named before them (「1月の次の月」), else that of ``previous`` (the period asked about
+    before), else today's.
     """
     text = fold_katakana(_kanji_month_to_digits(normalize(text)))  # ライゲツ, ﾗｲｹﾞﾂ → らいげつ
     day = _explicit_day(text, today)
@@ -154,8 +157,11 @@ def find_period(text: str, today: dt.date, previous: Period | None = None) -> Pe
     if explicit:
         return explicit
     for words, step in ((_FOLLOWING_MONTH, 1), (_PRECEDING_MONTH, -1)):
-        if _said(text, words):
-            return month_period(*_add_months(previous.start if previous else today, step))
+        word = _said(text, words)
+        if word:  # 「1月の次の月」 counts from 1月; 「その次の月は？」 from the month asked before
+            named = find_period(text[: text.index(word)], today)
+            base = named or previous
+            return month_period(*_add_months(base.start if base else today, step))
     found = _relative(text, _RELATIVE_WEEKS)
     if found:
         word, weeks = found
@@ -249,7 +255,7 @@ def _explicit_month(text: str) -> Period | None:
     return None
 
 
-def _kanji(word: str, table) -> str:
+def _kanji(word: str, table: _Table) -> str:
     """The kanji form of a relative word, for the label (らいしゅう → 来週)."""
     for words, _ in table:
         if word in words:

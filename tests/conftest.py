@@ -10,6 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import warnings
+
+with warnings.catch_warnings():
+    # Importing Sanic puts a "once" filter for DeprecationWarning in front of pytest.ini's "ignore", after
+    # which every dependency's deprecation notice is printed. Imported here with warnings off, that filter
+    # is dropped when this block ends, and the test output stays quiet.
+    warnings.simplefilter("ignore")
+    import sanic  # noqa: F401
 from pathlib import Path
 
 import pytest

@@ -18,12 +18,13 @@ from bot.catalogue.rows import Cohort, Course, Session
 from bot.dates import Period, fiscal_year
 from bot.replies import courses as replies
 from bot.replies.base import Reply
-from bot.understanding.formats import of_format
+from bot.understanding.formats import at_venue, of_format
 from bot.understanding.numbers import hours_in
 from bot.understanding.question import Question
 
 SUPERLATIVES = ("next", "last", "count")
 COURSE_FACTS = ("deadline", "venue", "format", "seats", "target", "hours", "how_to_apply", "content")
+PER_COURSE_FACTS = ("how_to_apply", "target", "hours", "format")  # a course's own field, listable for all
 UPCOMING = 3  # sessions listed for 「次はいつ？」
 ALL_UPCOMING = 60  # … and for 「日程を全部」 (a course meets at most monthly: a year and more)
 
@@ -58,6 +59,12 @@ def answer_exam_dates(question: Question, catalogue: Catalogue, now: Circumstanc
     return found
 
 
+def answer_exam_organizers(question: Question, catalogue: Catalogue) -> list[Reply]:
+    """「G検定の主催は？」: who runs each exam named (every exam's when none is)."""
+    named = [e for e in (catalogue.exam(i) for i in question.exams) if e]
+    return [replies.exam_organizer(exam) for exam in named or catalogue.exams()]
+
+
 # --- all courses ------------------------------------------------------------------------------------
 def _all_courses(question: Question, catalogue: Catalogue, now: Circumstances) -> Reply:
     asks = set(question.asks)
@@ -74,8 +81,16 @@ def _all_courses(question: Question, catalogue: Catalogue, now: Circumstances) -
             catalogue.sessions_between(period.start, period.end),
             catalogue.cohorts_between(period.start, period.end),
             now.today,
+            _first_after(catalogue.sessions(), max(period.end, now.today)),
         )
     open_by_course = {c.course_id: c for c in now.open_cohorts}
+    if question.venue:  # 「5階でやる研修って何？」: those with a session there
+        held = at_venue([s for s in catalogue.sessions() if s.ends_on >= now.today], question.venue)
+        there = [c for c in catalogue.courses() if c.id in held]
+        return replies.course_list(there, catalogue.next_session_per_course(now.today), open_by_course, question.venue)
+    facts = [a for a in question.asks if a in PER_COURSE_FACTS]
+    if facts and "list" in asks:  # 「申込のいらない研修はどれ？」「各研修の対象者は？」: that fact of each course
+        return replies.fact_per_course(facts[0], catalogue.courses())
     kind = question.course_format
     if kind and not asks & set(SUPERLATIVES):  # 「オンラインの研修ってどれ？」「集合研修は？」
         of_kind = of_format(catalogue.courses(), kind)
@@ -108,6 +123,12 @@ def _superlative(question: Question, catalogue: Catalogue, now: Circumstances, c
         anytime = [s for s in catalogue.sessions_between(start, until) if not s.is_dated] if not course else []
         found.append(replies.nearest(sessions, anytime, scope if period else "今後"))
     return _joined(found)
+
+
+def _first_after(sessions: Sequence[Session], day: dt.date) -> Session | None:
+    """The first dated session starting after ``day``."""
+    later = sorted((s for s in sessions if s.is_dated and s.starts_on > day), key=lambda s: s.starts_on)
+    return later[0] if later else None
 
 
 def _fiscal_year_end(today: dt.date) -> dt.date:
@@ -153,7 +174,8 @@ def _schedule(
     if period:
         sessions = [s for s in catalogue.sessions(course.id) if s.starts_on <= period.end and s.ends_on >= period.start]
         if sessions or not cohort:
-            return replies.sessions_in_period(period, sessions, [], now.today)
+            after = _first_after(catalogue.sessions(course.id), max(period.end, now.today))
+            return replies.sessions_in_period(period, sessions, [], now.today, after)
     return replies.next_sessions(course, catalogue.upcoming_sessions(course.id, now.today, limit), cohort)
 
 

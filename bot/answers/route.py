@@ -80,24 +80,33 @@ OWN_ASKS = {
     "study_hours": "study",
     "when": "course",
     "next": "course",
+    "payment": "subsidy",
+    "documents": "subsidy",
+    "where_to_apply": "subsidy",
+    "contact": "contact",
 }
+POLICY_ASKS = {"payment", "documents", "where_to_apply"}  # the subsidy's own facts: no exam needed
 
 
 def _other_topics(question: Question) -> list[str]:
     """Topics other than the question's own that its words ask about, for items of theirs it names
     (a course for course questions, an exam for the subsidy and study)."""
-    if question.awaiting or question.topic not in ("course", "subsidy", "study"):
+    topics = ("course", "subsidy", "study", "contact")
+    if question.awaiting or question.topic not in topics:
         return []
-    named = {"course": bool(question.courses), "subsidy": bool(question.exams), "study": bool(question.exams)}
-    return [t for t in ("course", "subsidy", "study") if t != question.topic and named[t] and _asks_of(question, t)]
+    named = {
+        "course": bool(question.courses),
+        "subsidy": bool(question.exams) or bool(POLICY_ASKS & set(question.stated_asks)),
+        "study": bool(question.exams),
+        "contact": True,  # 「…と、問い合わせ先を教えて」: the office, whatever else is asked
+    }
+    return [t for t in topics if t != question.topic and named[t] and _asks_of(question, t)]
 
 
 def _extra(question: Question, topic: str) -> Question:
     """The part of a two-topic question that asks about ``topic``, with that topic's items only."""
-    items = (
-        {"courses": (), "exams": question.exams} if topic != "course" else {"exams": (), "courses": question.courses}
-    )
-    return replace(question, topic=topic, asks=_asks_of(question, topic), **items)
+    courses, exams = (question.courses, ()) if topic == "course" else ((), question.exams)
+    return replace(question, topic=topic, asks=_asks_of(question, topic), courses=courses, exams=exams)
 
 
 def _asks_of(question: Question, topic: str) -> tuple[str, ...]:
@@ -121,10 +130,13 @@ def _answer(question: Question, catalogue: Catalogue, now: Circumstances) -> Ans
     if topic == "course":
         return Answer(courses.answer_courses(question, catalogue, now), question)
     if topic == "exam":
-        if set(question.asks) & {"fee", "amount", "available", "cheapest", "priciest"}:
+        listed = "list" in question.asks and not question.exams  # 「試験の一覧」: the exams with fees and subsidy
+        if listed or set(question.asks) & {"fee", "amount", "available", "cheapest", "priciest"}:
             return subsidy.answer_subsidy(replace(question, topic="subsidy"), catalogue, now)
         if not (question.exams or question.asks):
             return _suggest(question, catalogue, log="vague")
+        if "organizer" in question.asks:
+            return Answer(courses.answer_exam_organizers(question, catalogue), question)
         return Answer(courses.answer_exam_dates(question, catalogue, now), question)
     if topic == "subsidy":
         return subsidy.answer_subsidy(question, catalogue, now)
@@ -229,7 +241,19 @@ def _suggest(question: Question, catalogue: Catalogue, log: str) -> Answer:
         return Answer(
             [assistance.cannot_answer(catalogue.main_contact(), low_confidence=True)], question, log="low_confidence"
         )
-    return Answer([assistance.suggestions(options[:3], catalogue.main_contact(), subject)], question, log=log)
+    which = _which_item(question, catalogue) if log == "vague" else None
+    return Answer([assistance.suggestions(options[:3], catalogue.main_contact(), subject, which)], question, log=log)
+
+
+def _which_item(question: Question, catalogue: Catalogue) -> tuple[str, list[str]] | None:
+    """The kind of item and its names, when the topic is clear and no item is named (「それいくら？」)."""
+    if question.courses or question.exams or question.phases:
+        return None
+    if question.topic == "course":
+        return "研修", [c.name for c in catalogue.courses()]
+    if question.topic in ("subsidy", "exam", "study"):
+        return "試験", [e.name for e in catalogue.exams()]
+    return None
 
 
 def _not_understood(question: Question, catalogue: Catalogue) -> Answer:

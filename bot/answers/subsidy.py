@@ -46,6 +46,8 @@ def answer_subsidy(question: Question, catalogue: Catalogue, now: Circumstances)
     if decided:
         return Answer([*found, decided], question, remember)
     rule_asks = [a for a in question.asks if a in RULE_ASKS]
+    if "eligibility" in asks and question.fact("months_since_pass") and "deadline" not in rule_asks:
+        rule_asks.append("deadline")  # 「合格発表から2か月経ってたら、まだ申請できる？」: the deadline decides
     tells = _tells_check_facts(question)
     # 受験料 asks the fee when nothing else is asked (「受験料はいくら」); with 「…受験料の補助って出る？」
     # it only names what is subsidised.
@@ -63,6 +65,10 @@ def answer_subsidy(question: Question, catalogue: Catalogue, now: Circumstances)
     # 「補助対象の試験は全部でいくら？」: the amounts; 「補助の条件をぜんぶ教えて」: every rule
     only_target_with_amounts = bool(asks & {"amount", "total", "fee"}) and rule_asks == ["target"]
     category = tells and rule_asks == ["target"] and not exams  # 「再任用職員は補助の対象？」: that case's answer
+    # 「G検定受かった！申請の仕方は？」: how to apply is asked; the facts told matter only if they rule it out
+    how_asked = bool(asks & {"procedure", "documents", "where_to_apply"}) and not asks & {"eligibility", "available"}
+    if how_asked and wants_verdict and not _ruled_out(exams, facts, question, catalogue):
+        wants_verdict = False
     met = _met_limits(catalogue.rules(first), exam_facts, rule_asks)
     if met and not (wants_verdict and exams and tells):  # 「ちょうど3か月の日に申請したら間に合う？」
         found += met
@@ -72,13 +78,19 @@ def answer_subsidy(question: Question, catalogue: Catalogue, now: Circumstances)
         verdicts = _verdicts(question, exams, facts, catalogue, now, remember, ask_back=not number_asked)
         return Answer([*found, *verdicts.replies], verdicts.question, remember)
     if amounts_asked or not found:
-        if "procedure" in asks and not amounts_asked:
-            exam = exams[0] if exams else None
-            policy = catalogue.policy()
-            found.append(replies.procedure(policy, catalogue.rules(exam.id if exam else None), exam))
-        else:
+        if amounts_asked or "procedure" not in asks:
             found.append(_amounts(exams, catalogue, total="total" in asks))
+        if "procedure" in asks:  # 「補助額と申請方法を」: both
+            exam = exams[0] if exams else None
+            found.append(replies.procedure(catalogue.policy(), catalogue.rules(exam.id if exam else None), exam))
     return Answer(found, question, remember)
+
+
+def _ruled_out(exams: Sequence[Exam], facts: dict[str, Fact | None], question: Question, catalogue: Catalogue) -> bool:
+    """Whether the facts told already make an exam named (or any exam, none named) ineligible."""
+    if not exams:
+        return evaluate(catalogue.rules(None), facts).eligible is False
+    return any(evaluate(catalogue.rules(e.id), _for_exam(facts, question, e.id)).eligible is False for e in exams)
 
 
 def _asked_exams(question: Question, catalogue: Catalogue) -> list[Exam]:

@@ -17,6 +17,7 @@ ASKS = {
     "longest": "いちばん長い研修",
     "cheapest": "受験料がいちばん安い試験",
     "priciest": "受験料がいちばん高い試験",
+    "organizer": "試験の実施団体・公式サイト",
     "list": "一覧",
     "deadline": "締め切り・期限",
     "venue": "会場",

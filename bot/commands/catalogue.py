@@ -12,7 +12,7 @@ from bot.catalogue.validate import CatalogueInvalid, validate
 from bot.settings import load_settings
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     settings = load_settings()
     parser = subparsers.add_parser("catalogue", help="build or check the training catalogue")
     actions = parser.add_subparsers(dest="catalogue_command", metavar="action")

@@ -19,7 +19,7 @@ from bot.settings import load_settings
 QUIT_WORDS = {"/quit", "/exit", "quit", "exit", "終了"}
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     settings = load_settings()
     parser = subparsers.add_parser("chat", help="chat with the running assistant in this terminal")
     parser.add_argument("--url", default=settings.rasa_url, help=f"Rasa server (default {settings.rasa_url})")
@@ -38,7 +38,8 @@ def send(url: str, sender: str, text: str, timeout: float = 30.0) -> list[dict[s
         f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
     )
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read().decode("utf-8"))
+        messages: list[dict[str, Any]] = json.loads(response.read().decode("utf-8"))
+        return messages
 
 
 def render(messages: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -75,11 +76,10 @@ def chat_loop(url: str, sender: str) -> int:
         except (urllib.error.URLError, OSError, ValueError) as error:
             print(f"アシスタントから応答がありません（{url}）: {error}", file=sys.stderr)
             return 1
-        text = _read_line()
-        if text is None or text in QUIT_WORDS:
+        line = _read_line()
+        if line is None or line in QUIT_WORDS:
             return 0
-        if text.isdigit() and 1 <= int(text) <= len(buttons):
-            text = buttons[int(text) - 1]["payload"]
+        text = buttons[int(line) - 1]["payload"] if line.isdigit() and 1 <= int(line) <= len(buttons) else line
 
 
 def _read_line() -> str | None:

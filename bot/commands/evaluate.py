@@ -29,7 +29,7 @@ ALL_SYSTEMS = ("tfidf", "ours", "stock")
 ALL_SETS = ("heldout", "dev")
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("evaluate", help="measure NLU quality against two baselines (docs/nlu-report.md)")
     parser.add_argument(
         "--systems",

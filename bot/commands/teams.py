@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("teams-package", help="build the Microsoft Teams app package (zip)")
     parser.add_argument(
         "--app-id",

@@ -19,8 +19,8 @@ INTENT_MACRO_F1 = 0.95
 ENTITY_F1 = 0.97
 
 # Our macro-F1 minus baseline 1's (char TF-IDF + logistic regression, trained in the test) on the same
-# split. Measured 6.5, 6.8, 6.2, 6.0, then 6.3 points (baseline 1 gains from the same training data); issue 5's
-# target of 10 points is NOT reached yet, so this floor only
-# guards the measured margin against regressions. Raise it to 0.10 once the target is met.
+# split. Measured 6.5, 6.8, 6.2, 6.0, then 6.3 points (baseline 1 gains from the same training data). Issue 10
+# retired issue 5's target of 10 points (the behavioural suites are the goal: docs/understanding.md); this
+# floor only guards the measured margin against regressions.
 MARGIN_OVER_TFIDF = 0.05
-ISSUE_TARGETS = {"intent_macro_f1": 0.95, "margin_over_tfidf": 0.10}
+ISSUE_TARGETS = {"intent_macro_f1": 0.95}

@@ -4,6 +4,7 @@ metadata) as the markdown report docs/nlu-report.md."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from bot.evaluation import floors
 from bot.evaluation.machine import one_line
@@ -34,7 +35,7 @@ def _ratio(value: float | None, base: float | None) -> str:
     return f"×{value / base:.1f}" if value >= base else f"×{value / base:.2f}"
 
 
-def _table(header: Sequence[str], rows: list[Sequence[str]], align: str | None = None) -> list[str]:
+def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> list[str]:
     align = align or "l" + "r" * (len(header) - 1)
     rule = ["---:" if a == "r" else "---" for a in align]
     return ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"] + [
@@ -74,11 +75,13 @@ def _headline(results: dict, systems: Sequence[str]) -> list[str]:
             other = results["systems"][base]["sets"]["heldout"]["intent"]["macro_f1"]
             parts.append(f"{SHORT_NAMES[base]} {other:.3f} ({_points(ours['intent']['macro_f1'], other)})")
     macro = ours["intent"]["macro_f1"]
-    verdicts = [f"macro-F1 ≥ 0.95: {'met' if macro >= 0.95 else 'NOT met'}"]
-    if "tfidf" in systems:
-        base = results["systems"]["tfidf"]["sets"]["heldout"]["intent"]["macro_f1"]
-        verdicts.append(f"≥ 10 points above baseline 1: {'met' if macro - base >= 0.10 - 1e-9 else 'NOT met'}")
-    return ["Manabi: " + "; ".join(parts) + ". Issue 5's targets: " + "; ".join(verdicts) + ".", ""]
+    verdict = f"macro-F1 ≥ 0.95: {'met' if macro >= 0.95 else 'NOT met'}"
+    # Issue 10 retired issue 5's "10 points over baseline 1": that baseline gains from every example we add;
+    # the behavioural suites (docs/understanding.md) are the goal, macro-F1 stays a floor.
+    return [
+        "Manabi: " + "; ".join(parts) + f". Issue 5's target: {verdict} (its margin target was retired by issue 10).",
+        "",
+    ]
 
 
 def _what_was_measured(results: dict, sets: Sequence[str]) -> list[str]:
@@ -359,12 +362,6 @@ def _target_note(floor: float, target_name: str) -> str:
 
 
 def _floors_section(results: dict) -> list[str]:
-    margin_note = (
-        "the issue's target of 10 points"
-        if floors.ISSUE_TARGETS["margin_over_tfidf"] <= floors.MARGIN_OVER_TFIDF
-        else "below the issue's target of 10 points, which is not reached yet: the floor guards the "
-        "measured margin against regressions"
-    )
     return [
         "## CI floors",
         "",
@@ -374,8 +371,8 @@ def _floors_section(results: dict) -> list[str]:
         f"* intent macro-F1 ≥ {floors.INTENT_MACRO_F1:.3f} "
         f"({_target_note(floors.INTENT_MACRO_F1, 'intent_macro_f1')});",
         f"* entity F1 ≥ {floors.ENTITY_F1:.2f};",
-        f"* macro-F1 at least {floors.MARGIN_OVER_TFIDF * 100:.0f} points above baseline 1 (trained in the test) — "
-        f"{margin_note}.",
+        f"* macro-F1 at least {floors.MARGIN_OVER_TFIDF * 100:.0f} points above baseline 1 (trained in the test): a "
+        "guard against regressions (issue 10 retired issue 5's 10-point target).",
         "",
         "They sit a little below the measured figures so that small data changes do not fail CI; our classifier "
         "is deterministic, so an unchanged model always gives the same figures.",

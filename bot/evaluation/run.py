@@ -16,9 +16,10 @@ from __future__ import annotations
 import gc
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.evaluation import metrics, rasa_nlu, tfidf_baseline
 from bot.evaluation.examples import Example, load_examples
@@ -84,7 +85,9 @@ def run(options: Options, progress: Progress = print) -> dict:
     return results
 
 
-def _train_and_parse(system: str, options: Options, train: list[Example], sets: dict[str, list[Example]]):
+def _train_and_parse(
+    system: str, options: Options, train: list[Example], sets: dict[str, list[Example]]
+) -> tuple[float, dict[str, list[Prediction]], dict[str, Any]]:
     texts = {name: [example.text for example in examples] for name, examples in sets.items()}
     if system == "tfidf":
         seconds, predictions = tfidf_baseline.train_and_predict(
@@ -195,7 +198,9 @@ def score_set(examples: Sequence[Example], predictions: Sequence[Prediction], li
             "labels": labels + [FALLBACK_INTENT],
             "rows": metrics.confusion_matrix(gold, acted, labels + [FALLBACK_INTENT]),
         },
-        "entities": metrics.entity_scores([e.entities for e in examples], [p.entities for p in predictions])
+        "entities": metrics.entity_scores(
+            [e.entities for e in examples], [p.entities or frozenset() for p in predictions]
+        )
         if has_entities
         else None,
     }
@@ -223,7 +228,7 @@ def _errors(examples: Sequence[Example], predictions: Sequence[Prediction], has_
                     "confidence": round(prediction.confidence, 3),
                     "runner_up": [prediction.runner_up[0], round(prediction.runner_up[1], 3)],
                     "entities": sorted(map(list, example.entities)),
-                    "predicted_entities": sorted(map(list, prediction.entities)) if has_entities else None,
+                    "predicted_entities": sorted(map(list, prediction.entities or ())) if has_entities else None,
                 }
             )
     return errors
@@ -242,7 +247,7 @@ def parse_latency(predictions: dict[str, list[Prediction]]) -> dict | None:
     }
 
 
-def describe_data(train: Sequence[Example], sets: dict[str, Sequence[Example]]) -> dict:
+def describe_data(train: Sequence[Example], sets: Mapping[str, Sequence[Example]]) -> dict:
     def summary(examples: Sequence[Example]) -> dict:
         return {
             "utterances": len(examples),

@@ -10,7 +10,7 @@ TF; dev macro-F1 0.83–0.91, this one the best), so the baseline is a fair, tun
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.evaluation.predictions import Prediction
 
@@ -71,7 +71,7 @@ class TfidfBaseline:
 
 
 def train_and_predict(
-    train: Sequence[tuple[str, str]], texts_by_set: dict[str, Sequence[str]], settings: dict = SETTINGS
+    train: Sequence[tuple[str, str]], texts_by_set: Mapping[str, Sequence[str]], settings: dict = SETTINGS
 ) -> tuple[float, dict[str, list[Prediction]]]:
     """Train on (text, intent) pairs; predict every evaluation set. Returns (train seconds, predictions)."""
     baseline = TfidfBaseline(settings)

@@ -160,6 +160,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         """Class probabilities (``self._classes`` order), computed directly from the stored weights:
         the same arithmetic as scikit-learn's TfidfTransformer + LogisticRegression.predict_proba,
         without its per-call input validation (which costs milliseconds per message)."""
+        assert self._intercept is not None and self._coef is not None, "process() checks the model is trained"
         scores = self._intercept.copy()
         blocks = self._sentence_features(message)
         offset = 0
@@ -176,7 +177,8 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             offset += width
         scores -= scores.max()
         exponentials = np.exp(scores)
-        return exponentials / exponentials.sum()
+        probabilities: np.ndarray = exponentials / exponentials.sum()
+        return probabilities
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._coef is None:

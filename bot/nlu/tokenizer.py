@@ -73,7 +73,8 @@ class JapaneseTokenizer(Tokenizer):
             Token(text, start, end, lemma=reading)
             for text, reading, start, end in _split(self._nlp, message.get(attribute) or "")
         ]
-        return self._apply_token_pattern(tokens)
+        patterned: list[Token] = self._apply_token_pattern(tokens)
+        return patterned
 
 
 @cache

@@ -33,7 +33,8 @@ def load_vocabulary(model_storage: ModelStorage, resource: Resource, file_name: 
     """The stored vocabulary; empty when the component was never trained (no NLU data)."""
     try:
         with model_storage.read_from(resource) as directory:
-            return json.loads((directory / file_name).read_text(encoding="utf-8"))
+            vocabulary: Vocabulary = json.loads((directory / file_name).read_text(encoding="utf-8"))
+            return vocabulary
     except ValueError:  # Rasa's way of saying "nothing stored for this resource"
         return {}
 

@@ -50,7 +50,8 @@ class SentenceWordFeaturizer(VocabularyFeaturizer):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return SparseFeaturizer.get_default_config()
+        config: dict[str, Any] = SparseFeaturizer.get_default_config()
+        return config
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:

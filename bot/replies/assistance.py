@@ -64,11 +64,23 @@ def cannot_answer(office: Contact, low_confidence: bool, asked_in_english: bool 
     return Reply(text)
 
 
-def suggestions(options: Sequence[dict[str, str]], office: Contact, subject: str = "") -> Reply:
-    """Unsure what is asked: the closest topics as buttons (「もしかして：…」), and the office."""
+def suggestions(
+    options: Sequence[dict[str, str]],
+    office: Contact,
+    subject: str = "",
+    which: tuple[str, Sequence[str]] | None = None,
+) -> Reply:
+    """Unsure what is asked: the closest topics as buttons (「もしかして：…」), and the office. ``which``
+    (「試験」, its names) when the topic is clear but not the item: which one is asked first."""
     about = f"{subject}について、" if subject else ""
+    opening = f"{about}ご質問の内容を絞り込めませんでした。"
+    if which:
+        kind, names = which
+        opening = (
+            f"どの{kind}についてのご質問でしょうか？（{'、'.join(names)}）{kind}名を送っていただければお答えします。\n"
+        )
     text = (
-        f"{about}ご質問の内容を絞り込めませんでした。もしかして、次のどれかをお調べですか？\n"
+        f"{opening}もしかして、次のどれかをお調べですか？\n"
         + "\n".join(f"- {o['title']}" for o in options)
         + "\nどれにも当てはまらない場合は、言い方を変えてお聞きいただくか、"
         + f"{contact_line(office)}へお問い合わせください。"

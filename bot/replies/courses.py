@@ -58,6 +58,17 @@ def course_list(
     return Reply("\n".join(lines), card=card(f"{kind}の研修" if kind else "研修一覧", sections=sections))
 
 
+FACT_HEADINGS = {"how_to_apply": "参加・申込の方法", "target": "対象", "hours": "所要時間", "format": "実施形式"}
+
+
+def fact_per_course(fact: str, courses: Sequence[Course]) -> Reply:
+    """One fact of every course (「申込のいらない研修はどれ？」: each course's way to join)."""
+    heading = FACT_HEADINGS[fact]
+    items = [f"{c.name}：{getattr(c, fact)}" for c in courses]
+    text = f"各研修の{heading}です。\n" + bullet_list(items)
+    return Reply(text, card=card(f"各研修の{heading}", sections=[{"heading": heading, "items": items}]))
+
+
 # --- when ----------------------------------------------------------------------------------------
 def next_sessions(course: Course, sessions: Sequence[Session], cohort: Cohort | None) -> Reply:
     """A course's upcoming sessions (or its open cohort when it runs as a cohort)."""
@@ -91,14 +102,21 @@ def cohort_schedule(course: Course, cohort: Cohort) -> Reply:
     )
 
 
-def sessions_in_period(period: Period, sessions: Sequence[Session], cohorts: Sequence[Cohort], today: dt.date) -> Reply:
-    """Everything on during a period, dated sessions first."""
+def sessions_in_period(
+    period: Period,
+    sessions: Sequence[Session],
+    cohorts: Sequence[Cohort],
+    today: dt.date,
+    after: Session | None = None,
+) -> Reply:
+    """Everything on during a period, dated sessions first; with none dated, the first one ``after`` it."""
     dated = [s for s in sessions if s.is_dated]
     anytime = [s for s in sessions if not s.is_dated]
+    following = f"次の研修は**{session_when(after)}の{after.course_name}**です。" if after and not dated else ""
     if not sessions and not cohorts:
         return Reply(
             f"{period.label}に予定されている研修はありません。"
-            "「どんな研修がある？」と聞いていただくと、今後の予定をまとめてお伝えします。"
+            + (following or "「どんな研修がある？」と聞いていただくと、今後の予定をまとめてお伝えします。")
         )
     dated_items = [session_line(s, short=True, with_course=True) for s in dated]
     lines = [
@@ -106,6 +124,8 @@ def sessions_in_period(period: Period, sessions: Sequence[Session], cohorts: Seq
     ]
     if dated:
         lines.append(bullet_list(dated_items))
+    if following:
+        lines.append(following)
     if anytime:
         lines.append("このほか、期間中いつでも受講できる研修があります。")
         lines.append(bullet_list([f"{s.course_name}（{session_when(s)}）" for s in anytime]))
@@ -167,6 +187,13 @@ def session_count(sessions: Sequence[Session], subject: str, scope: str) -> Repl
         return Reply(f"{scope}の{subject}に、これから開催される回はありません。")
     items = [session_when(s, short=True) + ("" if s.course_name == subject else f" {s.course_name}") for s in sessions]
     return Reply(f"{scope}の{subject}は、あと**{len(sessions)}回**です。\n{bullet_list(items)}")
+
+
+def exam_organizer(exam: Exam) -> Reply:
+    """「G検定の主催は？」「公式サイトは？」: who runs the exam, and where it says how to apply."""
+    text = f"**{exam.name}**の実施団体は{exam.organizer}です。"
+    text += f"\n公式サイト：{exam.url}（試験日程や受験の申込はこちらで案内されています）" if exam.url else ""
+    return Reply(text, [button("補助額を見る", "ask_subsidy_amount", exam=exam.id)])
 
 
 def exam_schedule(exam: Exam, related: Reply | None) -> Reply:

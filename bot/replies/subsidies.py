@@ -100,19 +100,25 @@ def rounding(policy: Policy, exams: Sequence[Exam]) -> Reply:
 
 # --- the procedure ----------------------------------------------------------------------------------
 def procedure(policy: Policy, rules: Sequence[Rule], exam: Exam | None) -> Reply:
+    """How to apply: where, the documents, who can (the check rules) and the limits."""
     notices = [r.text for r in rules if r.kind == "limit"]
+    checks = [r.text for r in rules if r.kind == "check"]
     subject = f"{exam.name}の" if exam else ""
     lines = [
         f"{subject}受験料補助の申請方法です。",
         f"**申請先**：{policy.apply_via}",
         f"**必要書類**\n{bullet_list(policy.documents)}",
-        f"**注意**\n{bullet_list(notices)}",
     ]
+    if checks:
+        lines.append(f"**対象となる条件**\n{bullet_list(checks)}")
+    lines.append(f"**注意**\n{bullet_list(notices)}")
     if policy.payment:
         lines.append(f"**支給**：{policy.payment}")
     lines.append(f"ご不明な点は{contact_line(policy.contact)}へお問い合わせください。")
     facts = [["申請先", policy.apply_via]] + ([["支給", policy.payment]] if policy.payment else [])
-    sections = [{"heading": "必要書類", "items": list(policy.documents)}, {"heading": "注意", "items": notices}]
+    sections = [{"heading": "必要書類", "items": list(policy.documents)}]
+    sections += [{"heading": "対象となる条件", "items": checks}] if checks else []
+    sections.append({"heading": "注意", "items": notices})
     note = f"問い合わせ：{contact_line(policy.contact)}"
     return Reply("\n".join(lines), [], card(f"{subject}受験料補助の申請", facts=facts, sections=sections, note=note))
 

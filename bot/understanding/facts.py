@@ -27,7 +27,7 @@ from bot.understanding.question import DENIED, HYPOTHETICAL, OTHER, SELF, STATED
 FACT_KINDS = ("employment_type", "pass_status", "department")
 MARKER_WINDOW = 8  # characters after a fact in which its marker may follow (「正規職員ではありません」)
 _CLAUSE_END = re.compile(r"[。．.!！?？\n]|けど|が、|ですが|ので|から、")
-_PASS_WORDS = ("合格", "受か", "パス", "発表", "取っ", "取得", "とっ")
+_PASS_WORDS = ("合格", "受か", "パス", "発表", "取っ", "取得", "とっ", "ごうかく", "うか", "はっぴょう")
 # A day told with the pass: 「8月24日に合格発表」「合格発表は2026年8月24日でした」「9/1に合格」.
 _DAY = r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*(?:月\s*(\d{1,2})\s*日|/\s*(\d{1,2})(?!\d))"
 _PASS_DAY = re.compile(rf"(?:{_DAY}[^。．!！?？]{{0,6}}?(?:合格|受か))|(?:合格発表[^。．!！?？\d]{{0,4}}{_DAY})")
@@ -100,7 +100,8 @@ def _mode(text: str, start: int, end: int, hits: Sequence[Hit]) -> str:
         reach = clause_end if hit.text == "でも" else window_end
         inside = start <= hit.start < reach
         before = hit.name == "hypothetical" and _clause_start(text, start) <= hit.start < start
-        if hit.name == "denial" and inside:
+        # a denial inside the fact's own words (「まだ受けてない」 is itself the negative fact) is not one
+        if hit.name == "denial" and inside and hit.end > end:
             return DENIED
         if hit.name == "hypothetical" and (inside or before):
             return HYPOTHETICAL

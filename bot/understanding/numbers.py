@@ -17,7 +17,8 @@ import unicodedata
 
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMBER = r"[0-9０-９]+|[〇零一二三四五六七八九十]+"
-_MONTHS = re.compile(rf"({_NUMBER}|半)\s*(?:か|ヵ|カ|ヶ|ケ|箇|个)?\s*月(?!曜)")
+# 「か月」 also as typed in kana (「４かげつ」「3カゲツ」)
+_MONTHS = re.compile(rf"({_NUMBER}|半)\s*(?:(?:か|ヵ|カ|ヶ|ケ|箇|个)?\s*月(?!曜)|(?:か|カ)(?:げつ|ゲツ))")
 _YEARS = re.compile(rf"({_NUMBER}|半)\s*年(?!度|生|代|目|月)")
 _WEEKS = re.compile(rf"({_NUMBER})\s*(?:週間|週)")
 WEEKS_PER_MONTH = 4.345
@@ -51,7 +52,7 @@ def months_in(text: str) -> float | None:
         between = text[match.start() : match.end()]
         if match.group(1) == "半":
             continue
-        if not re.search(r"[かヵカヶケ箇个]", between):
+        if not re.search(r"[かヵカヶケ箇个]", between):  # 「かげつ」 has its か
             continue  # 「5月」 is May
         value = number(match.group(1))
         if value is not None:

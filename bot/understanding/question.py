@@ -53,6 +53,7 @@ class Question:
     not_offered_kind: str = ""  # "exam" or "course"
     topic_words: tuple[str, ...] = ()  # topics the message names itself (「補助」「研修」)
     course_format: str = ""  # a kind of course asked about by its format (「オンライン」「集合」)
+    venue: str = ""  # the venue parts a course question names (「5階でやる研修」): those held there
     corrects: bool = False  # says it corrects itself (「いや、」「じゃなくて」)
     smalltalk: str | None = None  # greet, goodbye, thank, help, bot_identity, affirm, deny, stop
     context: str | None = None  # how the previous question was used: "follow_up", "correction", "answer"

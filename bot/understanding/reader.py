@@ -28,7 +28,7 @@ from bot.dates import Period
 from bot.text.readings import tokens as tokenize
 from bot.understanding.context import with_context
 from bot.understanding.facts import read_facts
-from bot.understanding.formats import format_asked, format_words
+from bot.understanding.formats import format_asked, format_words, venue_asked, venue_words
 from bot.understanding.lexicon import Hit, Lexicon
 from bot.understanding.names import Mention, NameFinder
 from bot.understanding.periods import find_periods
@@ -63,7 +63,12 @@ INTENT_ASK = {
 SMALLTALK = ("greet", "goodbye", "thank", "help", "bot_identity", "affirm", "deny", "stop")
 UNSURE = ("nlu_fallback", "out_of_scope", "inform", None)
 # Asks a word says completely by itself (「研修一覧」「申込状況」「取り消したい」「問い合わせ先」).
-SELF_CONTAINED = {"list", "my_status", "cancel", "contact", "register", "apply_here", "study_group"}
+# Asks answered without an item named (the rate and rounding are the same for every exam; the documents,
+# where to apply and when it is paid are one procedure; how to study has advice for any exam).
+SELF_CONTAINED = {
+    "list", "my_status", "cancel", "contact", "register", "apply_here", "study_group", "study",
+    "rate", "rounding", "documents", "where_to_apply", "payment",
+}  # fmt: skip
 SHORT_MESSAGE = 20  # characters: a string of topic words this short is a search, not a question
 SURE = 0.8  # an intent this confident says what a message without question words asks
 # Course facts that need a course to be answered (asked with no course named, they are unclear).
@@ -126,6 +131,7 @@ class Understander:
         self.cohorts = {c.name: c.id for c in catalogue.cohorts()}
         self.cohort_courses = {c.id: c.course_id for c in catalogue.cohorts()}
         self.format_words = format_words(catalogue.courses())
+        self.venue_words = venue_words(catalogue.sessions())
 
     def understand(self, message: Message, previous: Question | None, today: dt.date) -> Question:
         """The structured question (see the module docstring)."""
@@ -141,13 +147,16 @@ class Understander:
     def _read(self, message: Message, today: dt.date, previous: Question | None) -> Question:
         text = message.text
         tokens = tokenize(text)
-        mentions = self.names.find(text, tokens)
+        mentions = _yield_to_longer_words(self.names.find(text, tokens), self.lexicon.find(text, tokens, ()))
         spans = [(m.start, m.end) for m in mentions]
         # Facts, markers and question words are found apart: 「補助を受けたい」 asks (補助を受け) even
         # though 補助を受けた is also a fact's word.
         hits = self.lexicon.find(text, tokens, spans, groups=("asks", "topics"))
+        inner_topics = _inside_asks(self.lexicon.find(text, tokens, spans, groups=("topics",)), hits)
         hits += self.lexicon.find(text, tokens, spans, groups=("facts",))
         hits += self.lexicon.find(text, tokens, (), groups=("markers",))
+        # 「不勉強で」「無資格」: a word after a negating prefix is another word
+        hits = [h for h in hits if h.group == "markers" or h.start == 0 or text[h.start - 1] not in _NEGATING_PREFIX]
         asking = _asking_sentences(text, hits)
 
         def in_question(position: int) -> bool:
@@ -195,12 +204,14 @@ class Understander:
             message,
             bool(set(courses) & set(self.cohort_courses.values())),
             period is not None,
+            inner_topics,
         )
         if topic == "course" and not courses and weak and not exams:
             courses = weak
         said_asks = tuple(asks)
         own_asks = tuple(a for a in asks if topic in self.ask_topics.get(a, ()))
         course_format = format_asked(text, self.format_words) if topic == "course" and not courses else ""
+        venue = venue_asked(text, self.venue_words) if topic == "course" and not courses else ""
         asks = _asks_for(topic, asks, self.ask_topics, message, courses, exams)
         return Question(
             text=text,
@@ -220,6 +231,7 @@ class Understander:
             not_offered_kind=not_offered[0].subkind if not_offered else "",
             topic_words=topic_words,
             course_format=course_format,
+            venue=venue,
             corrects=any(h.name == "correction" for h in hits),
             smalltalk=_smalltalk(message, topic, asks, courses, exams, topic_words, facts),
             vague=_vague(
@@ -235,9 +247,11 @@ class Understander:
                 [self.ask_topics.get(a, ()) for a in said_asks],
                 _not_topic_words(own_asks, hits),
                 said_asks,
-                course_format,
+                course_format or venue,
             )
-            or (previous is None and (_bare_word(text, hits, self.cohorts) or _unresolved_reference(hits, items))),
+            or (
+                previous is None and (_bare_word(text, hits, self.cohorts) or _unresolved_reference(text, hits, items))
+            ),
             suggestions=tuple(name for name, _ in message.ranking if name in INTENT_TOPIC)[:3],
         )
 
@@ -271,6 +285,27 @@ class Understander:
             button=True,
         )
         return with_context(question, previous, self.ask_topics)
+
+
+def _inside_asks(topics: Sequence[Hit], hits: Sequence[Hit]) -> tuple[str, ...]:
+    """The topics named inside a longer question word (試験 in 「試験の一覧」, 勉強 in 「勉強法」)."""
+    asks = [h for h in hits if h.group == "asks"]
+    return _unique(
+        t.name
+        for t in topics
+        if any(a.start <= t.start and t.end <= a.end and a.end - a.start > t.end - t.start for a in asks)
+    )
+
+
+def _yield_to_longer_words(mentions: list[Mention], words: Sequence[Hit]) -> list[Mention]:
+    """A name found only by a keyword inside a longer question word is that word (「おんらいん」 is
+    オンライン, not the ライン of LINE): the longest reading wins."""
+    return [
+        m
+        for m in mentions
+        if m.how != "keyword"
+        or not any(h.start <= m.start and m.end <= h.end and h.end - h.start > m.end - m.start for h in words)
+    ]
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -351,11 +386,14 @@ def _topic(
     message: Message,
     has_cohorts: bool = False,
     has_period: bool = False,
+    inner_topics: Sequence[str] = (),
 ) -> str | None:
     """What the question is about, weighed from everything the message says (module docstring)."""
     score: dict[str, float] = defaultdict(float)
     for topic in topic_words:
         score[topic] += 3
+    for topic in inner_topics:  # 「試験の一覧」: the question word names its topic too
+        score[topic] += 1
     for ask in asks:
         topics = ask_topics.get(ask, ())
         for topic in topics:  # a word that belongs to one topic says more than one shared by three
@@ -390,6 +428,7 @@ def _topic(
         or not_offered
         or facts
         or distinctive
+        or inner_topics
         or (has_period and asks and message.intent == "nlu_fallback")
     ):
         return None  # question words alone (「いつ？」「何日残ってる？」) do not make it ours
@@ -470,13 +509,29 @@ def _vague(
     ):
         return True  # 「べんきょう ほじょ にってい」: several topics in a few words, nothing named
     if topic == "course" and asks and not courses and set(asks) <= ITEM_ASKS and not course_format:
-        return True
+        return "list" not in said_asks  # 「申込のいらない研修はどれ？」 asks it of every course
     if asks or ((courses or exams) and topic_words):
         return False  # 「FEの補助」: a name and its topic say enough (the topic's usual answer)
+    if topic == "course" and courses and _ASKING_END.search(message.text):
+        return False  # 「WinActorの使い方を習えるのってある？」: a course asked about, its overview answers
     if topic in topic_words and "content" in said_asks:
         return False  # 「受験料補助の仕組みを教えてください」: the topic's overview
     sure_intent = message.intent not in UNSURE and message.confidence >= SURE
     return not sure_intent
+
+
+_NEGATING_PREFIX = "不無非未"
+_EXISTENCE = {
+    "ってある",
+    "はある",
+    "ありますか",
+    "はありますか",
+    "ってありますか",
+    "あるの",
+    "あるん",
+    "何かある",
+    "何かあり",
+}
 
 
 def _refined_asks(
@@ -490,20 +545,36 @@ def _refined_asks(
 
     * 「締め切りっていつ？」: いつ asks when the deadline is, not for a date of its own;
     * 「リーダー研修の対象になりますか」: 対象になる about a course (no exam, no subsidy word) asks
-      whom the course is for, not whether the subsidy applies."""
+      whom the course is for, not whether the subsidy applies;
+    * 「ITパスポートの申込は？」: applying for an exam (no course, no subsidy word) is done with its
+      organiser, whose site says how."""
     if "deadline" in asks and "when" in asks:
         when_words = [h.text for h in hits if h.group == "asks" and h.name == "when"]
         if all(w in ("いつ", "いつごろ", "いつ頃") for w in when_words):  # not 「いつからいつまで」
             asks = tuple(a for a in asks if a != "when")
     if courses and not exams and "subsidy" not in topic_words and "eligibility" in asks:
         asks = _unique("target" if a == "eligibility" else a for a in asks)
+    if exams and not courses and "subsidy" not in topic_words and "how_to_apply" in asks:
+        asks = _unique("organizer" if a == "how_to_apply" else a for a in asks)  # 「ITパスの申込は？」: the exam's
+    existence = [h for h in hits if h.group == "asks" and h.name == "list"]
+    if "subsidy" in topic_words and existence and all(h.text in _EXISTENCE for h in existence):
+        asks = _unique("available" if a == "list" else a for a in asks)  # 「補助はありますか」: is there one
+    if "subsidy" in topic_words and not courses and "how_to_apply" in asks:
+        asks = _unique("procedure" if a == "how_to_apply" else a for a in asks)  # 「補助の申し込み方法」
     return asks
 
 
-def _unresolved_reference(hits: Sequence[Hit], items: Sequence[Mention]) -> bool:
-    """「あれっていつだっけ」 with nothing said before and nothing named: what あれ is, is a guess."""
+# A message that opens by pointing back (「それいくら？」「その研修、何時から？」「これって補助出る？」), not
+# with a word that merely starts like one (それぞれ, その次, これから, この前, このチャット, filler あの、).
+_OPENS_POINTING = re.compile(
+    r"^[\s「『]*(?:それ|あれ|これ|その|あの|この)(?!ぞれ|次|他|ほか|外|後|前|間|まま|から|まで|うち|チャット|アシスタント|ボット|[、,ー～〜ぉおう])"
+)
+
+
+def _unresolved_reference(text: str, hits: Sequence[Hit], items: Sequence[Mention]) -> bool:
+    """「あれっていつだっけ」「それいくら？」 with nothing said before and nothing named: what あれ is, is a guess."""
     named = any(m.kind in ("course", "exam", "phase", "not_offered") for m in items)
-    return not named and any(h.name == "reference" for h in hits)
+    return not named and (any(h.name == "reference" for h in hits) or bool(_OPENS_POINTING.match(text)))
 
 
 def _not_topic_words(asks: Sequence[str], hits: Sequence[Hit]) -> tuple[str, ...]:
@@ -516,6 +587,8 @@ def _not_topic_words(asks: Sequence[str], hits: Sequence[Hit]) -> tuple[str, ...
     )
 
 
+# A message that asks whether something exists (「…のってある？」「…習える研修ありませんか」).
+_ASKING_END = re.compile(r"(?:ある|あります|ありますか|あるの|あるん|ない|ありませんか|ないですか)[?？\s。．!！…]*$")
 _BARE_EDGES = re.compile(r"^[\s「『]+|(?:[\s、。,.!！…」』🤔]|とか|のこと|について|の件)+$")
 _ASKED = re.compile(r"[?？]+$|は[?？]*$")
 
@@ -527,11 +600,19 @@ def _bare_word(text: str, hits: Sequence[Hit], cohorts: dict[str, str]) -> bool:
     from bot.text.normalize import normalize
 
     core = _ASKED.sub("", _BARE_EDGES.sub("", normalize(text)))
-    words = [h for h in hits if h.group in ("asks", "topics")]
+    said = [h for h in hits if h.group in ("asks", "topics")]
+    # the words as said: 受験料, not also the 受験 inside it
+    words = [
+        h
+        for h in said
+        if not any(o.start <= h.start and h.end <= o.end and o.end - o.start > h.end - h.start for o in said)
+    ]
     if len({(h.start, h.end) for h in words}) == 1 and core == normalize(words[0].text):
         # 「いくら？」「スケジュール」: whose amount, which schedule? A word that does something by itself
         # (「研修一覧」「申込状況」「取り消したい」) is a request.
-        return not any(h.name in SELF_CONTAINED for h in words)
+        # 「勉強法」 asks for advice; 「べんきょう」, also a topic word, only names the topic
+        topic_spans = {(h.start, h.end) for h in said if h.group == "topics"}
+        return not any(h.name in SELF_CONTAINED and (h.start, h.end) not in topic_spans for h in words)
     return core in cohorts
 
 

@@ -26,7 +26,7 @@ from bot.evaluation.conversations import CaseResult, load_suite, overall, rest_t
 pytestmark = pytest.mark.e2e
 
 SUITES = Path(__file__).resolve().parents[1] / "conversations"
-FLOORS = {"dev": 0.98, "dev2": 0.98, "dev3": 0.98, "blind": 0.93}  # docs/understanding.md
+FLOORS = {"dev": 0.98, "dev2": 0.98, "dev3": 0.98, "dev4": 0.97, "dev5": 0.95, "blind": 0.95}  # docs/understanding.md
 TEAMS_PER_CLASS = 2
 # Classes whose questions are not ours, or are meant to be unclear: the polite fallback is right there.
 NOT_IN_SCOPE = {"out_of_scope", "unsure_suggestions", "smalltalk"}
@@ -50,9 +50,8 @@ def _report(results: list[CaseResult]) -> str:
     for result in results:
         if not result.passed:
             last = result.turns[-1] if result.turns else None
-            lines.append(
-                f"{result.case.id} [{result.case.kind}] {last.say if last else ''!r} → {last.reply[:160] if last else ''!r}"
-            )
+            said, reply = (last.say, last.reply[:160]) if last else ("", "")
+            lines.append(f"{result.case.id} [{result.case.kind}] {said!r} → {reply!r}")
     return "\n".join(lines[:40])
 
 

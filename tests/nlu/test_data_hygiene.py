@@ -6,6 +6,8 @@
 * Every intent of the domain has held-out examples (and the sets use no other intents).
 * Every (entity type, value) annotated anywhere is a (kind, target) of the catalogue's aliases,
   since the entity extractor's values are catalogue ids.
+* No message of the behavioural suites (tests/conversations/*.yml) is in data/nlu either: they
+  measure how unseen phrasings are understood (docs/understanding.md).
 """
 
 import pytest
@@ -44,6 +46,20 @@ def test_no_evaluation_utterance_is_in_the_training_data(training, evaluation_se
         f"{len(leaked)} {set_name} utterances also appear in data/nlu; remove or reword the "
         f"training examples: {leaked[:10]}"
     )
+
+
+def test_no_conversation_suite_message_is_in_the_training_data(training):
+    from bot.evaluation.conversations import load_suite
+
+    trained = {duplicate_key(example.text) for example in training}
+    leaked = [
+        f"{path.name} {case.id}: {turn.say}"
+        for path in sorted((PROJECT_ROOT / "tests" / "conversations").glob("*.yml"))
+        for case in load_suite(path).cases
+        for turn in case.turns
+        if len(turn.say) > 4 and duplicate_key(turn.say) in trained  # 「はい」「自薦」 are everyone's
+    ]
+    assert not leaked, f"{len(leaked)} suite messages also appear in data/nlu: {leaked[:10]}"
 
 
 def test_every_domain_intent_has_heldout_examples(evaluation_sets):

@@ -144,6 +144,6 @@ class ConnectorClient:
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(retry_after, self._settings.max_retry_after)
+            return float(min(retry_after, self._settings.max_retry_after))
         base = self._settings.retry_base_delay
-        return min(base * 2 ** (attempt - 1) + random.uniform(0, base), self._settings.max_retry_after)
+        return float(min(base * 2 ** (attempt - 1) + random.uniform(0, base), self._settings.max_retry_after))

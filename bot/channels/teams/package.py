@@ -43,7 +43,7 @@ def build_manifest(app_id: str, bot_domain: str | None = None, source: Path | No
         if not _HOSTNAME.match(bot_domain):
             raise ValueError(f"bot domain must be a host name such as manabi.example.jp, got {bot_domain!r}")
         manifest["validDomains"] = [bot_domain.lower()]
-    return manifest
+    return dict(manifest)
 
 
 def build_package(app_id: str, out_path: Path | None = None, bot_domain: str | None = None) -> Path:
