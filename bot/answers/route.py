@@ -15,6 +15,7 @@ start (a form, a list from the state database). In order:
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.answers import courses, subsidy
@@ -191,8 +192,12 @@ def _registration(question: Question, catalogue: Catalogue, now: Circumstances) 
         other_course = catalogue.course(question.courses[0])
         if other_course:  # 「RPA研修に申し込みたい」: it has no cohort to register for; say how to join it
             return Answer([registration.not_taken_here(other_course)], question)
+    # the course's own facts asked, whichever topic their words belong to (「いつまでに、どうやって応募？」)
+    facts_asked = (asks | set(question.stated_asks)) & {
+        "target", "deadline", "seats", "when", "content", "hours", "how_to_apply"
+    }  # fmt: skip
     if question.fact("age") and course:  # 「50代でも応募できますか」: the cohort's guidance answers it
-        asked = replace(question, topic="course", courses=(course.id,), asks=("target",))
+        asked = replace(question, topic="course", courses=(course.id,), asks=tuple(sorted(facts_asked | {"target"})))
         return Answer(courses.answer_courses(asked, catalogue, now), replace(question, offer="register"))
     if "register" in asks and "apply_here" in asks:  # 「このチャットから登録させていただけますか」: a wish
         return _start(question, now, START_REGISTRATION)
@@ -200,7 +205,6 @@ def _registration(question: Question, catalogue: Catalogue, now: Circumstances) 
         view = (course, cohort) if course and cohort else None
         contact = f"ご不明な点は{catalogue.main_contact().name}へお問い合わせください。"
         return Answer([registration.apply_here(view, contact)], replace(question, offer="register" if view else None))
-    facts_asked = asks & {"target", "deadline", "seats", "when", "content", "hours", "how_to_apply"}
     if facts_asked and course:
         asked = replace(question, topic="course", courses=(course.id,), asks=tuple(sorted(facts_asked)))
         return Answer(courses.answer_courses(asked, catalogue, now), question)
@@ -256,11 +260,34 @@ def _which_item(question: Question, catalogue: Catalogue) -> tuple[str, list[str
     return None
 
 
+# A sentence in words (kanji or katakana), with nothing that points at something unnamed (やつ, 件 …).
+_WORDS = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff]")
+_POINTING = re.compile(r"やつ|ヤツ|件|あれ|それ|これ|例の|なんとか|なんだっけ|何だっけ|アレ")
+
+
+def _everyday(question: Question) -> bool:
+    """「お昼なに食べよう」: a sentence with nothing of the catalogue in it (no topic, question word, name,
+    period or fact) is not ours, rather than unclear; gibberish and 「水曜のやつ」 stay unclear."""
+    ours = (
+        question.topic
+        or question.stated_asks
+        or question.topic_words
+        or question.courses
+        or question.exams
+        or question.phases
+        or question.not_offered
+        or question.period
+        or question.facts
+    )
+    text = question.text
+    return not ours and len(text) >= 5 and bool(_WORDS.search(text)) and not _POINTING.search(text)
+
+
 def _not_understood(question: Question, catalogue: Catalogue) -> Answer:
     office = catalogue.main_contact()
     if assistance.is_english(question.text):
         return Answer([assistance.cannot_answer(office, True, asked_in_english=True)], question, log="low_confidence")
-    if question.intent == "out_of_scope" and question.confidence >= 0.5:
+    if (question.intent == "out_of_scope" and question.confidence >= 0.5) or _everyday(question):
         return Answer([assistance.cannot_answer(office, low_confidence=False)], question, log="out_of_scope")
     if question.suggestions:
         return _suggest(question, catalogue, log="low_confidence")

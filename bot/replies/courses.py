@@ -247,7 +247,10 @@ def venues(course: Course, sessions: Sequence[Session]) -> Reply:
     if not sessions:
         return Reply(f"**{course.name}**の形式は「{course.format}」です。会場は各回のご案内でお知らせします。")
     items = [f"{session_when(s)}：{'・'.join(d for d in (s.format, s.venue) if d)}" for s in sessions]
-    return Reply(f"**{course.name}**の会場です。\n{bullet_list(items)}", [_details_button(course)])
+    text = f"**{course.name}**の会場です。\n{bullet_list(items)}"
+    if not any(s.venue for s in sessions):  # no room to go to (e-learning, online): how to take part instead
+        text += f"\n{course.how_to_apply}"
+    return Reply(text, [_details_button(course)])
 
 
 def formats(course: Course, sessions: Sequence[Session]) -> Reply:

@@ -228,7 +228,9 @@ def registration_list(items: Sequence[tuple[CohortView, Registration]]) -> Reply
 
 
 def nothing_to_cancel() -> Reply:
-    return Reply("取り消せる申込はありません。申込状況は「申込状況を教えて」で確認できます。")
+    return Reply(
+        "登録されている申込がないため、取り消せるものはありません。申込状況は「申込状況を教えて」で確認できます。"
+    )
 
 
 def ask_cancel_target(items: Sequence[tuple[CohortView, Registration]]) -> Reply:

@@ -556,9 +556,14 @@ def _refined_asks(
         asks = _unique("target" if a == "eligibility" else a for a in asks)
     if exams and not courses and "subsidy" not in topic_words and "how_to_apply" in asks:
         asks = _unique("organizer" if a == "how_to_apply" else a for a in asks)  # 「ITパスの申込は？」: the exam's
+    eligibility = {(h.start, h.end) for h in hits if h.name == "eligibility"}
+    if any(h.name == "available" and (h.start, h.end) in eligibility for h in hits):
+        asks = tuple(a for a in asks if a != "available")  # 「補助受けられる？」 (は/を dropped) asks for a verdict
     existence = [h for h in hits if h.group == "asks" and h.name == "list"]
     if "subsidy" in topic_words and existence and all(h.text in _EXISTENCE for h in existence):
         asks = _unique("available" if a == "list" else a for a in asks)  # 「補助はありますか」: is there one
+    if courses and not exams and "subsidy" not in topic_words and "procedure" in asks:
+        asks = _unique("how_to_apply" if a == "procedure" else a for a in asks)  # 「勉強会に出る手続きは？」
     if "subsidy" in topic_words and not courses and "how_to_apply" in asks:
         asks = _unique("procedure" if a == "how_to_apply" else a for a in asks)  # 「補助の申し込み方法」
     return asks
