@@ -1,11 +1,14 @@
 """The load balancer's configuration (HAProxy): Rasa servers and action servers behind health checks.
 
-* **Rasa servers** (``frontend rasa``): a server is checked with ``GET /`` every second; two
+* **Rasa servers** (``frontend rasa``): a server is checked with ``GET /`` every second; three
   failures take it out, two successes bring it back, so a replica that is down or still loading
-  its model gets no traffic. Each conversation goes to one server while that server is up: the
-  request's conversation (REST: ``sender``, Teams: ``conversation.id``, web chat: its signed
-  cookie or the intranet proxy's user header) is hashed consistently over the servers, because
-  Rasa's lock store alone is not enough across servers (RasaHQ/rasa #11256, docs/deploy.md).
+  its model gets no traffic. A check may take 5 s: a server that is only busy (its one event loop
+  answering many turns) is slow to answer, not down, and taking it out would turn load into
+  errors. Each conversation goes to one server while that server is up: the request's
+  conversation (REST: ``sender``, Teams: ``conversation.id``, web chat: its signed cookie or the
+  intranet proxy's user header) is hashed consistently over the servers, so that a conversation's
+  messages do not wait for each other's lock across servers (the lock store keeps them in order
+  either way: bot/deploy/rasa_stores.py, RasaHQ/rasa #11256, docs/deploy.md).
   Requests without a conversation (the chat page, the office console, health) are balanced.
   A request is sent again to the other server only when the connection to the first failed (it
   never reached Rasa); a message Rasa may have started on is never replayed by the balancer.
@@ -56,6 +59,7 @@ def config(
         f"    timeout server {server_timeout_s}s",  # a turn may wait for a conversation's lock
         "    timeout http-request 10s",
         "    timeout queue 30s",
+        "    timeout check 5s",  # busy is not down (see the module's docstring)
         "    retries 2",
         "    option redispatch 1",  # a connection refused by one server: try the other
         "",
@@ -80,7 +84,7 @@ def config(
         "    hash-type consistent",
         "    option httpchk GET /",
         "    http-check expect status 200",
-        f"    default-server inter {check_interval_ms} fall 2 rise 2 maxconn 64",
+        f"    default-server inter {check_interval_ms} fall 3 rise 2 maxconn 64",
     ]
     lines += [f"    server {u.name} {u.host}:{u.port} check" for u in rasa]
     if actions_port is not None:
@@ -94,7 +98,7 @@ def config(
             "    balance roundrobin",
             "    option httpchk GET /health",
             "    http-check expect status 200",
-            f"    default-server inter {check_interval_ms} fall 2 rise 2",
+            f"    default-server inter {check_interval_ms} fall 3 rise 2",
         ]
         lines += [f"    server {u.name} {u.host}:{u.port} check" for u in actions]
     lines += [
