@@ -120,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=48, help="scripted conversations per measurement")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs" / "benchmarks" / "cluster.json")
+    parser.add_argument("--table", action="store_true", help="only print the table of the last run (--out)")
     args = parser.parse_args(argv)
+    if args.table:
+        print(table(json.loads(args.out.read_text(encoding="utf-8"))))
+        return 0
     if not MODEL.exists():
         print(f"no trained model at {MODEL}: run `make train` first")
         return 1
@@ -152,11 +156,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def table(report: dict[str, Any]) -> str:
-    lines = ["| system | users | messages/s | p50 ms | p95 ms | errors |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    """The results as the Markdown table of docs/performance.md (``--table`` prints it again)."""
+    parts = ("rasa", "actions", "postgres", "redis", "haproxy")
+    lines = [
+        "| system | users | messages/s | p50 ms | p95 ms | CPU ms/msg | " + " | ".join(parts) + " | CPUs busy before |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | " + " | ".join("---:" for _ in parts) + " | ---: |",
+    ]
     for name, results in report["systems"].items():
         for r in results:
+            cells = " | ".join(str(r.get(f"{part}_cpu_ms_per_msg", "–")) for part in parts)
             lines.append(
-                f"| {name} | {r['concurrency']} | {r['msgs_per_s']} | {r['p50_ms']} | {r['p95_ms']} | {r['errors']} |"
+                f"| {name} | {r['concurrency']} | {r['msgs_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
+                f"{r['server_cpu_ms_per_msg']} | {cells} | {r['machine_before']['busy_cpus']} |"
             )
     return "\n".join(lines)
 
