@@ -529,7 +529,7 @@ async def test_cancelling_with_nothing_to_cancel():
     slots, messages = await run(
         cancellation.ActionCancellationStart(), tracker("申込を取り消したい", "cancel_registration", form=None)
     )
-    assert slots["reg_halt"] == "nothing_to_cancel" and "取り消せる申込はありません" in texts(messages)
+    assert slots["reg_halt"] == "nothing_to_cancel" and "取り消せるものはありません" in texts(messages)
 
 
 async def test_a_single_registration_is_chosen_and_confirmed():
