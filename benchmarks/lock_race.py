@@ -9,6 +9,7 @@ store handed out twice or lost.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def main() -> int:
             print(f"{store.__name__}: tickets given twice in 5 rounds of 200: {rounds}")
     finally:
         service.stop()
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {name} | {cpu:.2f} | {wall:.2f} |", flush=True)
     finally:
         pg.stop()
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
