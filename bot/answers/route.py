@@ -199,7 +199,8 @@ def _registration(question: Question, catalogue: Catalogue, now: Circumstances) 
     if question.fact("age") and course:  # 「50代でも応募できますか」: the cohort's guidance answers it
         asked = replace(question, topic="course", courses=(course.id,), asks=tuple(sorted(facts_asked | {"target"})))
         return Answer(courses.answer_courses(asked, catalogue, now), replace(question, offer="register"))
-    if "register" in asks and "apply_here" in asks:  # 「このチャットから登録させていただけますか」: a wish
+    if "register" in asks and ("apply_here" in asks or facts_asked <= {"how_to_apply"}):
+        # 「このチャットから登録させていただけますか」「応募を希望します。手続きを」: a wish, started
         return _start(question, now, START_REGISTRATION)
     if "apply_here" in asks:
         view = (course, cohort) if course and cohort else None
@@ -287,7 +288,9 @@ def _not_understood(question: Question, catalogue: Catalogue) -> Answer:
     office = catalogue.main_contact()
     if assistance.is_english(question.text):
         return Answer([assistance.cannot_answer(office, True, asked_in_english=True)], question, log="low_confidence")
-    if (question.intent == "out_of_scope" and question.confidence >= 0.5) or _everyday(question):
+    # 「水曜のやつ」 points at something of ours it does not name: unclear, whatever the NLU says
+    outside = question.intent == "out_of_scope" and question.confidence >= 0.5 and not _POINTING.search(question.text)
+    if outside or _everyday(question):
         return Answer([assistance.cannot_answer(office, low_confidence=False)], question, log="out_of_scope")
     if question.suggestions:
         return _suggest(question, catalogue, log="low_confidence")

@@ -317,7 +317,13 @@ def course_details(
     buttons = [_schedule_button(course)]
     if cohort:
         buttons.insert(0, button("応募する", "register_interest", course=course.id))
-    return Reply("\n".join(lines), buttons, card(course.name, subtitle=course.summary, facts=facts, sections=sections))
+    # the card shows what the text says, the next date included (Teams renders the card, not the text)
+    card_facts = facts + ([["次回", session_when(next_session)]] if next_session else [])
+    if cohort:
+        card_facts.append(["実施期間", cohort_period(cohort)])
+    return Reply(
+        "\n".join(lines), buttons, card(course.name, subtitle=course.summary, facts=card_facts, sections=sections)
+    )
 
 
 def phase(course: Course, part: Phase, asks: Sequence[str], cohort: Cohort | None) -> Reply:

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from bot.catalogue.queries import Catalogue
 from bot.dates import Period
+from bot.text.normalize import normalize
 from bot.text.readings import tokens as tokenize
 from bot.understanding.context import with_context
 from bot.understanding.facts import read_facts
@@ -184,7 +185,7 @@ class Understander:
         if not not_offered:  # the NLU's entities may be a name we do not offer, read as a typo of ours
             courses = courses or tuple(entity_items["course"])
             exams = exams or tuple(entity_items["exam"])
-        asks = _refined_asks(asks, hits, courses, exams, topic_words)
+        asks = _refined_asks(text, asks, hits, courses, exams, topic_words)
         before = previous.period if previous else None
         periods = find_periods(_period_text(text, asking, hits), today, before)
         corrected = [h.end for h in hits if h.name == "correction"]
@@ -250,8 +251,14 @@ class Understander:
                 course_format or venue,
             )
             or (
-                previous is None and (_bare_word(text, hits, self.cohorts) or _unresolved_reference(text, hits, items))
-            ),
+                previous is None
+                and (
+                    _bare_word(text, hits, self.cohorts)
+                    or _unresolved_reference(text, hits, items)
+                    or _keyword_salad(text, topic_words)
+                )
+            )
+            or (bool(_UNFINISHED.search(normalize(text))) and not facts and not message.active_form),
             suggestions=tuple(name for name, _ in message.ranking if name in INTENT_TOPIC)[:3],
         )
 
@@ -521,6 +528,7 @@ def _vague(
 
 
 _NEGATING_PREFIX = "不無非未"
+_NAMES_THE_SUBSIDY = re.compile(r"\s*(?:の|への)?\s*補助")
 _EXISTENCE = {
     "ってある",
     "はある",
@@ -535,6 +543,7 @@ _EXISTENCE = {
 
 
 def _refined_asks(
+    text: str,
     asks: tuple[str, ...],
     hits: Sequence[Hit],
     courses: Sequence[str],
@@ -556,6 +565,9 @@ def _refined_asks(
         asks = _unique("target" if a == "eligibility" else a for a in asks)
     if exams and not courses and "subsidy" not in topic_words and "how_to_apply" in asks:
         asks = _unique("organizer" if a == "how_to_apply" else a for a in asks)  # 「ITパスの申込は？」: the exam's
+    fee_words = [h for h in hits if h.name == "fee"]
+    if fee_words and all(_NAMES_THE_SUBSIDY.match(text, h.end) for h in fee_words) and "amount" not in asks:
+        asks = tuple(a for a in asks if a != "fee")  # 「受験料の補助はどうにかならない？」: 受験料 says what is paid
     eligibility = {(h.start, h.end) for h in hits if h.name == "eligibility"}
     if any(h.name == "available" and (h.start, h.end) in eligibility for h in hits):
         asks = tuple(a for a in asks if a != "available")  # 「補助受けられる？」 (は/を dropped) asks for a verdict
@@ -594,8 +606,19 @@ def _not_topic_words(asks: Sequence[str], hits: Sequence[Hit]) -> tuple[str, ...
 
 # A message that asks whether something exists (「…のってある？」「…習える研修ありませんか」).
 _ASKING_END = re.compile(r"(?:ある|あります|ありますか|あるの|あるん|ない|ありませんか|ないですか)[?？\s。．!！…]*$")
-_BARE_EDGES = re.compile(r"^[\s「『]+|(?:[\s、。,.!！…」』🤔]|とか|のこと|について|の件)+$")
+_BARE_EDGES = re.compile(r"^[\s「『]+|(?:[\s、。,.!！…」』🤔]|とか|のこと|について|の件で?)+$")
+# A message left unfinished after a noun (「勉強会の補助の申込の」; not the question's 「どうなるの」), or with
+# a word standing in for one not remembered (「資格補助なんたら」「DXのなんとか」): what it asks is a guess.
+_UNFINISHED = re.compile(
+    r"(?:[\u4e00-\u9fff\u30a0-\u30ffA-Za-z0-9]の|なんとか|何とか|なんたら|ナンタラ|ナントカ|うんぬん|云々|かんとか)[\s。…、]*$"
+)
 _ASKED = re.compile(r"[?？]+$|は[?？]*$")
+
+
+def _keyword_salad(text: str, topic_words: Sequence[str]) -> bool:
+    """「ほじょ しけん いつ」「講座 日 補」: three or more bare words that touch two topics, no sentence."""
+    parts = text.split()
+    return len(parts) >= 3 and all(len(p) <= 4 for p in parts) and len(set(topic_words)) >= 2
 
 
 def _bare_word(text: str, hits: Sequence[Hit], cohorts: dict[str, str]) -> bool:

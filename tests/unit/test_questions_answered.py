@@ -175,3 +175,36 @@ def test_a_negating_prefix_is_another_word(reply):
 def test_the_payment_and_the_office_together(reply):
     answered = reply("補助金はいつ振り込まれますか。あと担当の連絡先も")
     assert "翌月" in answered and "2345" in answered
+
+
+# --- unfinished messages, keyword strings, everyday chat --------------------------------------------
+@pytest.mark.parametrize("text", ["Excel講座の申込の", "リーダー研修のなんとか", "ほじょ けんてい にってい"])
+def test_unfinished_or_keyword_strings_offer_the_closest_topics(reply, text):
+    assert "もしかして" in reply(text)
+
+
+def test_a_question_ending_in_no_is_not_unfinished(reply):
+    assert "切り捨て" in reply("補助額の端数はどう処理されるの")
+
+
+@pytest.mark.parametrize("text", ["週末どこに出かけようかな", "駅前のカフェってどう？"])
+def test_a_sentence_with_nothing_of_ours_is_out_of_scope(reply, text):
+    assert "このアシスタントではお答えできません" in reply(text)
+
+
+def test_pointing_at_something_unnamed_is_unclear_not_out_of_scope(reply):
+    assert "お答えできません" not in reply("金曜のあれ")
+
+
+# --- the fee that names what is subsidised; a wish to register with a procedure asked ----------------
+def test_the_fee_naming_the_subsidy_is_not_a_fee_question(reply):
+    answered = reply("落ちちゃったけど、受験料への補助って何とかならないですか")
+    assert "対象外" in answered and "13,200円" not in answered
+
+
+def test_a_wish_to_register_with_how_is_started(catalogue):
+    step = understander(catalogue)
+    statuses = cohorts.statuses(catalogue, {}, TODAY)
+    now = Circumstances(TODAY, open_cohorts=[s.effective_cohort for s in statuses if s.is_open])
+    question = step.understand(Message("リーダー研修への応募を希望します。手続きをお願いします"), None, TODAY)
+    assert answer(question, catalogue, now).start == "registration"
