@@ -7,13 +7,18 @@ PYTHON := .venv/bin/python
 export TF_CPP_MIN_LOG_LEVEL := 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run serve test lint setup catalogue train eval bench screenshots clean
+.PHONY: run serve cluster test lint setup catalogue train eval bench screenshots clean
 
 run: catalogue train
 	$(PYTHON) -m bot run
 
 serve: catalogue train
 	$(PYTHON) -m bot serve
+
+# Several servers on this machine: PostgreSQL, Redis, two Rasa and two action servers behind HAProxy
+# (data under var/cluster/; docs/deploy.md). Ctrl-C stops them all.
+cluster: catalogue train
+	$(PYTHON) -m bot cluster
 
 test: catalogue train
 	$(PYTHON) -m pytest

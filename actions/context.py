@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import sqlite3
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -24,6 +22,8 @@ from bot.registrations import cohorts
 from bot.replies.base import Reply
 from bot.settings import load_settings
 from bot.state import db as state
+from bot.state.db import Connection
+from bot.state.db import Error as DbError
 from bot.understanding.question import Question
 from bot.understanding.reader import Message
 
@@ -42,12 +42,13 @@ def today() -> dt.date:
 
 
 @lru_cache(maxsize=4)
-def _state_connection(path: str) -> sqlite3.Connection:
-    return state.connect(Path(path))
+def _state_connection(location: str) -> Connection:
+    return state.connect(state.location(location))
 
 
-def state_db() -> sqlite3.Connection:
-    return _state_connection(str(load_settings().state_db))
+def state_db() -> Connection:
+    """The state DB of the settings (SQLite file or PostgreSQL URL); one connection per process."""
+    return _state_connection(str(load_settings().state_location))
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -110,7 +111,7 @@ def circumstances(tracker: Tracker, previous: Question | None) -> Circumstances:
     cat = catalogue()
     try:
         found = cohorts.statuses(cat, cohorts.overrides(state_db()), day)
-    except sqlite3.Error:  # the state DB is unreadable: answer from the catalogue alone
+    except DbError:  # the state DB is unreadable: answer from the catalogue alone
         logger.exception("could not read cohort overrides")
         found = cohorts.statuses(cat, {}, day)
     known = {fact: tracker.get_slot(fact) for fact in REMEMBERED_FACTS if tracker.get_slot(fact)}

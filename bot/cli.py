@@ -12,6 +12,7 @@ import sys
 from bot.commands import benchmark as benchmark_commands
 from bot.commands import catalogue as catalogue_commands
 from bot.commands import chat as chat_commands
+from bot.commands import cluster as cluster_commands
 from bot.commands import evaluate as evaluate_commands
 from bot.commands import servers as server_commands
 from bot.commands import teams as teams_commands
@@ -28,6 +29,7 @@ from bot.registrations import cli as registration_commands
 COMMAND_MODULES = [
     catalogue_commands,
     server_commands,
+    cluster_commands,
     chat_commands,
     teams_commands,
     benchmark_commands,

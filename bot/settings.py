@@ -32,6 +32,21 @@ class Settings:
     log_max_bytes: int = 10 * 1024 * 1024  # server logs rotate at this size …
     log_backups: int = 5  # … keeping this many older files
     retention_days: int = 180  # conversations and unanswered questions older than this are purged
+    # Beyond one machine (docs/deploy.md): with a PostgreSQL URL the state DB and the conversations
+    # live in that database instead of the SQLite files above; with a Redis URL the Rasa servers
+    # share their conversation locks and the Teams channel its duplicate and welcome bookkeeping.
+    database_url: str | None = None
+    redis_url: str | None = None
+
+    @property
+    def state_location(self) -> Path | str:
+        """Where the state DB is: the PostgreSQL URL, else the SQLite file (bot.state.db.connect)."""
+        return self.database_url or self.state_db
+
+    @property
+    def tracker_location(self) -> Path | str:
+        """Where the conversations are: the PostgreSQL URL, else the SQLite tracker file."""
+        return self.database_url or self.tracker_db
 
     @property
     def rasa_url(self) -> str:
@@ -69,6 +84,17 @@ def _number(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -
     return value
 
 
+def _url(env: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return None
+    if not value.startswith(tuple(f"{scheme}://" for scheme in schemes)):
+        raise ValueError(
+            f"{name} must start with {' or '.join(s + '://' for s in schemes)}, got {value.split(':')[0]!r}"
+        )
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from ``env`` (default: ``os.environ``)."""
     env = os.environ if env is None else env
@@ -87,4 +113,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_max_bytes=_number(env, "MANABI_LOG_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
         log_backups=_number(env, "MANABI_LOG_BACKUPS", 5, minimum=1),
         retention_days=_number(env, "MANABI_RETENTION_DAYS", 180, minimum=1),
+        database_url=_url(env, "MANABI_DATABASE_URL", ("postgresql", "postgres")),
+        redis_url=_url(env, "MANABI_REDIS_URL", ("redis", "rediss")),
     )

@@ -16,26 +16,33 @@ find_python310() {
   return 1
 }
 
-# The browser tests drive Debian's chromium through its chromedriver (never a browser download);
-# the two font packages give the screenshots Japanese glyphs and the 👍/👎. Installed with apt when missing.
-ensure_browser() {
+# Debian packages, installed with apt when missing:
+# * the browser tests drive Debian's chromium through its chromedriver (never a browser download);
+#   the two font packages give the screenshots Japanese glyphs and the 👍/👎;
+# * `make cluster` and the cluster tests run PostgreSQL, Redis and HAProxy on 127.0.0.1 (docs/deploy.md).
+ensure_packages() {
   local missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   [ -e /usr/share/fonts/opentype/ipafont-gothic/ipag.ttf ] || missing+=(fonts-ipafont-gothic)
   [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+  compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
+  [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+  [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=$(command -v sudo || true)
   if ! command -v apt-get >/dev/null || { [ "$(id -u)" -ne 0 ] && [ -z "$sudo" ]; }; then
-    echo "The browser tests need: ${missing[*]} (Debian packages). Install them, then re-run." >&2
+    echo "The browser and cluster tests need: ${missing[*]} (Debian packages). Install them, then re-run." >&2
     return 0
   fi
-  echo "Installing ${missing[*]} for the browser tests…"
+  echo "Installing ${missing[*]}…"
   $sudo apt-get update -qq >/dev/null
+  # Where the machine starts the packages' own services (5432, 6379), they do not meet ours: the tests
+  # and make cluster start their own PostgreSQL and Redis on free ports, with their own passwords.
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
-ensure_browser
+ensure_packages
 
 wanted=$(cat requirements.txt requirements-test.txt constraints.txt | sha256sum | cut -c1-16)
 stamp=.venv/.manabi-installed

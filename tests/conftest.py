@@ -1,4 +1,5 @@
-"""Shared pytest set-up: a pinned clock, the frozen test catalogue, an isolated state DB.
+"""Shared pytest set-up: a pinned clock, the frozen test catalogue, an isolated state DB on either
+backend (``state_location``: the SQLite file, and a PostgreSQL database of its own).
 
 Tests read ``tests/catalogue/`` (a copy of the sample catalogue, frozen), never the live
 ``data/catalogue/`` the office edits: an edit there must not break ``make test``.
@@ -24,6 +25,7 @@ import pytest
 from bot.catalogue.build import build
 from bot.catalogue.queries import Catalogue
 from bot.clock import FixedClock
+from tests import services
 
 TEST_CATALOGUE = Path(__file__).resolve().parent / "catalogue"
 # Settings are read when used, so this reaches every server and command a test starts.
@@ -69,3 +71,43 @@ def rasa_patches():
 
     with patches.applied() as names:
         yield names
+
+
+def pytest_sessionfinish(session, exitstatus):
+    services.stop_all()  # the PostgreSQL and Redis some tests started
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    """Both state-database backends: a test taking this (or ``state_location``) runs on each."""
+    return str(request.param)
+
+
+@pytest.fixture
+def state_location(backend, tmp_path):
+    """A fresh, empty state database: a SQLite file, or a PostgreSQL database of its own (a URL).
+    For PostgreSQL it is also where the conversations are (Rasa's ``events`` table)."""
+    if backend == "sqlite":
+        yield tmp_path / "manabi.sqlite"
+        return
+    name, url = services.new_database()
+    yield url
+    services.postgres().drop_database(name)
+
+
+@pytest.fixture
+def tracker_location(backend, state_location, tmp_path):
+    """Where the conversations are: the SQLite tracker file, or the same PostgreSQL database."""
+    return tmp_path / "trackers.sqlite" if backend == "sqlite" else state_location
+
+
+@pytest.fixture
+def state_env(monkeypatch, state_location, tracker_location):
+    """The settings that point servers and commands at ``state_location``."""
+    if isinstance(state_location, Path):
+        monkeypatch.setenv("MANABI_STATE_DB", str(state_location))
+        monkeypatch.setenv("MANABI_TRACKER_DB", str(tracker_location))
+        monkeypatch.delenv("MANABI_DATABASE_URL", raising=False)
+    else:
+        monkeypatch.setenv("MANABI_DATABASE_URL", state_location)
+    return state_location

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from bot.feedback.export import feedback_csv, feedback_json
@@ -19,7 +18,7 @@ def register(subparsers: Any) -> None:
     actions = group.add_subparsers(dest="feedback_command", metavar="action")
     actions.required = True
     export = actions.add_parser("export", help="export the ratings (CSV for Excel, or JSON)")
-    export.add_argument("--db", type=Path, default=settings.state_db, help="state database")
+    export.add_argument("--db", type=state.location, default=settings.state_location, help="state database")
     _add_output_options(export)
     export.add_argument("--rating", choices=RATINGS, help="only 👍 (up) or 👎 (down)")
     export.add_argument("--since", type=_date, help="only ratings given on or after YYYY-MM-DD")

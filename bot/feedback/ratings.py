@@ -8,13 +8,13 @@ action, the intent and its confidence come from what Rasa recorded, not from the
 from __future__ import annotations
 
 import logging
-import sqlite3
 from typing import Any
 
 from rasa.shared.core.events import Event
 
 from bot.feedback.answers import Answer, find_answer
 from bot.state import feedback as store
+from bot.state.db import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ async def conversation_events(tracker_store: Any, sender_id: str, all_sessions: 
 
 
 def rate_answer(
-    conn: sqlite3.Connection,
+    conn: Connection,
     events: list[Event],
     *,
     sender_id: str,

@@ -9,7 +9,6 @@ for them), in the web chat when they next open it, or not at all (Teams refused 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from bot.registrations import store
 from bot.registrations.model import CONFIRMED, WAITLISTED, Registration
 from bot.safe_text import clean_text
 from bot.state import conversation_refs, outbox
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 
 STATUSES = {"confirmed": (CONFIRMED,), "waitlisted": (WAITLISTED,), "all": (CONFIRMED, WAITLISTED)}
 MAX_TEXT_CHARS = 2000
@@ -52,7 +51,7 @@ def cleaned(text: str) -> str:
     return value
 
 
-def route_of(conn: sqlite3.Connection, person_id: str) -> str:
+def route_of(conn: Connection, person_id: str) -> str:
     if outbox.channel_for(person_id) == "web":
         return WEB
     ref = conversation_refs.get(conn, person_id)
@@ -68,7 +67,7 @@ def _looks_like_entra_id(person_id: str) -> bool:
     return [len(p) for p in parts] == [8, 4, 4, 4, 12]
 
 
-def recipients(conn: sqlite3.Connection, cohort_id: str, status: str) -> list[Recipient]:
+def recipients(conn: Connection, cohort_id: str, status: str) -> list[Recipient]:
     """The cohort's applicants with the chosen status, each with how they would be reached."""
     return [Recipient(r, route_of(conn, r.person_id)) for r in store.for_cohort(conn, cohort_id, STATUSES[status])]
 
@@ -78,9 +77,7 @@ def route_counts(found: list[Recipient]) -> dict[str, int]:
     return {route: counted[route] for route in ROUTE_LABELS if counted[route]}
 
 
-def queue(
-    conn: sqlite3.Connection, cohort_id: str, status: str, text: str, actor: str, now: dt.datetime
-) -> tuple[int, int]:
+def queue(conn: Connection, cohort_id: str, status: str, text: str, actor: str, now: dt.datetime) -> tuple[int, int]:
     """Writes the announcement and its messages in one transaction; (announcement id, messages queued).
     Applicants Teams refused get none (the office saw them in the count)."""
     text = cleaned(text)

@@ -10,7 +10,6 @@ reason has gone (the promoted person cancelled since, the session left the catal
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from typing import Any
 
 from bot.catalogue.queries import Catalogue
@@ -19,6 +18,7 @@ from bot.registrations.model import CONFIRMED
 from bot.replies import notifications as replies
 from bot.replies.base import Reply
 from bot.replies.registration import CohortView
+from bot.state.db import Connection
 from bot.state.outbox import OutboxMessage
 
 Message = dict[str, Any]  # a bot message as channels take it: text, buttons, custom.card
@@ -40,7 +40,7 @@ def view_of(catalogue: Catalogue, cohort_id: str) -> CohortView | None:
     return (course, cohort) if course and cohort else None
 
 
-def compose(message: OutboxMessage, catalogue: Catalogue, conn: sqlite3.Connection, today: dt.date) -> Message | None:
+def compose(message: OutboxMessage, catalogue: Catalogue, conn: Connection, today: dt.date) -> Message | None:
     """The message to send for an outbox row, or None when there is nothing to say any more."""
     payload = message.payload
     office = catalogue.main_contact()
@@ -60,9 +60,7 @@ def compose(message: OutboxMessage, catalogue: Catalogue, conn: sqlite3.Connecti
     return None
 
 
-def _reminder(
-    payload: dict[str, Any], catalogue: Catalogue, conn: sqlite3.Connection, today: dt.date
-) -> Message | None:
+def _reminder(payload: dict[str, Any], catalogue: Catalogue, conn: Connection, today: dt.date) -> Message | None:
     if payload["kind"] == "session":
         session = catalogue.session_by_key(payload["target"])
         if session is None or session.starts_on < today:

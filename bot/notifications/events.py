@@ -8,14 +8,13 @@ keeps about them (their conversation reference, messages and reminders) in the d
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.registrations.model import Registration
 from bot.state import conversation_refs, outbox, reminders
+from bot.state.db import Connection
 from bot.state.times import moment
 
 
-def promoted(conn: sqlite3.Connection, registration: Registration, at: str) -> None:
+def promoted(conn: Connection, registration: Registration, at: str) -> None:
     """A waitlisted registration got a seat (inside the cancelling transaction): tell the person.
     The queue number identifies this promotion (registering again gives a new one)."""
     outbox.enqueue(
@@ -28,7 +27,7 @@ def promoted(conn: sqlite3.Connection, registration: Registration, at: str) -> N
     )
 
 
-def forget_person(conn: sqlite3.Connection, person_id: str) -> int:
+def forget_person(conn: Connection, person_id: str) -> int:
     """Deletes the person's conversation reference, messages (with their attempts) and reminders;
     returns how many rows. Call inside the deleting transaction."""
     return (

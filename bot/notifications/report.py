@@ -8,13 +8,13 @@ again), messages given up on, announcements with their delivery, and the reminde
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.registrations import store
 from bot.safe_text import clean_line
 from bot.state import conversation_refs, leases, outbox, reminders
+from bot.state.db import Connection
 from bot.state.times import moment
 
 KIND_LABELS = {
@@ -74,14 +74,14 @@ class Overview:
         return sum(by.get("pending", 0) + by.get("sending", 0) for by in self.counts.values())
 
 
-def person(conn: sqlite3.Connection, person_id: str) -> Person:
+def person(conn: Connection, person_id: str) -> Person:
     found = store.for_person(conn, person_id)
     if found:
         return Person(person_id, clean_line(found[0].name), clean_line(found[0].department))
     return Person(person_id, "（登録なし）", "")
 
 
-def overview(conn: sqlite3.Connection, now: dt.datetime) -> Overview:
+def overview(conn: Connection, now: dt.datetime) -> Overview:
     lease = leases.current(conn, "delivery")
     alive = lease is not None and moment(lease["expires_at"]) > now
     dead = [

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 
 from bot.catalogue.queries import Catalogue
 from bot.notifications.compose import as_message, view_of
@@ -25,7 +24,7 @@ from bot.replies.base import Reply
 from bot.replies.registration import cohort_title
 from bot.state import outbox
 from bot.state import reminders as reminder_store
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 from bot.state.reminders import DEADLINE, QUEUED, SESSION, WITHDRAWN, Reminder
 
 logger = logging.getLogger(__name__)
@@ -41,7 +40,7 @@ def what_of(reminder: Reminder, catalogue: Catalogue) -> str:
 
 
 def current_day(
-    reminder: Reminder, catalogue: Catalogue, conn: sqlite3.Connection, today: dt.date
+    reminder: Reminder, catalogue: Catalogue, conn: Connection, today: dt.date
 ) -> tuple[dt.date | None, str]:
     """The reminder's day as the catalogue (and the office) say now; (None, why) when it is gone."""
     if reminder.kind == SESSION:
@@ -57,7 +56,7 @@ def current_day(
     return status.deadline, ""
 
 
-def reconcile(conn: sqlite3.Connection, catalogue: Catalogue, now: dt.datetime, hour: int) -> int:
+def reconcile(conn: Connection, catalogue: Catalogue, now: dt.datetime, hour: int) -> int:
     """Moves or withdraws pending reminders whose day changed in the catalogue; returns how many."""
     changed = 0
     today = now.date()
@@ -87,7 +86,7 @@ def reconcile(conn: sqlite3.Connection, catalogue: Catalogue, now: dt.datetime, 
     return changed
 
 
-def _notice(conn: sqlite3.Connection, reminder: Reminder, reply: Reply, key: str, now: dt.datetime) -> None:
+def _notice(conn: Connection, reminder: Reminder, reply: Reply, key: str, now: dt.datetime) -> None:
     outbox.enqueue(
         conn,
         kind="notice",
@@ -98,7 +97,7 @@ def _notice(conn: sqlite3.Connection, reminder: Reminder, reply: Reply, key: str
     )
 
 
-def enqueue_due(conn: sqlite3.Connection, catalogue: Catalogue, now: dt.datetime) -> int:
+def enqueue_due(conn: Connection, catalogue: Catalogue, now: dt.datetime) -> int:
     """Queues every reminder whose moment has come; returns how many were queued."""
     queued = 0
     today = now.date()
@@ -128,7 +127,7 @@ def enqueue_due(conn: sqlite3.Connection, catalogue: Catalogue, now: dt.datetime
     return queued
 
 
-def _registered(conn: sqlite3.Connection, reminder: Reminder) -> bool:
+def _registered(conn: Connection, reminder: Reminder) -> bool:
     """A deadline reminder for someone who has registered for the cohort since: nothing to remind of."""
     if reminder.kind != DEADLINE:
         return False

@@ -26,7 +26,6 @@ import os
 import random
 import re
 import socket
-import sqlite3
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -44,6 +43,7 @@ from bot.notifications.ratelimit import RateLimiter
 from bot.notifications.settings import NotifySettings
 from bot.state import conversation_refs, leases, outbox
 from bot.state import db as state
+from bot.state.db import Error as DbError
 from bot.state.db import transaction
 from bot.state.outbox import OutboxMessage
 
@@ -54,6 +54,9 @@ LEASE = "delivery"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 
 Hook = Callable[[str, OutboxMessage], Awaitable[None] | None]
+
+# what a round of the worker survives: the next round tries again
+_TRY_AGAIN: tuple[type[Exception], ...] = (*DbError, CatalogueMissing)
 
 
 class Sender(Protocol):
@@ -129,7 +132,7 @@ class DeliveryWorker:
             while not stop.is_set():
                 try:
                     await self.step()
-                except (sqlite3.Error, CatalogueMissing) as error:  # the next round tries again
+                except _TRY_AGAIN as error:  # the next round tries again
                     _trouble.warning_for(type(error).__name__, "delivery worker: %s", error)
                 self._wake.clear()
                 waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
@@ -154,7 +157,7 @@ class DeliveryWorker:
         if self._in_flight:
             await asyncio.wait(set(self._in_flight.values()), timeout=timeout)
         if self.holding:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*DbError):
                 leases.release(self.conn, LEASE, self.name)
             self.holding = False
         if self.sender is not None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
-import sqlite3
 
 from bot.office import passwords
 from bot.office.config import OfficeSettings
 from bot.state import office as store
+from bot.state.db import Connection
 
 SESSION_COOKIE = "manabi_office"
 LOGIN_COOKIE = "manabi_office_login"
@@ -39,7 +39,7 @@ def same_token(expected: str | None, given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
 
 
-def recent_failures(conn: sqlite3.Connection, name: str, now: dt.datetime) -> int:
+def recent_failures(conn: Connection, name: str, now: dt.datetime) -> int:
     since = (now - FAILURE_WINDOW).isoformat(timespec="seconds")
     row = conn.execute(
         "SELECT COUNT(*) FROM office_audit WHERE event = 'login_failed' AND target = ? AND at >= ?", (name, since)
@@ -48,7 +48,7 @@ def recent_failures(conn: sqlite3.Connection, name: str, now: dt.datetime) -> in
 
 
 def log_in(
-    conn: sqlite3.Connection,
+    conn: Connection,
     settings: OfficeSettings,
     name: str,
     password: str,

@@ -12,7 +12,6 @@ import argparse
 import getpass
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
 from bot.office import passwords
@@ -31,7 +30,7 @@ def register(subparsers: Any) -> None:
     actions = group.add_subparsers(dest="office_command", metavar="action")
     actions.required = True
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=settings.state_db, help="state database")
+    common.add_argument("--db", type=state.location, default=settings.state_location, help="state database")
 
     add = actions.add_parser("add-user", parents=[common], help="create an office user or set a new password")
     add.add_argument("name", help="user name (letters, digits, . _ - @; shown in the audit trail)")

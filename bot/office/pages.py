@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from bot.registrations import cohorts, export, store
 from bot.registrations.cli import REASON_LABELS
 from bot.registrations.model import CONFIRMED, WAITLISTED, Registration
 from bot.state import feedback, unanswered
+from bot.state.db import Connection
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def cohort_title(catalogue: Catalogue, cohort: Cohort) -> str:
     return f"{course.name} {cohort.name}" if course else cohort.id
 
 
-def cohort_rows(catalogue: Catalogue, conn: sqlite3.Connection, today: dt.date) -> list[CohortRow]:
+def cohort_rows(catalogue: Catalogue, conn: Connection, today: dt.date) -> list[CohortRow]:
     rows = []
     for status in cohorts.statuses(catalogue, cohorts.overrides(conn), today):
         counts = store.counts(conn, status.cohort.id)
@@ -62,9 +62,7 @@ class CohortDetail:
     registrations: list[Registration]
 
 
-def cohort_detail(
-    catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, today: dt.date
-) -> CohortDetail | None:
+def cohort_detail(catalogue: Catalogue, conn: Connection, cohort_id: str, today: dt.date) -> CohortDetail | None:
     """A catalogue cohort with its summary and registrations; None for an unknown id."""
     row = next((r for r in cohort_rows(catalogue, conn, today) if r.id == cohort_id), None)
     if row is None:
@@ -75,12 +73,12 @@ def cohort_detail(
     return CohortDetail(row, summary, registrations)
 
 
-def unanswered_groups(conn: sqlite3.Connection, status: str | None = None) -> list[Group]:
+def unanswered_groups(conn: Connection, status: str | None = None) -> list[Group]:
     groups = group_questions(unanswered.list_questions(conn), unanswered.reviews(conn))
     return [g for g in groups if status is None or g.status == status]
 
 
-def find_group(conn: sqlite3.Connection, key: str) -> Group | None:
+def find_group(conn: Connection, key: str) -> Group | None:
     return next((g for g in unanswered_groups(conn) if g.key == key), None)
 
 
@@ -91,7 +89,7 @@ class FeedbackPage:
     down_count: int
 
 
-def feedback_page(conn: sqlite3.Connection) -> FeedbackPage:
+def feedback_page(conn: Connection) -> FeedbackPage:
     rows = feedback.list_feedback(conn)
     down = [r for r in rows if r["rating"] == feedback.DOWN]
     return FeedbackPage(down, len(rows) - len(down), len(down))
@@ -103,6 +101,6 @@ class Overview:
     svg: str
 
 
-def overview(conn: sqlite3.Connection, tracker_db: Path, today: dt.date) -> Overview:
+def overview(conn: Connection, tracker_db: Path | str, today: dt.date) -> Overview:
     weeks = weekly.weeks(conn, tracker_db, today)
     return Overview(weeks, chart.weekly_svg(weeks))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-import sqlite3
 import urllib.parse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -35,6 +34,8 @@ from bot.registrations import cohorts, export, store
 from bot.state import db as state
 from bot.state import office as office_store
 from bot.state import unanswered
+from bot.state.db import Connection
+from bot.state.db import Error as DbError
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +61,9 @@ Handler = Callable[..., Awaitable[HTTPResponse]]
 
 @dataclass(frozen=True)
 class Paths:
-    state_db: Path
+    state_db: Path | str  # a SQLite file or a PostgreSQL URL
     catalogue_db: Path
-    tracker_db: Path
+    tracker_db: Path | str
 
 
 def templates() -> Environment:
@@ -103,11 +104,11 @@ class OfficeConsole:
         self.paths = paths
         self.clock = clock or clock_from_env()
         self.env = templates()
-        self._conn: sqlite3.Connection | None = None
+        self._conn: Connection | None = None
 
     # ---- resources -------------------------------------------------------------------------
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Connection:
         """One state DB connection per process (the event loop is single-threaded)."""
         if self._conn is None:
             self._conn = state.connect(self.paths.state_db)
@@ -178,7 +179,7 @@ class OfficeConsole:
                 return await handler(request, **kwargs)
             except CatalogueMissing:
                 return self.refuse(request, 503, "研修カタログがありません（python -m bot catalogue build）。")
-            except sqlite3.Error:
+            except DbError:
                 logger.exception("office console: database error")
                 return self.refuse(request, 503, "データベースを読み書きできませんでした。時間をおいてお試しください。")
 
@@ -377,5 +378,5 @@ def console_from_env(env: dict[str, str] | None = None) -> OfficeConsole:
     from bot.settings import load_settings
 
     settings = load_settings(env)
-    paths = Paths(settings.state_db, settings.catalogue_db, settings.tracker_db)
+    paths = Paths(settings.state_location, settings.catalogue_db, settings.tracker_location)
     return OfficeConsole(OfficeSettings.from_env(env), paths)

@@ -10,11 +10,13 @@ Weeks start on Monday, Japan time.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.state import feedback, unanswered
+from bot.state.db import Connection
+from bot.state.db import Error as DbError
+from bot.state.trackers import messages_by_day_sql, open_trackers
 
 JST_OFFSET_SECONDS = 9 * 3600
 
@@ -44,28 +46,20 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def messages_by_day(tracker_db: Path, since: dt.date) -> dict[str, int]:
+def messages_by_day(tracker_db: Path | str, since: dt.date) -> dict[str, int]:
     """{'2026-11-24': n} user messages per day (Japan time) in the tracker store; {} without one."""
-    path = Path(tracker_db)
-    if not path.exists():
-        return {}
     start = dt.datetime.combine(since, dt.time(), dt.timezone(dt.timedelta(hours=9))).timestamp()
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            rows = conn.execute(
-                "SELECT date(timestamp + ?, 'unixepoch') AS day, COUNT(*) FROM events "
-                "WHERE type_name = 'user' AND timestamp >= ? GROUP BY day",
-                (JST_OFFSET_SECONDS, start),
-            ).fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error:
+        with open_trackers(tracker_db, readonly=True) as conn:
+            if conn is None:
+                return {}
+            rows = conn.execute(messages_by_day_sql(conn), (JST_OFFSET_SECONDS, start)).fetchall()
+    except DbError:
         return {}
-    return dict(rows)
+    return {day: int(count) for day, count in rows}
 
 
-def weeks(state: sqlite3.Connection, tracker_db: Path, today: dt.date, count: int = 12) -> list[Week]:
+def weeks(state: Connection, tracker_db: Path | str, today: dt.date, count: int = 12) -> list[Week]:
     """The last ``count`` weeks up to the one containing ``today``, oldest first."""
     first = week_start(today) - dt.timedelta(weeks=count - 1)
     messages = messages_by_day(tracker_db, first)

@@ -7,13 +7,13 @@ retention setting ``MANABI_RETENTION_DAYS`` (180 days).
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
-from pathlib import Path
 from typing import Any
 
 from bot.privacy.retention import BadAge, Purge, parse_age, purge
 from bot.settings import load_settings
+from bot.state import db as state
+from bot.state.db import Error as DbError
 
 
 def register(subparsers: Any) -> None:
@@ -28,8 +28,8 @@ def register(subparsers: Any) -> None:
         help=f"age, e.g. 180d, 26w (default: MANABI_RETENTION_DAYS = {settings.retention_days}d)",
     )
     parser.add_argument("--apply", "--yes", dest="apply", action="store_true", help="really delete")
-    parser.add_argument("--db", type=Path, default=settings.state_db, help="state database")
-    parser.add_argument("--trackers", type=Path, default=settings.tracker_db, help="Rasa tracker store")
+    parser.add_argument("--db", type=state.location, default=settings.state_location, help="state database")
+    parser.add_argument("--trackers", type=state.location, default=settings.tracker_location, help="Rasa tracker store")
     parser.set_defaults(handler=run_purge)
 
 
@@ -39,7 +39,7 @@ def run_purge(args: argparse.Namespace) -> int:
     except BadAge as error:
         print(f"エラー: {error}", file=sys.stderr)
         return 1
-    except sqlite3.Error as error:
+    except DbError as error:
         print(f"エラー: データベースを開けません: {error}", file=sys.stderr)
         return 1
     print(report(result))

@@ -21,6 +21,7 @@ from bot.clock import JST
 from bot.privacy.trackers import Conversations, count_inactive, delete_inactive
 from bot.state import db as state
 from bot.state import outbox
+from bot.state.postgres import is_postgresql
 from bot.state.unanswered import count_older_than, delete_older_than
 
 _AGE = re.compile(r"^\s*(\d+)\s*([dwh]?)\s*$", re.IGNORECASE)
@@ -51,7 +52,12 @@ class Purge:
 
 
 def purge(
-    state_db: Path, tracker_db: Path, older_than: dt.timedelta, *, apply: bool, now: dt.datetime | None = None
+    state_db: Path | str,
+    tracker_db: Path | str,
+    older_than: dt.timedelta,
+    *,
+    apply: bool,
+    now: dt.datetime | None = None,
 ) -> Purge:
     """Counts (``apply=False``) or deletes what is older than ``older_than``; one transaction per database."""
     cutoff = (now or dt.datetime.now(JST)) - older_than
@@ -60,7 +66,7 @@ def purge(
     else:
         conversations = count_inactive(tracker_db, cutoff.timestamp())
     questions = notifications = None
-    if Path(state_db).exists():
+    if is_postgresql(state_db) or Path(state_db).exists():
         conn = state.connect(state_db)
         try:
             questions = delete_older_than(conn, cutoff) if apply else count_older_than(conn, cutoff)

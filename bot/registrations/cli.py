@@ -25,7 +25,6 @@ import datetime as dt
 import functools
 import getpass
 import json
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +39,8 @@ from bot.registrations.model import ACTIVE_STATUSES, CANCELLED, CONFIRMED, WAITL
 from bot.safe_text import clean_line
 from bot.settings import load_settings
 from bot.state import db as state
+from bot.state.db import Connection
+from bot.state.db import Error as DbError
 
 STATUS_CHOICES = {
     "all": (CONFIRMED, WAITLISTED, CANCELLED),
@@ -71,7 +72,7 @@ def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
             message = str(error)
         except OSError as error:
             message = f"書き込み・読み込みができません: {error.filename or ''}（{error.strerror or error}）"
-        except sqlite3.Error as error:
+        except DbError as error:
             message = f"状態データベースを開けません: {error}"
         print(f"エラー: {message}", file=sys.stderr)
         return 1
@@ -83,9 +84,13 @@ def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
 def register(subparsers: Any) -> None:
     settings = load_settings()
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, default=settings.state_db, help="state database (registrations)")
+    common.add_argument(
+        "--db", type=state.location, default=settings.state_location, help="state database (registrations)"
+    )
     common.add_argument("--catalogue", type=Path, default=settings.catalogue_db, help="built catalogue database")
-    common.add_argument("--trackers", type=Path, default=settings.tracker_db, help="Rasa tracker store (conversations)")
+    common.add_argument(
+        "--trackers", type=state.location, default=settings.tracker_location, help="Rasa tracker store (conversations)"
+    )
 
     group = subparsers.add_parser("registrations", help="cohort registrations: list, export, close, delete")
     actions = group.add_subparsers(dest="registrations_command", metavar="action")
@@ -138,11 +143,11 @@ def _date(value: str) -> dt.date:
 
 
 # --- shared steps ---------------------------------------------------------------------------
-def _open(args: argparse.Namespace) -> tuple[Catalogue, sqlite3.Connection]:
+def _open(args: argparse.Namespace) -> tuple[Catalogue, Connection]:
     return Catalogue(args.catalogue), state.connect(args.db)
 
 
-def _cohort(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str) -> dict[str, Any]:
+def _cohort(catalogue: Catalogue, conn: Connection, cohort_id: str) -> dict[str, Any]:
     """The catalogue row; a cohort removed from the catalogue but with stored data still works."""
     row = catalogue.cohort(cohort_id)
     if row:
@@ -280,7 +285,7 @@ def _conversations(found: Conversations | None) -> str:
     return "会話ログなし" if found is None else f"会話ログ {found.senders}件（{found.events}イベント）"
 
 
-def _people(conn: sqlite3.Connection, args: argparse.Namespace) -> list[str]:
+def _people(conn: Connection, args: argparse.Namespace) -> list[str]:
     if args.person_id:
         return [args.person_id]
     people = store.people_with_staff_number(conn, args.staff_number)
@@ -328,7 +333,7 @@ def run_delete_cohort(args: argparse.Namespace) -> int:
 def _must_be_closed(catalogue: Catalogue, cohort_id: str) -> store.Gate:
     today = _today()
 
-    def gate(conn: sqlite3.Connection) -> str | None:
+    def gate(conn: Connection) -> str | None:
         status = cohorts.status_of(catalogue, conn, cohort_id, today)
         if status and status.is_open:
             return f"{cohort_id} はまだ受付中です。先に `registrations close {cohort_id}` で受付を停止してください"

@@ -23,7 +23,10 @@ from typing import Any
 from bot.catalogue.queries import Catalogue
 from bot.catalogue.rows import Cohort
 from bot.registrations.store import Gate, record_audit, timestamp
-from bot.state.db import transaction
+from bot.state import postgres
+from bot.state.db import Connection, transaction
+from bot.state.db import Error as DbError
+from bot.state.postgres import is_postgresql
 
 Row = dict[str, Any]
 
@@ -87,13 +90,22 @@ def effective_status(cohort: Cohort, today: dt.date, override: Override | None =
 
 
 # --- overrides in the state DB --------------------------------------------------------------
-def overrides(conn: sqlite3.Connection) -> dict[str, Override]:
+def overrides(conn: Connection) -> dict[str, Override]:
     return {row["cohort_id"]: Override.from_row(row) for row in conn.execute("SELECT * FROM cohort_overrides")}
 
 
-def read_overrides(state_db: Path) -> dict[str, Override]:
+def read_overrides(state_db: Path | str) -> dict[str, Override]:
     """The overrides, read-only, for answers that only display cohorts. A missing or not yet
     migrated state DB simply has none (nothing is created by reading)."""
+    if is_postgresql(state_db):
+        try:
+            pg = postgres.connect(str(state_db))
+            try:
+                return overrides(pg)
+            finally:
+                pg.close()
+        except DbError:
+            return {}
     path = Path(state_db)
     if not path.exists():
         return {}
@@ -104,11 +116,11 @@ def read_overrides(state_db: Path) -> dict[str, Override]:
             return overrides(conn)
         finally:
             conn.close()
-    except sqlite3.Error:
+    except DbError:
         return {}
 
 
-def status_of(catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, today: dt.date) -> CohortStatus | None:
+def status_of(catalogue: Catalogue, conn: Connection, cohort_id: str, today: dt.date) -> CohortStatus | None:
     """The effective status of a catalogue cohort; None for an unknown id."""
     cohort = catalogue.cohort(cohort_id)
     if cohort is None:
@@ -135,7 +147,7 @@ def closed_reason(catalogue: Catalogue, cohort_id: str, today: dt.date) -> Gate:
     It reads the override inside the registering transaction, so an office ``close`` and a
     registration never cross."""
 
-    def gate(conn: sqlite3.Connection) -> str | None:
+    def gate(conn: Connection) -> str | None:
         status = status_of(catalogue, conn, cohort_id, today)
         if status is None:
             return CATALOGUE_CLOSED
@@ -145,9 +157,7 @@ def closed_reason(catalogue: Catalogue, cohort_id: str, today: dt.date) -> Gate:
 
 
 # --- office commands --------------------------------------------------------------------------
-def close(
-    catalogue: Catalogue, conn: sqlite3.Connection, cohort_id: str, *, actor: str, note: str | None = None
-) -> None:
+def close(catalogue: Catalogue, conn: Connection, cohort_id: str, *, actor: str, note: str | None = None) -> None:
     """Stop registrations for the cohort now."""
     _require(catalogue, cohort_id)
     _set_override(conn, cohort_id, "closed", None, actor, note, "cohort_closed")
@@ -155,7 +165,7 @@ def close(
 
 def reopen(
     catalogue: Catalogue,
-    conn: sqlite3.Connection,
+    conn: Connection,
     cohort_id: str,
     today: dt.date,
     *,
@@ -185,7 +195,7 @@ def _require(catalogue: Catalogue, cohort_id: str) -> Cohort:
 
 
 def _set_override(
-    conn: sqlite3.Connection,
+    conn: Connection,
     cohort_id: str,
     status: str,
     until: dt.date | None,

@@ -1,10 +1,13 @@
 """Every registration SQL statement: register, cancel, list, delete, and the audit trail.
 
-Guarantees, all from SQLite itself so they hold across threads, processes and restarts:
+Guarantees, all from the database itself so they hold across threads, processes, machines and
+restarts, on SQLite and on PostgreSQL alike:
 
-* each write is one ``BEGIN IMMEDIATE`` transaction (:func:`bot.state.db.transaction`), so the
-  seats are counted while holding the write lock and a cohort is never over-filled, however many
-  people register at the same moment, from however many action-server processes;
+* each write is one transaction that takes its lock first (:func:`bot.state.db.transaction`:
+  SQLite's ``BEGIN IMMEDIATE``; on PostgreSQL the cohort's own lock for a registration or a
+  cancellation, everything else the whole database), so the seats are counted while holding the
+  lock and a cohort is never over-filled, however many people register at the same moment, from
+  however many action-server processes on however many machines;
 * ``UNIQUE (person_id, cohort_id)``: a person has at most one row per cohort, so a double click or
   a retried request answers "already registered" instead of adding a row;
 * cancelling a confirmed registration promotes the first of the waitlist in the same transaction,
@@ -25,7 +28,6 @@ goes to the end); the waitlist position is computed from it, so it never needs r
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,10 +36,10 @@ from bot.clock import JST
 from bot.notifications import events
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Application, Registration
 from bot.registrations.validation import InvalidApplication, cleaned
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 
 # Runs inside the write transaction; returns why the write must not happen (None: go ahead).
-Gate = Callable[[sqlite3.Connection], str | None]
+Gate = Callable[[Connection], str | None]
 
 REGISTERED, ALREADY_REGISTERED, REFUSED, INVALID = "registered", "already_registered", "refused", "invalid"
 STAFF_NUMBER_IN_USE = "staff_number_in_use"
@@ -91,6 +93,11 @@ class CohortDeletion:
     override: bool  # the office's close/reopen decision
 
 
+def cohort_scope(cohort_id: str) -> str:
+    """The lock a transaction takes when it decides only about this cohort (bot.state.db.transaction)."""
+    return f"cohort:{cohort_id}"
+
+
 def timestamp(now: dt.datetime | None = None) -> str:
     """ISO 8601 in Japan time, to the second."""
     return (now or dt.datetime.now(JST)).astimezone(JST).isoformat(timespec="seconds")
@@ -98,7 +105,7 @@ def timestamp(now: dt.datetime | None = None) -> str:
 
 # --- writes ---------------------------------------------------------------------------------
 def register(
-    conn: sqlite3.Connection,
+    conn: Connection,
     application: Application,
     seats: int,
     *,
@@ -117,7 +124,7 @@ def register(
     except InvalidApplication as invalid:
         return RegisterResult(INVALID, invalid=invalid)
     stamp = timestamp(now)
-    with transaction(conn):
+    with transaction(conn, scopes=[cohort_scope(application.cohort_id)]):
         existing = _get(conn, application.person_id, application.cohort_id)
         if existing and existing.is_active:
             return RegisterResult(ALREADY_REGISTERED, existing)
@@ -158,7 +165,7 @@ def register(
 
 
 def cancel(
-    conn: sqlite3.Connection,
+    conn: Connection,
     person_id: str,
     cohort_id: str,
     seats: int | None,
@@ -168,7 +175,7 @@ def cancel(
 ) -> CancelResult:
     """Cancel the person's active registration and fill a freed seat from the waitlist."""
     stamp = timestamp(now)
-    with transaction(conn):
+    with transaction(conn, scopes=[cohort_scope(cohort_id)]):
         current = _get(conn, person_id, cohort_id)
         if current is None or not current.is_active:
             return CancelResult(None)
@@ -191,9 +198,7 @@ def cancel(
         return CancelResult(_get(conn, person_id, cohort_id), promoted)
 
 
-def fill_seats(
-    conn: sqlite3.Connection, cohort_id: str, seats: int | None, *, actor: str, at: str
-) -> list[Registration]:
+def fill_seats(conn: Connection, cohort_id: str, seats: int | None, *, actor: str, at: str) -> list[Registration]:
     """Promote the head of the waitlist while seats are free. Call inside a transaction."""
     if seats is None:  # the cohort is no longer in the catalogue: nobody to promote into
         return []
@@ -225,7 +230,7 @@ def fill_seats(
 
 
 def delete_person(
-    conn: sqlite3.Connection,
+    conn: Connection,
     person_id: str,
     seats_of: Callable[[str], int | None],
     *,
@@ -237,7 +242,7 @@ def delete_person(
 
 
 def delete_people(
-    conn: sqlite3.Connection,
+    conn: Connection,
     person_ids: Sequence[str],
     seats_of: Callable[[str], int | None],
     *,
@@ -286,7 +291,7 @@ def delete_people(
 
 
 def delete_cohort(
-    conn: sqlite3.Connection, cohort_id: str, *, actor: str, gate: Gate | None = None, now: dt.datetime | None = None
+    conn: Connection, cohort_id: str, *, actor: str, gate: Gate | None = None, now: dt.datetime | None = None
 ) -> CohortDeletion:
     """Delete a cohort's registrations, audit trail and override in one transaction; returns counts.
 
@@ -308,7 +313,7 @@ def delete_cohort(
         return CohortDeletion(deleted, audit_rows, override)
 
 
-def people_in_cohort(conn: sqlite3.Connection, cohort_id: str) -> list[str]:
+def people_in_cohort(conn: Connection, cohort_id: str) -> list[str]:
     """Everyone with a registration (of any status) in the cohort."""
     return [
         r[0]
@@ -319,7 +324,7 @@ def people_in_cohort(conn: sqlite3.Connection, cohort_id: str) -> list[str]:
 
 
 def record_audit(
-    conn: sqlite3.Connection,
+    conn: Connection,
     cohort_id: str,
     event: str,
     *,
@@ -341,25 +346,25 @@ def record_audit(
 
 
 # --- reads ----------------------------------------------------------------------------------
-def get(conn: sqlite3.Connection, person_id: str, cohort_id: str) -> Registration | None:
+def get(conn: Connection, person_id: str, cohort_id: str) -> Registration | None:
     return _get(conn, person_id, cohort_id)
 
 
-def for_person(conn: sqlite3.Connection, person_id: str, active_only: bool = False) -> list[Registration]:
+def for_person(conn: Connection, person_id: str, active_only: bool = False) -> list[Registration]:
     """A person's registrations, newest first."""
     rows = _select(conn, "WHERE r.person_id = ? ORDER BY r.registered_at DESC, r.id DESC", person_id)
     return [r for r in rows if r.is_active] if active_only else rows
 
 
 def for_cohort(
-    conn: sqlite3.Connection, cohort_id: str, statuses: Sequence[str] = (CONFIRMED, WAITLISTED, CANCELLED)
+    conn: Connection, cohort_id: str, statuses: Sequence[str] = (CONFIRMED, WAITLISTED, CANCELLED)
 ) -> list[Registration]:
     """A cohort's registrations: confirmed, then waitlisted, then cancelled, each in queue order."""
     rows = _select(conn, "WHERE r.cohort_id = ? ORDER BY r.queue_no", cohort_id)
     return sorted((r for r in rows if r.status in statuses), key=lambda r: (STATUS_ORDER[r.status], r.queue_no))
 
 
-def counts(conn: sqlite3.Connection, cohort_id: str) -> dict[str, int]:
+def counts(conn: Connection, cohort_id: str) -> dict[str, int]:
     """{confirmed: n, waitlisted: n, cancelled: n}"""
     found = dict(
         conn.execute(
@@ -369,14 +374,12 @@ def counts(conn: sqlite3.Connection, cohort_id: str) -> dict[str, int]:
     return {status: found.get(status, 0) for status in STATUS_ORDER}
 
 
-def cohort_ids(conn: sqlite3.Connection) -> list[str]:
+def cohort_ids(conn: Connection) -> list[str]:
     """Cohorts that have registrations stored (including ones since removed from the catalogue)."""
     return [r[0] for r in conn.execute("SELECT DISTINCT cohort_id FROM registrations ORDER BY cohort_id")]
 
 
-def others_with_staff_number(
-    conn: sqlite3.Connection, cohort_id: str, staff_number: str, person_id: str
-) -> list[Registration]:
+def others_with_staff_number(conn: Connection, cohort_id: str, staff_number: str, person_id: str) -> list[Registration]:
     """Active registrations in the cohort that gave this 職員番号 from another Teams account."""
     rows = _select(
         conn,
@@ -388,7 +391,7 @@ def others_with_staff_number(
     return [r for r in rows if r.is_active]
 
 
-def people_with_staff_number(conn: sqlite3.Connection, staff_number: str) -> list[str]:
+def people_with_staff_number(conn: Connection, staff_number: str) -> list[str]:
     return [
         r[0]
         for r in conn.execute(
@@ -397,9 +400,7 @@ def people_with_staff_number(conn: sqlite3.Connection, staff_number: str) -> lis
     ]
 
 
-def audit_trail(
-    conn: sqlite3.Connection, cohort_id: str | None = None, person_id: str | None = None
-) -> list[dict[str, Any]]:
+def audit_trail(conn: Connection, cohort_id: str | None = None, person_id: str | None = None) -> list[dict[str, Any]]:
     """Audit rows, oldest first, optionally for one cohort and/or one person."""
     clauses, params = [], []
     for column, value in (("cohort_id", cohort_id), ("person_id", person_id)):
@@ -411,21 +412,21 @@ def audit_trail(
 
 
 # --- helpers --------------------------------------------------------------------------------
-def _select(conn: sqlite3.Connection, tail: str, *params: Any) -> list[Registration]:
+def _select(conn: Connection, tail: str, *params: Any) -> list[Registration]:
     return [Registration.from_row(row) for row in conn.execute(f"{_SELECT} {tail}", params)]
 
 
-def _get(conn: sqlite3.Connection, person_id: str, cohort_id: str) -> Registration | None:
+def _get(conn: Connection, person_id: str, cohort_id: str) -> Registration | None:
     rows = _select(conn, "WHERE r.person_id = ? AND r.cohort_id = ?", person_id, cohort_id)
     return rows[0] if rows else None
 
 
-def _count(conn: sqlite3.Connection, cohort_id: str, status: str) -> int:
+def _count(conn: Connection, cohort_id: str, status: str) -> int:
     sql = "SELECT COUNT(*) FROM registrations WHERE cohort_id = ? AND status = ?"
     return int(conn.execute(sql, (cohort_id, status)).fetchone()[0])
 
 
-def _next_queue_no(conn: sqlite3.Connection, cohort_id: str) -> int:
+def _next_queue_no(conn: Connection, cohort_id: str) -> int:
     sql = "SELECT COALESCE(MAX(queue_no), 0) + 1 FROM registrations WHERE cohort_id = ?"
     return int(conn.execute(sql, (cohort_id,)).fetchone()[0])
 
@@ -446,18 +447,14 @@ def _values(application: Application) -> list[Any]:
     return [getattr(application, column) for column in _COLUMNS]
 
 
-def _insert(conn: sqlite3.Connection, application: Application, status: str, queue_no: int, stamp: str) -> int:
+def _insert(conn: Connection, application: Application, status: str, queue_no: int, stamp: str) -> int:
     columns = ("cohort_id", "person_id", "queue_no", "status") + _COLUMNS + ("registered_at", "updated_at")
     values = [application.cohort_id, application.person_id, queue_no, status, *_values(application), stamp, stamp]
-    cursor = conn.execute(
-        f"INSERT INTO registrations ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
-    )
-    return int(cursor.lastrowid or 0)
+    sql = f"INSERT INTO registrations ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING id"
+    return int(conn.execute(sql, values).fetchall()[0][0])  # all rows: the statement is finished before COMMIT
 
 
-def _reuse_row(
-    conn: sqlite3.Connection, row_id: int, application: Application, status: str, queue_no: int, stamp: str
-) -> None:
+def _reuse_row(conn: Connection, row_id: int, application: Application, status: str, queue_no: int, stamp: str) -> None:
     assignments = ", ".join(f"{column} = ?" for column in _COLUMNS)
     conn.execute(
         f"""UPDATE registrations SET {assignments}, queue_no = ?, status = ?, registered_at = ?, updated_at = ?,

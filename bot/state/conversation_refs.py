@@ -10,11 +10,10 @@ it. ``registrations delete-person`` removes it (:func:`forget`).
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 from bot.state.times import stamp
 
 
@@ -49,13 +48,13 @@ class ConversationRef:
 _FIELDS = ("service_url", "tenant_id", "user_id", "aad_object_id", "conversation_id", "bot_id")
 
 
-def get(conn: sqlite3.Connection, person_id: str) -> ConversationRef | None:
+def get(conn: Connection, person_id: str) -> ConversationRef | None:
     row = conn.execute("SELECT * FROM conversation_refs WHERE person_id = ?", (person_id,)).fetchone()
     return ConversationRef.from_row(row) if row else None
 
 
 def remember(
-    conn: sqlite3.Connection,
+    conn: Connection,
     person_id: str,
     *,
     service_url: str,
@@ -98,7 +97,7 @@ def remember(
     return True
 
 
-def set_conversation(conn: sqlite3.Connection, person_id: str, conversation_id: str, now: dt.datetime) -> None:
+def set_conversation(conn: Connection, person_id: str, conversation_id: str, now: dt.datetime) -> None:
     """The personal conversation the worker created for someone who had not written to the bot."""
     with transaction(conn):
         conn.execute(
@@ -107,7 +106,7 @@ def set_conversation(conn: sqlite3.Connection, person_id: str, conversation_id: 
         )
 
 
-def mark_dead(conn: sqlite3.Connection, person_id: str, reason: str, now: dt.datetime) -> None:
+def mark_dead(conn: Connection, person_id: str, reason: str, now: dt.datetime) -> None:
     """Teams will not take messages for the person (blocked, uninstalled); call inside a transaction."""
     conn.execute(
         "UPDATE conversation_refs SET dead_at = ?, dead_reason = ? WHERE person_id = ? AND dead_at IS NULL",
@@ -115,13 +114,13 @@ def mark_dead(conn: sqlite3.Connection, person_id: str, reason: str, now: dt.dat
     )
 
 
-def dead(conn: sqlite3.Connection) -> list[ConversationRef]:
+def dead(conn: Connection) -> list[ConversationRef]:
     """Every dead reference, most recent first (the office sees them)."""
     rows = conn.execute("SELECT * FROM conversation_refs WHERE dead_at IS NOT NULL ORDER BY dead_at DESC")
     return [ConversationRef.from_row(r) for r in rows]
 
 
-def service_url_for(conn: sqlite3.Connection, tenant_id: str | None) -> str | None:
+def service_url_for(conn: Connection, tenant_id: str | None) -> str | None:
     """A serviceUrl Teams gave in the tenant (the newest), for people who never wrote to the bot."""
     row = conn.execute(
         "SELECT service_url FROM conversation_refs WHERE tenant_id IS ? ORDER BY updated_at DESC LIMIT 1",
@@ -130,6 +129,6 @@ def service_url_for(conn: sqlite3.Connection, tenant_id: str | None) -> str | No
     return row["service_url"] if row else None
 
 
-def forget(conn: sqlite3.Connection, person_id: str) -> int:
+def forget(conn: Connection, person_id: str) -> int:
     """Deletes the person's reference; call inside the deleting transaction."""
     return conn.execute("DELETE FROM conversation_refs WHERE person_id = ?", (person_id,)).rowcount

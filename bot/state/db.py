@@ -1,19 +1,36 @@
-"""The state database (``var/manabi.sqlite``): what users and the office write.
+"""The state database: what users and the office write (registrations, audit trail, feedback…).
 
 Separate from the catalogue on purpose: the catalogue is rebuilt from ``data/catalogue/`` whenever
-the office edits it, while this file must survive rebuilds and restarts. WAL mode lets readers
-work while one writer commits; ``busy_timeout`` makes concurrent writers wait instead of failing;
-``synchronous=FULL`` means a write acknowledged to a user is on disk.
+the office edits it, while this database must survive rebuilds and restarts. Two backends, one
+set of SQL (bot/state/postgres.py says which subset):
 
-Schema changes are numbered migrations applied once, tracked in ``PRAGMA user_version``.
+* **SQLite** (``var/manabi.sqlite``, the embedded default): WAL mode lets readers work while one
+  writer commits; ``busy_timeout`` makes concurrent writers wait instead of failing;
+  ``synchronous=FULL`` means a write acknowledged to a user is on disk.
+* **PostgreSQL** when ``MANABI_DATABASE_URL`` is set (several servers on several machines,
+  docs/deploy.md): the same tables, with transaction-scoped locks in place of SQLite's file lock.
+
+Schema changes are numbered migrations applied once, from one definition for both backends
+(:func:`for_postgresql` is the whole difference), tracked in ``PRAGMA user_version`` on SQLite and
+in the table ``manabi_schema_version`` on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+from bot.state import postgres
+from bot.state.postgres import PgConnection, is_postgresql
+
+# Either connection: code under bot/state/ and bot/registrations/ takes this type.
+Connection = sqlite3.Connection | PgConnection
+# What a failing database raises, whichever it is (``except state.Error``).
+Error: tuple[type[Exception], ...] = (sqlite3.Error, postgres.Error)
+IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, postgres.IntegrityError)
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -246,9 +263,14 @@ MIGRATIONS: list[tuple[int, str]] = [
 ]
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the state database, migrated to the latest schema."""
-    path = Path(path)
+def connect(location: Path | str) -> Connection:
+    """Open the state database, migrated to the latest schema: a PostgreSQL URL, else a SQLite file
+    (created if needed). ``bot.settings.Settings.state_location`` says which."""
+    if is_postgresql(location):
+        pg = postgres.connect(str(location))
+        _migrate_postgresql(pg)
+        return pg
+    path = Path(location)
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -260,9 +282,33 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def location(text: str) -> Path | str:
+    """A ``--db`` argument: a PostgreSQL URL as it is, anything else a SQLite file."""
+    return text if is_postgresql(text) else Path(text)
+
+
+def backend(conn: Connection) -> str:
+    return "postgresql" if isinstance(conn, PgConnection) else "sqlite"
+
+
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT: takes the write lock up front, so reads inside are consistent."""
+def transaction(conn: Connection, scopes: Sequence[str] = ()) -> Iterator[Connection]:
+    """One write transaction; reads inside it are consistent with what it writes.
+
+    SQLite: ``BEGIN IMMEDIATE … COMMIT`` takes the file's write lock up front. PostgreSQL: the whole
+    database exclusively, or, with ``scopes`` (e.g. ``cohort:leader-7``), only those exclusively
+    (:meth:`bot.state.postgres.PgConnection.begin`): scopes must name everything the transaction
+    reads to decide what it writes.
+    """
+    if isinstance(conn, PgConnection):
+        conn.begin(scopes)
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -277,6 +323,57 @@ def _migrate(conn: sqlite3.Connection) -> None:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         for version, sql in MIGRATIONS:
             if version > current:
-                for statement in filter(str.strip, sql.split(";")):
+                for statement in statements(sql):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version}")
+
+
+# --- one definition, two dialects -------------------------------------------------------------
+# The migrations above are SQLite's own SQL. For PostgreSQL three words change: SQLite's INTEGER is
+# 64-bit (BIGINT), INTEGER PRIMARY KEY numbers rows by itself (an identity column), REAL is 8 bytes
+# (DOUBLE PRECISION). Anything else SQLite-only is refused, so a new migration cannot drift.
+_PG_TYPES = [
+    (re.compile(r"\bINTEGER PRIMARY KEY\b"), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b"), "BIGINT"),
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
+]
+_SQLITE_ONLY = re.compile(
+    r"\b(AUTOINCREMENT|WITHOUT ROWID|STRICT|PRAGMA|COLLATE NOCASE|INSERT OR|REPLACE INTO)\b", re.I
+)
+
+
+class NotPortable(ValueError):
+    """A migration uses SQL that only SQLite reads."""
+
+
+def statements(sql: str) -> list[str]:
+    return [statement for statement in sql.split(";") if statement.strip()]
+
+
+def for_postgresql(sql: str) -> str:
+    """A migration statement as PostgreSQL reads it."""
+    found = _SQLITE_ONLY.search(sql)
+    if found:
+        raise NotPortable(f"migration SQL only SQLite reads: {found.group(0)!r}")
+    for pattern, replacement in _PG_TYPES:
+        sql = pattern.sub(replacement, sql)
+    return sql
+
+
+def _migrate_postgresql(conn: PgConnection) -> None:
+    """The migrations not applied yet, under the exclusive lock: servers starting together wait
+    for the first one's migration instead of racing it."""
+    with transaction(conn):
+        conn.execute("CREATE TABLE IF NOT EXISTS manabi_schema_version (version BIGINT NOT NULL)")
+        current = conn.execute("SELECT COALESCE(MAX(version), 0) FROM manabi_schema_version").fetchone()[0]
+        for version, sql in MIGRATIONS:
+            if version > current:
+                for statement in statements(sql):
+                    conn.execute(for_postgresql(statement))
+                conn.execute("INSERT INTO manabi_schema_version (version) VALUES (?)", (version,))
+
+
+def schema_version(conn: Connection) -> int:
+    if isinstance(conn, PgConnection):
+        return int(conn.execute("SELECT COALESCE(MAX(version), 0) FROM manabi_schema_version").fetchone()[0])
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])

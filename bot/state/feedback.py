@@ -7,12 +7,11 @@ the comment, so nothing is counted twice.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
 from bot.clock import JST
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 
 UP, DOWN = "up", "down"
 RATINGS = (UP, DOWN)
@@ -24,7 +23,7 @@ def _now(now: dt.datetime | None = None) -> str:
 
 
 def rate(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     answer_id: str,
     sender_id: str,
@@ -71,7 +70,7 @@ def rate(
     return int(row["id"])
 
 
-def remove(conn: sqlite3.Connection, answer_id: str, rating: str | None = None) -> bool:
+def remove(conn: Connection, answer_id: str, rating: str | None = None) -> bool:
     """Deletes the rating of an answer (only if it is ``rating``, when given); True if one went."""
     sql, params = "DELETE FROM feedback WHERE answer_id = ?", [answer_id]
     if rating is not None:
@@ -81,7 +80,7 @@ def remove(conn: sqlite3.Connection, answer_id: str, rating: str | None = None) 
         return conn.execute(sql, params).rowcount > 0
 
 
-def ratings_for(conn: sqlite3.Connection, sender_id: str, answer_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+def ratings_for(conn: Connection, sender_id: str, answer_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """{answer id: {rating, comment}} for the sender's answers among ``answer_ids``."""
     wanted = list(answer_ids)
     found: dict[str, dict[str, Any]] = {}
@@ -96,9 +95,7 @@ def ratings_for(conn: sqlite3.Connection, sender_id: str, answer_ids: Iterable[s
     return found
 
 
-def list_feedback(
-    conn: sqlite3.Connection, rating: str | None = None, since: dt.date | None = None
-) -> list[dict[str, Any]]:
+def list_feedback(conn: Connection, rating: str | None = None, since: dt.date | None = None) -> list[dict[str, Any]]:
     """Ratings, newest first, optionally only 👍 or 👎 and only those given on or after ``since``."""
     clauses, params = [], []
     if rating:
@@ -113,7 +110,7 @@ def list_feedback(
     ]
 
 
-def counts_by_day(conn: sqlite3.Connection, since: dt.date) -> dict[str, dict[str, int]]:
+def counts_by_day(conn: Connection, since: dt.date) -> dict[str, dict[str, int]]:
     """{'2026-11-24': {'up': n, 'down': n}} for ratings given on or after ``since``."""
     result: dict[str, dict[str, int]] = {}
     rows = conn.execute(
@@ -128,7 +125,7 @@ def counts_by_day(conn: sqlite3.Connection, since: dt.date) -> dict[str, dict[st
 
 # --- message ids other systems gave our answers (Teams activity ids) --------------------------
 def remember_refs(
-    conn: sqlite3.Connection,
+    conn: Connection,
     channel: str,
     sender_id: str,
     refs: Iterable[tuple[str, str]],
@@ -148,7 +145,7 @@ def remember_refs(
         )
 
 
-def find_ref(conn: sqlite3.Connection, channel: str, external_id: str) -> tuple[str, str] | None:
+def find_ref(conn: Connection, channel: str, external_id: str) -> tuple[str, str] | None:
     """(answer id, sender id) of the answer another system knows as ``external_id``."""
     row = conn.execute(
         "SELECT answer_id, sender_id FROM answer_refs WHERE channel = ? AND external_id = ?", (channel, external_id)

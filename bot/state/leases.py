@@ -10,14 +10,13 @@ table works on another database.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from typing import Any
 
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 from bot.state.times import stamp
 
 
-def acquire(conn: sqlite3.Connection, name: str, holder: str, now: dt.datetime, ttl: dt.timedelta) -> bool:
+def acquire(conn: Connection, name: str, holder: str, now: dt.datetime, ttl: dt.timedelta) -> bool:
     """Takes or renews the lease; True if ``holder`` has it until ``now + ttl``."""
     at, until = stamp(now), stamp(now + ttl)
     with transaction(conn):
@@ -36,13 +35,13 @@ def acquire(conn: sqlite3.Connection, name: str, holder: str, now: dt.datetime, 
         return True
 
 
-def release(conn: sqlite3.Connection, name: str, holder: str) -> None:
+def release(conn: Connection, name: str, holder: str) -> None:
     """Gives the lease up at once (a worker stopping cleanly), if ``holder`` has it."""
     with transaction(conn):
         conn.execute("DELETE FROM worker_leases WHERE name = ? AND holder = ?", (name, holder))
 
 
-def current(conn: sqlite3.Connection, name: str) -> dict[str, Any] | None:
+def current(conn: Connection, name: str) -> dict[str, Any] | None:
     """Who holds the lease and until when (None: nobody ever took it, or it was released)."""
     row = conn.execute("SELECT * FROM worker_leases WHERE name = ?", (name,)).fetchone()
     return dict(row) if row else None

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from bot.clock import JST
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 
 
 def now_jst() -> dt.datetime:
@@ -36,7 +35,7 @@ class Session:
 
 
 # --- accounts -------------------------------------------------------------------------------
-def set_user(conn: sqlite3.Connection, name: str, password_hash: str, now: dt.datetime | None = None) -> bool:
+def set_user(conn: Connection, name: str, password_hash: str, now: dt.datetime | None = None) -> bool:
     """Creates the user or sets a new password (ending their sessions); True if the user is new."""
     stamp = _iso(now or now_jst())
     with transaction(conn):
@@ -52,7 +51,7 @@ def set_user(conn: sqlite3.Connection, name: str, password_hash: str, now: dt.da
     return not existed
 
 
-def disable_user(conn: sqlite3.Connection, name: str, now: dt.datetime | None = None) -> bool:
+def disable_user(conn: Connection, name: str, now: dt.datetime | None = None) -> bool:
     """Stops a user from logging in and ends their sessions; False for an unknown user."""
     stamp = _iso(now or now_jst())
     with transaction(conn):
@@ -63,30 +62,30 @@ def disable_user(conn: sqlite3.Connection, name: str, now: dt.datetime | None = 
     return bool(changed)
 
 
-def password_hash_of(conn: sqlite3.Connection, name: str) -> str | None:
+def password_hash_of(conn: Connection, name: str) -> str | None:
     """The stored hash of an enabled user, else None."""
     row = conn.execute("SELECT password_hash FROM office_users WHERE name = ? AND disabled = 0", (name,)).fetchone()
     return row["password_hash"] if row else None
 
 
-def update_hash(conn: sqlite3.Connection, name: str, password_hash: str) -> None:
+def update_hash(conn: Connection, name: str, password_hash: str) -> None:
     """Replaces a hash made with older parameters (rehash on login)."""
     with transaction(conn):
         conn.execute("UPDATE office_users SET password_hash = ? WHERE name = ?", (password_hash, name))
 
 
-def users(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def users(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute("SELECT name, created_at, password_set_at, last_login_at, disabled FROM office_users")
     return [dict(row) for row in rows]
 
 
-def user_count(conn: sqlite3.Connection) -> int:
+def user_count(conn: Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM office_users WHERE disabled = 0").fetchone()[0])
 
 
 # --- sessions -------------------------------------------------------------------------------
 def start_session(
-    conn: sqlite3.Connection,
+    conn: Connection,
     name: str,
     token: str,
     csrf_token: str,
@@ -108,9 +107,7 @@ def start_session(
         _audit(conn, stamp, name, "login", remote_addr=remote_addr)
 
 
-def session_for(
-    conn: sqlite3.Connection, token: str, idle: dt.timedelta, now: dt.datetime | None = None
-) -> Session | None:
+def session_for(conn: Connection, token: str, idle: dt.timedelta, now: dt.datetime | None = None) -> Session | None:
     """The live session of ``token`` (not expired, not idle longer than ``idle``, user enabled)."""
     moment = now or now_jst()
     row = conn.execute(
@@ -133,14 +130,14 @@ def session_for(
     return Session(row["user_name"], row["csrf_token"], expires_at)
 
 
-def end_session(conn: sqlite3.Connection, token: str) -> None:
+def end_session(conn: Connection, token: str) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM office_sessions WHERE token_hash = ?", (token_digest(token),))
 
 
 # --- audit ------------------------------------------------------------------------------------
 def record(
-    conn: sqlite3.Connection,
+    conn: Connection,
     user_name: str,
     event: str,
     *,
@@ -155,7 +152,7 @@ def record(
 
 
 def _audit(
-    conn: sqlite3.Connection,
+    conn: Connection,
     at: str,
     user_name: str,
     event: str,
@@ -169,6 +166,6 @@ def _audit(
     )
 
 
-def audit_trail(conn: sqlite3.Connection, limit: int = 200) -> list[dict[str, Any]]:
+def audit_trail(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:
     """The latest office audit rows, newest first."""
     return [dict(r) for r in conn.execute("SELECT * FROM office_audit ORDER BY id DESC LIMIT ?", (limit,))]

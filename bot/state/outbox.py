@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 from bot.state.times import stamp
 
 PENDING, SENDING, SENT, FAILED, DEAD, WITHDRAWN = "pending", "sending", "sent", "failed", "dead", "withdrawn"
@@ -69,7 +68,7 @@ def channel_for(person_id: str) -> str:
 
 # --- writing ----------------------------------------------------------------------------------------
 def enqueue(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     kind: str,
     person_id: str,
@@ -100,7 +99,7 @@ def enqueue(
     return cursor.rowcount == 1
 
 
-def due(conn: sqlite3.Connection, now: dt.datetime, limit: int, skip_people: Iterable[str] = ()) -> list[OutboxMessage]:
+def due(conn: Connection, now: dt.datetime, limit: int, skip_people: Iterable[str] = ()) -> list[OutboxMessage]:
     """Teams messages waiting whose time has come, oldest first, at most one per person (a person's
     messages go in order) and none for ``skip_people`` (those with a message in flight)."""
     skip = set(skip_people)
@@ -123,14 +122,14 @@ def due(conn: sqlite3.Connection, now: dt.datetime, limit: int, skip_people: Ite
     return found
 
 
-def next_due_at(conn: sqlite3.Connection) -> str | None:
+def next_due_at(conn: Connection) -> str | None:
     """When the earliest waiting Teams message may be tried (None: nothing waits)."""
     row = conn.execute("SELECT MIN(not_before) FROM outbox WHERE channel = 'teams' AND status = 'pending'").fetchone()
     return row[0] if row else None
 
 
 def claim(
-    conn: sqlite3.Connection, message_id: int, worker: str, now: dt.datetime, lease: tuple[str, str] | None = None
+    conn: Connection, message_id: int, worker: str, now: dt.datetime, lease: tuple[str, str] | None = None
 ) -> int | None:
     """Marks the message ``sending`` and opens an attempt; returns the attempt id, or None if the
     message is no longer waiting or ``lease`` (name, holder) is no longer held by this worker."""
@@ -148,8 +147,9 @@ def claim(
         if not changed:
             return None
         attempt = conn.execute(
-            "INSERT INTO delivery_attempts (outbox_id, worker, started_at) VALUES (?, ?, ?)", (message_id, worker, at)
-        ).lastrowid
+            "INSERT INTO delivery_attempts (outbox_id, worker, started_at) VALUES (?, ?, ?) RETURNING id",
+            (message_id, worker, at),
+        ).fetchone()[0]
         conn.execute(
             "UPDATE outbox SET attempts = attempts + 1, current_attempt = ? WHERE id = ?", (attempt, message_id)
         )
@@ -157,7 +157,7 @@ def claim(
 
 
 def record(
-    conn: sqlite3.Connection,
+    conn: Connection,
     message_id: int,
     attempt_id: int,
     *,
@@ -193,7 +193,7 @@ def record(
         return conn.execute(sql, params).rowcount == 1
 
 
-def recover_interrupted(conn: sqlite3.Connection, now: dt.datetime) -> int:
+def recover_interrupted(conn: Connection, now: dt.datetime) -> int:
     """A worker taking over: messages left ``sending`` by one that stopped go back to ``pending`` and
     their open attempts are marked ``interrupted``. Returns how many messages."""
     at = stamp(now)
@@ -209,7 +209,7 @@ def recover_interrupted(conn: sqlite3.Connection, now: dt.datetime) -> int:
         ).rowcount
 
 
-def withdraw(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> int:
+def withdraw(conn: Connection, where: str, params: Sequence[Any]) -> int:
     """Withdraws waiting messages matching ``where`` (e.g. a reminder cancelled before it was sent);
     call inside a transaction."""
     return conn.execute(
@@ -218,7 +218,7 @@ def withdraw(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -> int
 
 
 # --- the web chat -----------------------------------------------------------------------------------
-def web_notices(conn: sqlite3.Connection, person_id: str, now: dt.datetime) -> list[OutboxMessage]:
+def web_notices(conn: Connection, person_id: str, now: dt.datetime) -> list[OutboxMessage]:
     """The web chat user's waiting messages, oldest first."""
     rows = conn.execute(
         "SELECT * FROM outbox WHERE person_id = ? AND channel = 'web' AND status = 'pending' AND not_before <= ?"
@@ -228,7 +228,7 @@ def web_notices(conn: sqlite3.Connection, person_id: str, now: dt.datetime) -> l
     return [OutboxMessage.from_row(row) for row in rows]
 
 
-def mark_shown(conn: sqlite3.Connection, shown: Sequence[int], withdrawn: Sequence[int], now: dt.datetime) -> None:
+def mark_shown(conn: Connection, shown: Sequence[int], withdrawn: Sequence[int], now: dt.datetime) -> None:
     """The page showed these (an attempt each, recorded as sent); the others had nothing left to say."""
     at = stamp(now)
     with transaction(conn):
@@ -249,17 +249,17 @@ def mark_shown(conn: sqlite3.Connection, shown: Sequence[int], withdrawn: Sequen
 
 
 # --- reading ------------------------------------------------------------------------------------------
-def get(conn: sqlite3.Connection, message_id: int) -> OutboxMessage | None:
+def get(conn: Connection, message_id: int) -> OutboxMessage | None:
     row = conn.execute("SELECT * FROM outbox WHERE id = ?", (message_id,)).fetchone()
     return OutboxMessage.from_row(row) if row else None
 
 
-def messages(conn: sqlite3.Connection, where: str = "1 = 1", params: Sequence[Any] = ()) -> list[OutboxMessage]:
+def messages(conn: Connection, where: str = "1 = 1", params: Sequence[Any] = ()) -> list[OutboxMessage]:
     rows = conn.execute(f"SELECT * FROM outbox WHERE {where} ORDER BY id", tuple(params))
     return [OutboxMessage.from_row(row) for row in rows]
 
 
-def attempts(conn: sqlite3.Connection, message_id: int | None = None) -> list[dict[str, Any]]:
+def attempts(conn: Connection, message_id: int | None = None) -> list[dict[str, Any]]:
     """Delivery attempts (of one message, or all), oldest first."""
     if message_id is None:
         rows = conn.execute("SELECT * FROM delivery_attempts ORDER BY id")
@@ -268,7 +268,7 @@ def attempts(conn: sqlite3.Connection, message_id: int | None = None) -> list[di
     return [dict(row) for row in rows]
 
 
-def counts(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
+def counts(conn: Connection) -> dict[str, dict[str, int]]:
     """{kind: {status: n}} over the whole outbox."""
     found: dict[str, dict[str, int]] = {}
     for row in conn.execute("SELECT kind, status, COUNT(*) AS n FROM outbox GROUP BY kind, status"):
@@ -276,13 +276,13 @@ def counts(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
     return found
 
 
-def problems(conn: sqlite3.Connection, limit: int = 100) -> list[OutboxMessage]:
+def problems(conn: Connection, limit: int = 100) -> list[OutboxMessage]:
     """Messages given up on (dead reference, refused, too many attempts), newest first."""
     rows = conn.execute("SELECT * FROM outbox WHERE status IN ('dead', 'failed') ORDER BY id DESC LIMIT ?", (limit,))
     return [OutboxMessage.from_row(row) for row in rows]
 
 
-def announcements(conn: sqlite3.Connection, limit: int = 50) -> list[dict[str, Any]]:
+def announcements(conn: Connection, limit: int = 50) -> list[dict[str, Any]]:
     """Announcements, newest first, with how many of their messages are in each status."""
     result = []
     for row in conn.execute("SELECT * FROM announcements ORDER BY id DESC LIMIT ?", (limit,)).fetchall():
@@ -296,24 +296,24 @@ def announcements(conn: sqlite3.Connection, limit: int = 50) -> list[dict[str, A
 
 
 def add_announcement(
-    conn: sqlite3.Connection, cohort_id: str, statuses: str, text: str, actor: str, recipients: int, now: dt.datetime
+    conn: Connection, cohort_id: str, statuses: str, text: str, actor: str, recipients: int, now: dt.datetime
 ) -> int:
     """The announcement's own row; call inside the transaction that queues its messages."""
-    cursor = conn.execute(
+    row = conn.execute(
         """INSERT INTO announcements (created_at, cohort_id, statuses, text, actor, recipients)
-           VALUES (?, ?, ?, ?, ?, ?)""",
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING id""",
         (stamp(now), cohort_id, statuses, text, actor, recipients),
-    )
-    return int(cursor.lastrowid or 0)
+    ).fetchone()
+    return int(row[0])
 
 
 # --- deleting -----------------------------------------------------------------------------------------
-def forget(conn: sqlite3.Connection, person_id: str) -> int:
+def forget(conn: Connection, person_id: str) -> int:
     """Deletes the person's messages and their attempts; call inside the deleting transaction."""
     return conn.execute("DELETE FROM outbox WHERE person_id = ?", (person_id,)).rowcount
 
 
-def delete_older_than(conn: sqlite3.Connection, cutoff: dt.datetime) -> int:
+def delete_older_than(conn: Connection, cutoff: dt.datetime) -> int:
     """Finished messages (sent, failed, dead, withdrawn) created before ``cutoff``, with their attempts."""
     with transaction(conn):
         return conn.execute(
@@ -321,7 +321,7 @@ def delete_older_than(conn: sqlite3.Connection, cutoff: dt.datetime) -> int:
         ).rowcount
 
 
-def count_older_than(conn: sqlite3.Connection, cutoff: dt.datetime) -> int:
+def count_older_than(conn: Connection, cutoff: dt.datetime) -> int:
     row = conn.execute(
         "SELECT COUNT(*) FROM outbox WHERE status NOT IN ('pending', 'sending') AND created_at < ?", (stamp(cutoff),)
     ).fetchone()

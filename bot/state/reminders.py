@@ -11,12 +11,11 @@ One row per (person, kind, target, lead): asking again after cancelling reuses i
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 from bot.state.times import moment, stamp
 
 PENDING, QUEUED, CANCELLED, WITHDRAWN = "pending", "queued", "cancelled", "withdrawn"
@@ -57,7 +56,7 @@ class Wanted:
     due_at: dt.datetime
 
 
-def set_reminder(conn: sqlite3.Connection, person_id: str, wanted: Wanted, now: dt.datetime) -> tuple[Reminder, bool]:
+def set_reminder(conn: Connection, person_id: str, wanted: Wanted, now: dt.datetime) -> tuple[Reminder, bool]:
     """Stores the reminder; (it, True) if new or renewed, (the pending one, False) if it was set already."""
     at = stamp(now)
     with transaction(conn):
@@ -88,7 +87,7 @@ def set_reminder(conn: sqlite3.Connection, person_id: str, wanted: Wanted, now: 
         return Reminder.from_row(stored), True
 
 
-def for_person(conn: sqlite3.Connection, person_id: str) -> list[Reminder]:
+def for_person(conn: Connection, person_id: str) -> list[Reminder]:
     """The person's pending reminders, soonest first."""
     rows = conn.execute(
         "SELECT * FROM reminders WHERE person_id = ? AND status = 'pending' ORDER BY due_at, id", (person_id,)
@@ -96,7 +95,7 @@ def for_person(conn: sqlite3.Connection, person_id: str) -> list[Reminder]:
     return [Reminder.from_row(row) for row in rows]
 
 
-def cancel(conn: sqlite3.Connection, person_id: str, ids: Sequence[int], now: dt.datetime) -> int:
+def cancel(conn: Connection, person_id: str, ids: Sequence[int], now: dt.datetime) -> int:
     """The person cancels some of their pending reminders; returns how many."""
     if not ids:
         return 0
@@ -109,11 +108,11 @@ def cancel(conn: sqlite3.Connection, person_id: str, ids: Sequence[int], now: dt
         ).rowcount
 
 
-def pending(conn: sqlite3.Connection) -> list[Reminder]:
+def pending(conn: Connection) -> list[Reminder]:
     return [Reminder.from_row(r) for r in conn.execute("SELECT * FROM reminders WHERE status = 'pending' ORDER BY id")]
 
 
-def due(conn: sqlite3.Connection, now: dt.datetime) -> list[Reminder]:
+def due(conn: Connection, now: dt.datetime) -> list[Reminder]:
     """Pending reminders whose moment has come, oldest first."""
     rows = conn.execute(
         "SELECT * FROM reminders WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, id", (stamp(now),)
@@ -121,17 +120,17 @@ def due(conn: sqlite3.Connection, now: dt.datetime) -> list[Reminder]:
     return [Reminder.from_row(row) for row in rows]
 
 
-def get(conn: sqlite3.Connection, reminder_id: int) -> Reminder | None:
+def get(conn: Connection, reminder_id: int) -> Reminder | None:
     row = conn.execute("SELECT * FROM reminders WHERE id = ?", (reminder_id,)).fetchone()
     return Reminder.from_row(row) if row else None
 
 
-def counts(conn: sqlite3.Connection) -> dict[str, int]:
+def counts(conn: Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status").fetchall())
 
 
 # --- changes the scheduler makes; each inside the transaction that also queues the message ---------------
-def mark(conn: sqlite3.Connection, reminder_id: int, status: str, now: dt.datetime) -> bool:
+def mark(conn: Connection, reminder_id: int, status: str, now: dt.datetime) -> bool:
     """pending → ``status`` (queued or withdrawn); False if it was not pending any more."""
     return (
         conn.execute(
@@ -142,9 +141,7 @@ def mark(conn: sqlite3.Connection, reminder_id: int, status: str, now: dt.dateti
     )
 
 
-def move(
-    conn: sqlite3.Connection, reminder_id: int, target_date: dt.date, due_at: dt.datetime, now: dt.datetime
-) -> bool:
+def move(conn: Connection, reminder_id: int, target_date: dt.date, due_at: dt.datetime, now: dt.datetime) -> bool:
     """The session (or deadline) moved: the reminder follows it."""
     return (
         conn.execute(
@@ -155,6 +152,6 @@ def move(
     )
 
 
-def forget(conn: sqlite3.Connection, person_id: str) -> int:
+def forget(conn: Connection, person_id: str) -> int:
     """Deletes the person's reminders; call inside the deleting transaction."""
     return conn.execute("DELETE FROM reminders WHERE person_id = ?", (person_id,)).rowcount

@@ -7,16 +7,15 @@ The text is stored without control or bidi characters (bot.safe_text) and at mos
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from typing import Any
 
 from bot.clock import JST
 from bot.safe_text import clean_text
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 
 
 def log_question(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     sender_id: str,
     text: str,
@@ -28,10 +27,10 @@ def log_question(
 ) -> int:
     """Record one question; returns its row id."""
     asked_at = asked_at or dt.datetime.now(JST)
-    with transaction(conn):
-        cursor = conn.execute(
+    with transaction(conn, scopes=["unanswered_questions"]):  # an insert that reads nothing
+        rows = conn.execute(
             """INSERT INTO unanswered_questions (asked_at, sender_id, channel, text, intent, confidence, reason)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""",
             (
                 asked_at.isoformat(timespec="seconds"),
                 sender_id,
@@ -41,11 +40,11 @@ def log_question(
                 confidence,
                 reason,
             ),
-        )
-    return int(cursor.lastrowid or 0)
+        ).fetchall()
+    return int(rows[0][0])
 
 
-def list_questions(conn: sqlite3.Connection, since: dt.date | None = None) -> list[dict[str, Any]]:
+def list_questions(conn: Connection, since: dt.date | None = None) -> list[dict[str, Any]]:
     """Logged questions, oldest first, optionally only those asked on or after ``since``."""
     sql = "SELECT * FROM unanswered_questions"
     params: tuple = ()
@@ -59,13 +58,13 @@ def list_questions(conn: sqlite3.Connection, since: dt.date | None = None) -> li
 REVIEW_STATUSES = ("open", "done", "out_of_scope")
 
 
-def reviews(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+def reviews(conn: Connection) -> dict[str, dict[str, Any]]:
     """{text key: {status, note, updated_at, updated_by}} (text keys: bot.office.grouping.text_key)."""
     return {row["text_key"]: dict(row) for row in conn.execute("SELECT * FROM unanswered_reviews")}
 
 
 def set_review(
-    conn: sqlite3.Connection,
+    conn: Connection,
     text_keys: list[str],
     status: str,
     note: str | None,
@@ -86,7 +85,7 @@ def set_review(
         )
 
 
-def counts_by_day(conn: sqlite3.Connection, since: dt.date) -> dict[str, int]:
+def counts_by_day(conn: Connection, since: dt.date) -> dict[str, int]:
     """{'2026-11-24': n} questions logged per day since ``since``."""
     rows = conn.execute(
         "SELECT substr(asked_at, 1, 10) AS day, COUNT(*) AS n FROM unanswered_questions WHERE asked_at >= ? "
@@ -101,12 +100,12 @@ def _stamp(before: dt.datetime) -> str:
     return before.astimezone(JST).isoformat(timespec="seconds")
 
 
-def count_older_than(conn: sqlite3.Connection, before: dt.datetime) -> int:
+def count_older_than(conn: Connection, before: dt.datetime) -> int:
     sql = "SELECT COUNT(*) FROM unanswered_questions WHERE asked_at < ?"
     return int(conn.execute(sql, (_stamp(before),)).fetchone()[0])
 
 
-def delete_older_than(conn: sqlite3.Connection, before: dt.datetime) -> int:
+def delete_older_than(conn: Connection, before: dt.datetime) -> int:
     """Deletes the questions asked before ``before`` (one transaction); returns how many."""
     with transaction(conn):
         return conn.execute("DELETE FROM unanswered_questions WHERE asked_at < ?", (_stamp(before),)).rowcount

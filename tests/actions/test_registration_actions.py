@@ -40,8 +40,8 @@ pytestmark = pytest.mark.asyncio
 
 
 @pytest.fixture(autouse=True)
-def env(manabi_env: Path) -> Path:
-    """The sample catalogue, a fresh state DB and 2026-11-24 (tests/conftest.py)."""
+def env(manabi_env: Path, state_env: Path | str) -> Path:
+    """The sample catalogue, a fresh state DB (SQLite, then PostgreSQL) and 2026-11-24 (tests/conftest.py)."""
     return manabi_env
 
 

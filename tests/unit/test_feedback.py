@@ -63,8 +63,11 @@ def test_answer_ids_split_at_the_last_separator():
 
 
 @pytest.fixture
-def conn(tmp_path):
-    return state.connect(tmp_path / "manabi.sqlite")
+def conn(state_location):
+    """SQLite, then PostgreSQL (tests/conftest.py)."""
+    connection = state.connect(state_location)
+    yield connection
+    connection.close()
 
 
 def test_a_second_rating_replaces_the_first(conn):
@@ -136,13 +139,10 @@ def test_exports_for_excel_and_json_without_sender_ids(conn):
     assert records[0]["question"] == "ITパスポートの補助はいくら？" and "sender_id" not in records[0]
 
 
-def test_feedback_export_command(conn, tmp_path, capsysbinary):
+def test_feedback_export_command(conn, tmp_path, capsysbinary, state_location):
     rate_answer(conn, conversation(), sender_id="web:a", answer_id="m1#0", rating="up", channel="web")
     out = tmp_path / "feedback.csv"
-    assert main(["feedback", "export", "--db", str(tmp_path / "manabi.sqlite"), "--out", str(out)]) == 0
+    assert main(["feedback", "export", "--db", str(state_location), "--out", str(out)]) == 0
     assert "ITパスポートの補助はいくら？" in out.read_text(encoding="utf-8-sig")
-    assert (
-        main(["feedback", "export", "--db", str(tmp_path / "manabi.sqlite"), "--format", "json", "--rating", "down"])
-        == 0
-    )
+    assert main(["feedback", "export", "--db", str(state_location), "--format", "json", "--rating", "down"]) == 0
     assert json.loads(capsysbinary.readouterr().out) == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 
@@ -14,6 +13,7 @@ from bot.office.config import OfficeSettings
 from bot.office.grouping import group_questions, text_key
 from bot.state import db as state
 from bot.state import office, unanswered
+from tests import tracker_rows
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=JST)
 PASSWORD = "correct-horse-battery-42"
@@ -30,8 +30,11 @@ def quick_hashes(request, monkeypatch):
 
 
 @pytest.fixture
-def conn(tmp_path):
-    return state.connect(tmp_path / "manabi.sqlite")
+def conn(state_location):
+    """SQLite, then PostgreSQL (tests/conftest.py)."""
+    connection = state.connect(state_location)
+    yield connection
+    connection.close()
 
 
 @pytest.fixture
@@ -120,26 +123,15 @@ def test_similar_questions_form_one_group_with_the_saved_review(conn):
         unanswered.set_review(conn, weather.keys, "maybe", None, updated_by="tanaka")
 
 
-def tracker_db(path, stamps):
-    conn = sqlite3.connect(path)
-    conn.execute(
-        "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL, data TEXT)"
-    )
-    conn.executemany("INSERT INTO events (sender_id, type_name, timestamp) VALUES ('s', ?, ?)", stamps)
-    conn.commit()
-    conn.close()
-    return path
-
-
-def test_weekly_figures_and_their_chart(conn, tmp_path):
+def test_weekly_figures_and_their_chart(conn, tmp_path, tracker_location):
     monday = dt.datetime(2026, 11, 23, 9, 0, tzinfo=JST)
-    trackers = tracker_db(
-        tmp_path / "trackers.sqlite",
+    trackers = tracker_rows.add_events(
+        tracker_location,
         [
-            ("user", monday.timestamp()),
-            ("user", monday.timestamp() + 60),
-            ("bot", monday.timestamp()),
-            ("user", (monday - dt.timedelta(days=1)).timestamp()),
+            ("s", "user", monday.timestamp()),
+            ("s", "user", monday.timestamp() + 60),
+            ("s", "bot", monday.timestamp()),
+            ("s", "user", (monday - dt.timedelta(days=1)).timestamp()),
         ],
     )
     unanswered.log_question(conn, sender_id="s", text="天気", reason="out_of_scope", asked_at=monday)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -20,35 +19,17 @@ from bot.privacy.retention import BadAge, parse_age, purge
 from bot.settings import PROJECT_ROOT
 from bot.state import db as state
 from bot.state.unanswered import log_question
+from tests import tracker_rows
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=JST)
 DAY = 86400
 
-# The table of Rasa's SQLTrackerStore (and bot/rasa_patches/tracker_store.py).
-EVENTS = """CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255)
-            NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"""
+
+def tracker_db(location: Path | str, stamps: dict[str, list[float]]) -> Path | str:
+    return tracker_rows.conversations(location, stamps)
 
 
-def tracker_db(path: Path, conversations: dict[str, list[float]]) -> Path:
-    conn = sqlite3.connect(path)
-    conn.execute(EVENTS)
-    for sender, stamps in conversations.items():
-        for stamp in stamps:
-            conn.execute(
-                "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'user', ?, '{}')",
-                (sender, stamp),
-            )
-    conn.commit()
-    conn.close()
-    return path
-
-
-def senders(path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(path)
-    try:
-        return dict(conn.execute("SELECT sender_id, COUNT(*) FROM events GROUP BY sender_id").fetchall())
-    finally:
-        conn.close()
+senders = tracker_rows.senders
 
 
 def test_parse_age() -> None:
@@ -59,27 +40,27 @@ def test_parse_age() -> None:
             parse_age(bad)
 
 
-def test_purge_counts_first_then_deletes_whole_inactive_conversations(tmp_path: Path) -> None:
+def test_purge_counts_first_then_deletes_whole_inactive_conversations(state_location, tracker_location) -> None:
     now = NOW.timestamp()
     db = tracker_db(
-        tmp_path / "trackers.sqlite",
+        tracker_location,
         {
             "old": [now - 400 * DAY, now - 200 * DAY],
             "ongoing": [now - 300 * DAY, now - 1 * DAY],  # started long ago, still in use: kept whole
             "new": [now - 2 * DAY],
         },
     )
-    conn = state.connect(tmp_path / "manabi.sqlite")
+    conn = state.connect(state_location)
     log_question(
         conn, sender_id="old", text="給与明細は？", reason="out_of_scope", asked_at=NOW - dt.timedelta(days=200)
     )
     log_question(conn, sender_id="new", text="天気は？", reason="out_of_scope", asked_at=NOW - dt.timedelta(days=2))
 
-    dry = purge(tmp_path / "manabi.sqlite", db, dt.timedelta(days=180), apply=False, now=NOW)
+    dry = purge(state_location, db, dt.timedelta(days=180), apply=False, now=NOW)
     assert (dry.conversations, dry.questions, dry.applied) == (trackers.Conversations(1, 2), 1, False)
     assert senders(db) == {"old": 2, "ongoing": 2, "new": 1}
 
-    done = purge(tmp_path / "manabi.sqlite", db, dt.timedelta(days=180), apply=True, now=NOW)
+    done = purge(state_location, db, dt.timedelta(days=180), apply=True, now=NOW)
     assert (done.conversations, done.questions) == (trackers.Conversations(1, 2), 1)
     assert senders(db) == {"ongoing": 2, "new": 1}
     assert [r[0] for r in conn.execute("SELECT sender_id FROM unanswered_questions")] == ["new"]
@@ -92,19 +73,17 @@ def test_purge_without_databases_reports_nothing_to_do(tmp_path: Path) -> None:
     assert not (tmp_path / "none.sqlite").exists() and not (tmp_path / "none-trackers.sqlite").exists()
 
 
-def test_deleting_conversations_is_one_statement_for_all_senders(tmp_path: Path) -> None:
-    db = tracker_db(tmp_path / "trackers.sqlite", {"a": [1.0, 2.0], "b": [3.0], "c": [4.0]})
+def test_deleting_conversations_is_one_statement_for_all_senders(tmp_path: Path, tracker_location) -> None:
+    db = tracker_db(tracker_location, {"a": [1.0, 2.0], "b": [3.0], "c": [4.0]})
     assert trackers.count_conversations(db, ["a", "b", "x"]) == trackers.Conversations(2, 3)
     assert trackers.delete_conversations(db, ["a", "b", "x"]) == trackers.Conversations(2, 3)
     assert senders(db) == {"c": 1}
     assert trackers.delete_conversations(tmp_path / "missing.sqlite", ["c"]) is None
 
 
-def test_the_purge_command_is_a_dry_run_unless_applied(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_the_purge_command_is_a_dry_run_unless_applied(state_env, tracker_location, capsys) -> None:
     now = time.time()
-    db = tracker_db(tmp_path / "trackers.sqlite", {"old": [now - 200 * DAY], "new": [now]})
-    monkeypatch.setenv("MANABI_TRACKER_DB", str(db))
-    monkeypatch.setenv("MANABI_STATE_DB", str(tmp_path / "manabi.sqlite"))
+    db = tracker_db(tracker_location, {"old": [now - 200 * DAY], "new": [now]})
     assert main(["privacy", "purge", "--older-than", "180d"]) == 0
     out, err = capsys.readouterr()
     assert "削除対象" in out and "会話 1件" in out and "--apply" in err
@@ -115,11 +94,9 @@ def test_the_purge_command_is_a_dry_run_unless_applied(tmp_path: Path, monkeypat
     assert "180d" in capsys.readouterr().err
 
 
-def test_the_retention_setting_is_the_default_age(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_the_retention_setting_is_the_default_age(state_env, tracker_location, monkeypatch, capsys) -> None:
     now = time.time()
-    db = tracker_db(tmp_path / "trackers.sqlite", {"a": [now - 40 * DAY], "b": [now - 20 * DAY]})
-    monkeypatch.setenv("MANABI_TRACKER_DB", str(db))
-    monkeypatch.setenv("MANABI_STATE_DB", str(tmp_path / "manabi.sqlite"))
+    db = tracker_db(tracker_location, {"a": [now - 40 * DAY], "b": [now - 20 * DAY]})
     monkeypatch.setenv("MANABI_RETENTION_DAYS", "30")
     assert main(["privacy", "purge", "--apply"]) == 0
     assert senders(db) == {"b": 1}

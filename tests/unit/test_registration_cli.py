@@ -19,14 +19,12 @@ from tests.registration_data import person_name
 
 
 @pytest.fixture
-def env(tmp_path, catalogue_db, monkeypatch):
-    """Paths through the environment, as the office would have them; a pinned date."""
-    state_db = tmp_path / "manabi.sqlite"
+def env(tmp_path, catalogue_db, monkeypatch, state_env):
+    """Paths through the environment, as the office would have them (SQLite files, then a
+    PostgreSQL URL); a pinned date."""
     monkeypatch.setenv("MANABI_CATALOGUE_DB", str(catalogue_db))
-    monkeypatch.setenv("MANABI_STATE_DB", str(state_db))
-    monkeypatch.setenv("MANABI_TRACKER_DB", str(tmp_path / "trackers.sqlite"))
     monkeypatch.setenv("MANABI_TODAY", "2026-11-24")
-    conn = state.connect(state_db)
+    conn = state.connect(state_env)
     for n, department in enumerate(["市民課", "市民課", "税務課"], 1):
         store.register(
             conn,

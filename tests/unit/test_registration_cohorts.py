@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -21,8 +20,9 @@ BEFORE = dt.date(2026, 11, 24)
 
 
 @pytest.fixture
-def conn(tmp_path: Path):
-    connection = state.connect(tmp_path / "manabi.sqlite")
+def conn(state_location):
+    """SQLite, then PostgreSQL (tests/conftest.py)."""
+    connection = state.connect(state_location)
     yield connection
     connection.close()
 
@@ -98,12 +98,12 @@ def test_the_gate_sees_an_office_close_inside_the_registering_transaction(catalo
     assert (result.outcome, result.reason) == (store.REFUSED, cohorts.OFFICE_CLOSED)
 
 
-def test_open_cohorts_and_read_only_overrides(catalogue, conn, tmp_path):
+def test_open_cohorts_and_read_only_overrides(catalogue, conn, tmp_path, state_location):
     assert [s.cohort.id for s in cohorts.open_cohorts(catalogue, {}, BEFORE)] == ["leader-7"]
     assert cohorts.read_overrides(tmp_path / "missing.sqlite") == {}
     assert not (tmp_path / "missing.sqlite").exists()
     cohorts.close(catalogue, conn, "leader-7", actor="office:test")
-    assert cohorts.read_overrides(tmp_path / "manabi.sqlite")["leader-7"].status == "closed"
+    assert cohorts.read_overrides(state_location)["leader-7"].status == "closed"
 
 
 def test_answers_respect_the_office_close(catalogue, conn):

@@ -1,4 +1,6 @@
-"""The registration store: seats, waitlist, duplicates, cancellation with promotion, audit, deletion."""
+"""The registration store: seats, waitlist, duplicates, cancellation with promotion, audit, deletion.
+
+Every test runs on both backends (``state_location``: SQLite, then PostgreSQL; tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -21,12 +23,12 @@ COHORT = "leader-7"
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "manabi.sqlite"
+def db_path(state_location: Path | str) -> Path | str:
+    return state_location
 
 
 @pytest.fixture
-def conn(db_path: Path) -> sqlite3.Connection:
+def conn(db_path: Path | str) -> state.Connection:
     connection = state.connect(db_path)
     yield connection
     connection.close()
@@ -44,18 +46,23 @@ def application(person: str, cohort: str = COHORT, department: str = "市民課"
     )
 
 
-def register_all(conn: sqlite3.Connection, people: list[str], seats: int) -> list[store.RegisterResult]:
+def register_all(conn: state.Connection, people: list[str], seats: int) -> list[store.RegisterResult]:
     return [store.register(conn, application(p), seats) for p in people]
 
 
-def test_migration_creates_registration_tables(conn):
-    assert conn.execute("PRAGMA user_version").fetchone()[0] >= 2
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+def test_migration_creates_registration_tables(conn, backend):
+    assert state.schema_version(conn) == len(state.MIGRATIONS)
+    if backend == "sqlite":
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    else:
+        tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
     assert {"registrations", "registration_audit", "cohort_overrides", "unanswered_questions"} <= tables
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_migrating_a_version_1_database_keeps_its_rows(db_path):
+def test_migrating_a_version_1_database_keeps_its_rows(db_path, backend):
+    if backend != "sqlite":
+        pytest.skip("a version-1 SQLite file; PostgreSQL: tests/unit/test_state_backends.py")
     old = sqlite3.connect(db_path)
     old.executescript(state.MIGRATIONS[0][1] + ";PRAGMA user_version = 1;")
     old.execute("INSERT INTO unanswered_questions (asked_at, sender_id, text, reason) VALUES ('x', 'u', 'q', 'r')")
@@ -87,7 +94,7 @@ def test_registering_twice_answers_already_registered_with_the_current_status(co
 
 def test_the_unique_constraint_holds_even_without_the_store(conn):
     store.register(conn, application("a"), 5)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(state.IntegrityError):
         conn.execute("""INSERT INTO registrations (cohort_id, person_id, queue_no, status, name, department,
                         staff_number, recommendation, motivation, registered_at, updated_at)
                         VALUES ('leader-7', 'a', 99, 'confirmed', 'x', 'x', '1', 'self', 'x', 't', 't')""")

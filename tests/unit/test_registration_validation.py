@@ -3,7 +3,6 @@ registration with a name =HYPERLINK(…, a 職員番号 not-a-number and a 5,000
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -29,8 +28,9 @@ GOOD = Application(
 
 
 @pytest.fixture
-def conn(tmp_path: Path) -> sqlite3.Connection:
-    connection = state.connect(tmp_path / "manabi.sqlite")
+def conn(state_location: Path | str) -> state.Connection:
+    """SQLite, then PostgreSQL (tests/conftest.py)."""
+    connection = state.connect(state_location)
     yield connection
     connection.close()
 
@@ -93,8 +93,8 @@ def test_hidden_characters_are_removed_before_the_checks_and_the_write(conn) -> 
     assert (stored.name, stored.motivation) == ("山田 郎太", "窓口をオンライン化したいです")
 
 
-def test_one_staff_number_is_never_held_by_two_accounts_even_at_the_same_moment(tmp_path: Path) -> None:
-    path = tmp_path / "manabi.sqlite"
+def test_one_staff_number_is_never_held_by_two_accounts_even_at_the_same_moment(state_location: Path | str) -> None:
+    path = state_location
     state.connect(path).close()
     barrier = threading.Barrier(8)
     outcomes: list[tuple[str, str | None]] = []

@@ -21,7 +21,6 @@ import asyncio
 import datetime as dt
 import logging
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -53,7 +52,7 @@ from bot.channels.teams.connector import ConnectorClient, Sleep, is_allowed_serv
 from bot.channels.teams.feedback import TeamsFeedback, feedback_of
 from bot.channels.teams.http import HttpClient
 from bot.channels.teams.output import ConversationRef, TeamsOutput
-from bot.channels.teams.state import TtlCache
+from bot.channels.teams.state import TtlMap, bookkeeping
 from bot.channels.teams.tokens import TokenProvider
 from bot.clock import JST
 from bot.feedback.answers import answer_id
@@ -63,6 +62,8 @@ from bot.settings import load_settings
 from bot.state import conversation_refs
 from bot.state import db as state
 from bot.state import feedback as feedback_store
+from bot.state.db import Connection
+from bot.state.db import Error as DbError
 
 logger = logging.getLogger(__name__)
 _rejections = RateLimitedLog(logger)
@@ -126,12 +127,14 @@ class TeamsInput(InputChannel):
         self.authenticator = BotFrameworkAuthenticator(settings, self.keys)
         self.tokens = TokenProvider(settings, self.http)
         self.connector = ConnectorClient(settings, self.http, self.tokens, sleep=sleep)
-        self._seen: TtlCache[bool] = TtlCache(ttl_seconds=3600, max_items=20_000)
-        self._welcomed: TtlCache[bool] = TtlCache(ttl_seconds=600, max_items=10_000)
-        self._suggestions: TtlCache[dict[str, str]] = TtlCache(ttl_seconds=86_400, max_items=10_000)
+        # Shared by every Rasa server when MANABI_REDIS_URL is set (bot/channels/teams/state.py).
+        redis_url = load_settings().redis_url
+        self._seen: TtlMap[bool] = bookkeeping("seen", 3600, 20_000, redis_url)
+        self._welcomed: TtlMap[bool] = bookkeeping("welcomed", 600, 10_000, redis_url)
+        self._suggestions: TtlMap[dict[str, str]] = bookkeeping("suggestions", 86_400, 10_000, redis_url)
         self._queue: TurnQueue | None = None  # created on the server's event loop
         self._tasks: set[asyncio.Task] = set()  # feedback being recorded
-        self._state: sqlite3.Connection | None = None
+        self._state: Connection | None = None
         if not settings.configured:
             logger.warning("Teams channel has no app id configured: every request will get 503.")
 
@@ -187,7 +190,8 @@ class TeamsInput(InputChannel):
         except Exception:  # a bug must not become a 500 with a stack trace for the caller
             logger.exception("Teams: unexpected error while checking a request.")
             return response.json({"error": _PUBLIC_MESSAGES[400]}, status=400)
-        if self._seen.get(activity.dedupe_key):
+        # Marked seen now, in one step (SET NX when shared): of two servers given one activity, one answers.
+        if not self._seen.add_if_absent(activity.dedupe_key, True):
             logger.info("Teams: ignoring duplicate activity %s.", activity.id)
             return response.json({"status": "duplicate"}, status=200)
         self._remember_reference(activity)
@@ -200,6 +204,7 @@ class TeamsInput(InputChannel):
         # No await between admitting and answering: a turn is queued if and only if it gets 202.
         outcome = self.queue.admit(activity.sender_id, lambda: self._run_turn(activity, on_new_message))
         if outcome != ADMITTED:
+            self._seen.pop(activity.dedupe_key)  # the connector's retry must be answered
             if activity.is_welcome:
                 self._welcomed.pop(activity.conversation_id)  # the retry must still welcome
             _rejections.warning_for(
@@ -210,7 +215,6 @@ class TeamsInput(InputChannel):
             )
             retry_after = str(max(1, round(self.settings.busy_retry_after)))
             return response.json({"error": _BUSY_MESSAGE}, status=503, headers={"Retry-After": retry_after})
-        self._seen.put(activity.dedupe_key, True)
         return response.json({"status": "accepted"}, status=202)
 
     def _start(self, work: Awaitable[None]) -> None:
@@ -219,10 +223,10 @@ class TeamsInput(InputChannel):
         task.add_done_callback(self._tasks.discard)
 
     @property
-    def state(self) -> sqlite3.Connection:
+    def state(self) -> Connection:
         """The state database (feedback, message ids of answers), opened on first use."""
         if self._state is None:
-            self._state = state.connect(load_settings().state_db)
+            self._state = state.connect(load_settings().state_location)
         return self._state
 
     def _remember_reference(self, activity: InboundActivity) -> None:
@@ -244,14 +248,14 @@ class TeamsInput(InputChannel):
                 bot_id=activity.bot_account.get("id"),
                 now=now,
             )
-        except sqlite3.Error:
+        except DbError:
             logger.exception("Teams: could not store the conversation reference of activity %s.", activity.id)
 
     def _remember_answers(self, activity: InboundActivity, output: TeamsOutput) -> None:
         refs = [(sent_id, answer_id(activity.id, index)) for sent_id, index in output.delivered_refs]
         try:
             feedback_store.remember_refs(self.state, self.name(), activity.sender_id, refs)
-        except sqlite3.Error:
+        except DbError:
             logger.exception("Teams: could not store the message ids of a turn's answers.")
 
     async def _record_feedback(self, signal: TeamsFeedback, tracker_store: Any) -> None:

@@ -18,7 +18,7 @@ from rasa.core.channels.channel import OutputChannel
 
 from bot.channels.teams.cards import Rendered, render_message
 from bot.channels.teams.connector import ConnectorClient, ConnectorError
-from bot.channels.teams.state import TtlCache
+from bot.channels.teams.state import TtlMap
 from bot.log_limits import RateLimitedLog
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class TeamsOutput(OutputChannel):
         self,
         connector: ConnectorClient,
         ref: ConversationRef,
-        suggestions: TtlCache[dict[str, str]],
+        suggestions: TtlMap[dict[str, str]],
         suggested_actions: bool = False,
     ) -> None:
         self._connector = connector

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable
@@ -44,6 +43,7 @@ from bot.settings import load_settings
 from bot.state import db as state
 from bot.state import feedback as feedback_store
 from bot.state import outbox
+from bot.state.db import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -102,15 +102,15 @@ class WebInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebInput:
         return cls(WebSettings.from_credentials(credentials))
 
-    def __init__(self, settings: WebSettings, state_db: Path | None = None, office: Any = None) -> None:
+    def __init__(self, settings: WebSettings, state_db: Path | str | None = None, office: Any = None) -> None:
         self.settings = settings
-        self.state_db = state_db or load_settings().state_db
-        self._conn: sqlite3.Connection | None = None
+        self.state_db = state_db or load_settings().state_location
+        self._conn: Connection | None = None
         self._static = {name: (STATIC / name).read_bytes() for name in ("chat.html", "chat.js", "chat.css")}
         self.office = office if office is not None else _office_console()
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Connection:
         if self._conn is None:
             self._conn = state.connect(self.state_db)
         return self._conn

@@ -1,0 +1,46 @@
+"""RasaHQ/rasa#11256 measured: tickets for one conversation from 8 lock stores at once (as 8 Rasa
+servers), with Rasa's RedisLockStore and with ours (docs/deploy.md).
+
+    .venv/bin/python -m benchmarks.lock_race
+
+Starts its own Redis on 127.0.0.1 (Debian's redis-server), prints how many of the 200 tickets each
+store handed out twice or lost.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import redis
+from rasa.core.lock_store import RedisLockStore
+
+from bot.deploy.services import RedisService, new_secret
+from bot.devtools.lock_tickets import issue_from_many_servers
+from bot.launcher import free_port
+from bot.rasa_patches.stores import AtomicRedisLockStore
+
+
+def main() -> int:
+    folder = Path(tempfile.mkdtemp(prefix="manabi-lock-race-"))
+    service = RedisService(
+        name="Redis", log_path=folder / "redis.log", data_dir=folder, port=free_port(), password=new_secret()
+    )
+    service.start()
+    try:
+        for store in (RedisLockStore, AtomicRedisLockStore):
+            rounds = []
+            for _ in range(5):
+                redis.Redis.from_url(service.url).flushall()
+                tickets = issue_from_many_servers(store, service.url)
+                rounds.append(len(tickets) - len(set(tickets)))
+            print(f"{store.__name__}: tickets given twice in 5 rounds of 200: {rounds}")
+    finally:
+        service.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
