@@ -20,7 +20,7 @@ serve: catalogue train
 cluster: catalogue train
 	$(PYTHON) -m bot cluster
 
-test: catalogue train
+test: lint catalogue train
 	$(PYTHON) -m pytest
 
 # One style and type-checked code: ruff (lint + format check) and mypy on bot/ and actions/.

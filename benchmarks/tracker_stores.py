@@ -22,10 +22,10 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.deploy.services import PostgresService, new_secret
+from bot.devtools.tracker_turns import DOMAIN, turn
 from bot.launcher import free_port
 from bot.rasa_patches.stores import PostgresTrackerStore
-from bot.tracker_store import SQLiteTrackerStore
-from tests.unit.test_tracker_store import DOMAIN, turn
+from bot.rasa_patches.tracker_store import SQLiteTrackerStore
 
 TURNS = 10
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.state import db as state
 from bot.state import postgres
 
-# The table of Rasa's SQLTrackerStore (and bot/tracker_store.py); on PostgreSQL as our migrations
+# The table of Rasa's SQLTrackerStore (and bot/rasa_patches/tracker_store.py); on PostgreSQL as our migrations
 # translate it (bot.state.db.for_postgresql), which is the table Rasa creates there.
 EVENTS = """CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255)
             NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"""

@@ -2,7 +2,7 @@
 
 Rasa's SQL tracker store keeps one row per event in ``events (id, sender_id, type_name, timestamp,
 intent_name, action_name, data)``, ``timestamp`` in Unix seconds, on SQLite (``MANABI_TRACKER_DB``,
-bot/tracker_store.py) or PostgreSQL (``MANABI_DATABASE_URL``, bot/deploy/tracker_stores.py). The
+bot/rasa_patches/tracker_store.py) or PostgreSQL (``MANABI_DATABASE_URL``, bot/deploy/tracker_stores.py). The
 privacy commands delete from it and the office console counts messages in it; both open it here,
 which never creates it: a missing database, or one without the table yet, is ``None``.
 """

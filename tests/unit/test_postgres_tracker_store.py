@@ -11,10 +11,10 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.devtools.tracker_turns import DOMAIN, dicts, turn
 from bot.rasa_patches.stores import PostgresTrackerStore, TrackerStoreFromSettings
-from bot.tracker_store import SQLiteTrackerStore
+from bot.rasa_patches.tracker_store import SQLiteTrackerStore
 from tests import services
-from tests.unit.test_tracker_store import DOMAIN, dicts, turn
 
 pytestmark = pytest.mark.asyncio
 

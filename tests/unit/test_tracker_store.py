@@ -8,45 +8,12 @@ from pathlib import Path
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet
 
+from bot.devtools.tracker_turns import DOMAIN, dicts, turn
 from bot.rasa_patches.tracker_store import SQLiteTrackerStore
 
 pytestmark = pytest.mark.asyncio
-
-DOMAIN = Domain.from_yaml("""
-version: "3.1"
-intents: [greet, ask_subsidy_amount]
-entities: [exam]
-slots:
-  exam:
-    type: text
-    influence_conversation: false
-    mappings:
-      - type: from_entity
-        entity: exam
-responses:
-  utter_greet:
-    - text: こんにちは
-""")
-
-
-def turn(text: str, intent: str, *extra) -> list:
-    """The events of one user turn, as the processor logs them."""
-    now = time.time()
-    return [
-        UserUttered(text, {"name": intent, "confidence": 0.99}, timestamp=now),
-        *extra,
-        ActionExecuted("utter_greet", timestamp=now),
-        BotUttered("こんにちは", timestamp=now),
-        ActionExecuted("action_listen", timestamp=now),
-    ]
-
-
-def dicts(tracker: DialogueStateTracker) -> list:
-    return [event.as_dict() for event in tracker.events]
 
 
 @pytest.fixture
