@@ -56,6 +56,7 @@ class Lexicon:
             (w for w in self.words if len(w.reading) >= MIN_READING and w.reading != w.key),
             key=lambda w: -len(w.reading),
         )
+        self._longest_reading = max((len(w.reading) for w in self._reading_words), default=0)
         self._subsets: dict[tuple[str, ...], Lexicon] = {}
 
     def _subset(self, groups: tuple[str, ...]) -> Lexicon:
@@ -114,15 +115,20 @@ class Lexicon:
         hits: list[Hit] = []
         readings = [match_key_with_offsets(t.reading).text for t in tokens]
         used = list(blocked)
-        for word in self._reading_words:
-            for first in range(len(tokens)):
-                joined = ""
-                for last in range(first, len(tokens)):
-                    joined += readings[last]
-                    if len(joined) >= len(word.reading):
-                        break
-                if joined != word.reading:
+        # Every run of whole tokens as its joined reading → where it starts and ends (the shortest run
+        # for that reading from each start), built once: a word is then one look-up, not a scan.
+        runs: dict[str, list[tuple[int, int]]] = {}
+        for first in range(len(tokens)):
+            joined = ""
+            for last in range(first, len(tokens)):
+                if not readings[last]:
                     continue
+                joined += readings[last]
+                if len(joined) > self._longest_reading:
+                    break
+                runs.setdefault(joined, []).append((first, last))
+        for word in self._reading_words:
+            for first, last in runs.get(word.reading, ()):
                 start, end = tokens[first].start, tokens[last].end
                 if any(used[start:end]) or not _typed_in_kana(text[start:end]):
                     continue
