@@ -32,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.catalogue.queries import open_catalogue
+from bot.channels.buttons import MAX_PAYLOAD_CHARS
 from bot.channels.web import identity, messages
 from bot.channels.web.config import WebSettings
 from bot.channels.web.output import WebOutput
@@ -229,7 +230,7 @@ class WebInput(InputChannel):
         payload, title = data.get("payload"), data.get("title")
         metadata: dict[str, Any] = {"channel": "web", "web": {"identified_by": who.source}}
         if payload is not None:
-            if not isinstance(payload, str) or not payload.startswith("/") or len(payload) > messages.MAX_PAYLOAD_CHARS:
+            if not isinstance(payload, str) or not payload.startswith("/") or len(payload) > MAX_PAYLOAD_CHARS:
                 return {"messages": [notice(NO_ANSWER)]}
             text = payload
             if isinstance(title, str) and title.strip():
