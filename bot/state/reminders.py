@@ -23,15 +23,23 @@ SESSION, DEADLINE = "session", "deadline"
 
 
 @dataclass(frozen=True)
-class Reminder:
-    id: int
-    person_id: str
+class Wanted:
+    """A reminder someone asks for (bot/answers/reminders.py decides it, the action stores it)."""
+
     kind: str
     target: str
     course_id: str
     target_date: dt.date
     lead_days: int
     due_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Reminder(Wanted):
+    """A stored reminder: what was wanted, whose it is and where it stands."""
+
+    id: int
+    person_id: str
     status: str
     created_at: str
     updated_at: str
@@ -42,18 +50,6 @@ class Reminder:
         values["target_date"] = dt.date.fromisoformat(row["target_date"])
         values["due_at"] = moment(row["due_at"])
         return cls(**values)
-
-
-@dataclass(frozen=True)
-class Wanted:
-    """A reminder someone asks for (bot/answers/reminders.py decides it, the action stores it)."""
-
-    kind: str
-    target: str
-    course_id: str
-    target_date: dt.date
-    lead_days: int
-    due_at: dt.datetime
 
 
 def set_reminder(conn: Connection, person_id: str, wanted: Wanted, now: dt.datetime) -> tuple[Reminder, bool]:
