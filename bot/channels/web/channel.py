@@ -33,6 +33,7 @@ from sanic.response import HTTPResponse
 
 from bot.catalogue.queries import open_catalogue
 from bot.channels.buttons import MAX_PAYLOAD_CHARS
+from bot.channels.refusal import Refusal
 from bot.channels.web import identity, messages
 from bot.channels.web.config import WebSettings
 from bot.channels.web.output import WebOutput
@@ -82,11 +83,8 @@ def notice(text: str) -> dict[str, Any]:
     return {"role": "bot", "id": None, "text": text, "buttons": [], "card": None, "notice": True}
 
 
-class ApiRefused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+class ApiRefused(Refusal):
+    """A refused API call; ``reason`` is the error the page shows."""
 
 
 class WebInput(InputChannel):
@@ -162,7 +160,7 @@ class WebInput(InputChannel):
             body = await handler(request, who)
             status = 200
         except ApiRefused as refused:
-            body, status = {"error": refused.message}, refused.status
+            body, status = {"error": refused.reason}, refused.status
         except Exception:  # never a stack trace for the page
             logger.exception("Web chat: request failed for %s", who.sender_id)
             body, status = {"error": UNAVAILABLE, "messages": [notice(UNAVAILABLE)]}, 500
