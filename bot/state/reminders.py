@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.state.db import Connection, transaction
+from bot.state.rows import from_row
 from bot.state.times import moment, stamp
 
 PENDING, QUEUED, CANCELLED, WITHDRAWN = "pending", "queued", "cancelled", "withdrawn"
@@ -46,10 +47,7 @@ class Reminder(Wanted):
 
     @classmethod
     def from_row(cls, row: Any) -> Reminder:
-        values = {key: row[key] for key in cls.__dataclass_fields__}
-        values["target_date"] = dt.date.fromisoformat(row["target_date"])
-        values["due_at"] = moment(row["due_at"])
-        return cls(**values)
+        return from_row(cls, row, target_date=dt.date.fromisoformat, due_at=moment)
 
 
 def set_reminder(conn: Connection, person_id: str, wanted: Wanted, now: dt.datetime) -> tuple[Reminder, bool]:
