@@ -36,7 +36,11 @@ class ManabiAction(Action):
         except Exception:
             logger.exception("action %s failed for sender %s", self.name(), tracker.sender_id)
             dispatcher.utter_message(text=apology())
-            return []
+            return self.after_failure()
+
+    def after_failure(self) -> Events:
+        """The events that follow the apology when :meth:`answer` fails (none here)."""
+        return []
 
     async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
         raise NotImplementedError

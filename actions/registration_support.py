@@ -201,13 +201,8 @@ class FormStepAction(ManabiAction):
 
     failure_halts = False
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> Events:
-        try:
-            return await self.answer(dispatcher, tracker, domain) or []
-        except Exception:
-            logger.exception("action %s failed for sender %s", self.name(), tracker.sender_id)
-            dispatcher.utter_message(text=apology())
-            return reset() + ([SlotSet(HALT, "error")] if self.failure_halts else [])
+    def after_failure(self) -> Events:
+        return reset() + ([SlotSet(HALT, "error")] if self.failure_halts else [])
 
 
 class GuardedFormValidation(FormValidationAction, ABC):

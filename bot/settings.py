@@ -62,23 +62,15 @@ def _path(env: Mapping[str, str], name: str, default: str) -> Path:
     return value if value.is_absolute() else PROJECT_ROOT / value
 
 
-def _port(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name) or str(default)
-    try:
-        port = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a port number, got {raw!r}") from None
-    if not 0 < port < 65536:
-        raise ValueError(f"{name} must be between 1 and 65535, got {port}")
-    return port
-
-
-def _number(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+def env_int(env: Mapping[str, str], name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
+    """The whole number ``env[name]`` (``default`` when unset); a clear error outside minimum…maximum."""
     raw = env.get(name) or str(default)
     try:
         value = int(raw)
     except ValueError:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if maximum is not None and not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be between {minimum} and {maximum}, got {value}")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
     return value
@@ -104,15 +96,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         state_db=_path(env, "MANABI_STATE_DB", "var/manabi.sqlite"),
         today=env.get("MANABI_TODAY") or None,
         host=env.get("MANABI_HOST") or "127.0.0.1",
-        rasa_port=_port(env, "MANABI_RASA_PORT", 5005),
-        action_port=_port(env, "MANABI_ACTION_PORT", 5055),
+        rasa_port=env_int(env, "MANABI_RASA_PORT", 5005, minimum=1, maximum=65535),
+        action_port=env_int(env, "MANABI_ACTION_PORT", 5055, minimum=1, maximum=65535),
         log_dir=_path(env, "MANABI_LOG_DIR", "var/log"),
         action_host=env.get("MANABI_ACTION_HOST") or "127.0.0.1",
         tracker_db=_path(env, "MANABI_TRACKER_DB", "var/trackers.sqlite"),
-        max_message_chars=_number(env, "MANABI_MAX_MESSAGE_CHARS", 2000, minimum=1),
-        log_max_bytes=_number(env, "MANABI_LOG_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
-        log_backups=_number(env, "MANABI_LOG_BACKUPS", 5, minimum=1),
-        retention_days=_number(env, "MANABI_RETENTION_DAYS", 180, minimum=1),
+        max_message_chars=env_int(env, "MANABI_MAX_MESSAGE_CHARS", 2000, minimum=1),
+        log_max_bytes=env_int(env, "MANABI_LOG_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
+        log_backups=env_int(env, "MANABI_LOG_BACKUPS", 5, minimum=1),
+        retention_days=env_int(env, "MANABI_RETENTION_DAYS", 180, minimum=1),
         database_url=_url(env, "MANABI_DATABASE_URL", ("postgresql", "postgres")),
         redis_url=_url(env, "MANABI_REDIS_URL", ("redis", "rediss")),
     )

@@ -9,14 +9,13 @@ from pathlib import Path
 from bot.catalogue.build import build, is_current
 from bot.catalogue.sources import SourceError, load_sources
 from bot.catalogue.validate import CatalogueInvalid, validate
+from bot.commands.groups import action_group
 from bot.settings import load_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     settings = load_settings()
-    parser = subparsers.add_parser("catalogue", help="build or check the training catalogue")
-    actions = parser.add_subparsers(dest="catalogue_command", metavar="action")
-    actions.required = True
+    actions = action_group(subparsers, "catalogue", "build or check the training catalogue")
 
     build_parser = actions.add_parser("build", help="validate data/catalogue/*.yml and build the SQLite database")
     build_parser.add_argument("--source", type=Path, default=settings.catalogue_dir)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.commands.groups import action_group
 from bot.registrations import export
 from bot.registrations.cli import _add_output_options, _date, _emit, guarded
 from bot.settings import load_settings
@@ -19,9 +20,7 @@ from bot.state.unanswered import list_questions
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     settings = load_settings()
-    group = subparsers.add_parser("unanswered", help="the log of questions Manabi could not answer")
-    actions = group.add_subparsers(dest="unanswered_command", metavar="action")
-    actions.required = True
+    actions = action_group(subparsers, "unanswered", "the log of questions Manabi could not answer")
     export_parser = actions.add_parser("export", help="export the log")
     export_parser.add_argument("--db", type=Path, default=settings.state_db, help="state database")
     for unused in ("--catalogue", "--trackers"):  # accepted as when it shared the registration options

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bot.commands.groups import action_group
 from bot.feedback.export import feedback_csv, feedback_json
 from bot.registrations.cli import _add_output_options, _date, _emit, guarded
 from bot.settings import load_settings
@@ -14,9 +15,7 @@ from bot.state.feedback import RATINGS, list_feedback
 
 def register(subparsers: Any) -> None:
     settings = load_settings()
-    group = subparsers.add_parser("feedback", help="ratings of answers (👍/👎) given in Teams and the web chat")
-    actions = group.add_subparsers(dest="feedback_command", metavar="action")
-    actions.required = True
+    actions = action_group(subparsers, "feedback", "ratings of answers (👍/👎) given in Teams and the web chat")
     export = actions.add_parser("export", help="export the ratings (CSV for Excel, or JSON)")
     export.add_argument("--db", type=state.location, default=settings.state_location, help="state database")
     _add_output_options(export)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import TOKENS_NAMES
@@ -27,7 +26,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.vocabulary import VocabularyFeaturizer, check_ngram_range, count_vector
+from bot.nlu.vocabulary import VocabularyFeaturizer, check_ngram_range
 from bot.text.normalize import fold_katakana
 
 
@@ -73,24 +72,11 @@ class SentenceCharFeaturizer(VocabularyFeaturizer):
         counts: dict[str, int] = {}
         for example in training_data.training_examples:
             if example.get(TEXT):
-                for gram in set(self._ngrams(example)):
+                for gram in set(self._feature_names(example, remember=False)):
                     counts[gram] = counts.get(gram, 0) + 1
         return self._keep_vocabulary(gram for gram, count in counts.items() if count >= self._config["min_count"])
 
-    def _ngrams(self, message: Message) -> list[str]:
+    def _feature_names(self, message: Message, remember: bool) -> list[str]:
         return char_ngrams(
             message_string(message, self._config["source"]), self._config["min_ngram"], self._config["max_ngram"]
         )
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            if message.get(TEXT) and self._vocabulary:
-                self.add_features_to_message(None, self._features(message), TEXT, message)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
-
-    def _features(self, message: Message) -> scipy.sparse.coo_matrix:
-        return count_vector(self._ngrams(message), self._vocabulary)

@@ -15,21 +15,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.component import Component, GraphPlace
 from bot.nlu.mentions import MentionFinder, catalogue_path, mention_finder
 
 logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
+class CatalogueEntityExtractor(Component, EntityExtractorMixin):
     """Adds an entity for every catalogue name found in the message text."""
 
     @staticmethod
@@ -43,21 +41,11 @@ class CatalogueEntityExtractor(GraphComponent, EntityExtractorMixin):
             "match_readings": True,
         }
 
-    def __init__(self, config: dict[str, Any], finder: MentionFinder) -> None:
-        self._kinds: list[str] | None = config.get("kinds")
-        self._finder = finder
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CatalogueEntityExtractor:
+    def __init__(self, config: dict[str, Any], place: GraphPlace, state: None = None) -> None:
         db_path = catalogue_path(config.get("catalogue_db"))
         logger.debug("CatalogueEntityExtractor: catalogue %s", db_path)
-        return cls(config, mention_finder(db_path, bool(config.get("match_readings", True))))
+        self._kinds: list[str] | None = config.get("kinds")
+        self._finder: MentionFinder = mention_finder(db_path, bool(config.get("match_readings", True)))
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -29,13 +28,15 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.component import Component, GraphPlace
+
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "linear_intent_classifier.pkl"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class LinearIntentClassifier(IntentClassifier, GraphComponent):
+class LinearIntentClassifier(IntentClassifier, Component):
     """See the module docstring."""
 
     @classmethod
@@ -55,16 +56,10 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             "ranking_length": 10,  # intents listed in intent_ranking
         }
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        state: dict[str, Any] | None = None,
-    ) -> None:
+    def __init__(self, config: dict[str, Any], place: GraphPlace, state: dict[str, Any] | None = None) -> None:
         self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+        self._model_storage = place.model_storage
+        self._resource = place.resource
         state = state or {}
         # Column blocks, one per featurizer (origin): (origin, width, idf weights), in column order.
         self._blocks_spec: list[tuple] = state.get("blocks", [])
@@ -73,30 +68,13 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self._intercept: np.ndarray | None = state.get("intercept")
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LinearIntentClassifier:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> LinearIntentClassifier:
+    def read_state(cls, model_storage: ModelStorage, resource: Resource) -> dict[str, Any] | None:
         try:
             with model_storage.read_from(resource) as directory:
-                state = pickle.loads((directory / MODEL_FILE).read_bytes())
+                state: dict[str, Any] = pickle.loads((directory / MODEL_FILE).read_bytes())
+                return state
         except ValueError:  # never trained (no NLU data)
-            state = None
-        return cls(config, model_storage, resource, state)
+            return None
 
     @staticmethod
     def _sentence_features(message: Message) -> dict[str, scipy.sparse.spmatrix]:

@@ -18,11 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import scipy.sparse
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
 from rasa.shared.nlu.constants import TEXT
@@ -30,8 +27,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.char_featurizer import char_ngrams
+from bot.nlu.component import GraphPlace
 from bot.nlu.mentions import MentionFinder, catalogue_path, mention_finder
-from bot.nlu.vocabulary import Vocabulary, VocabularyFeaturizer, check_ngram_range, count_vector
+from bot.nlu.vocabulary import Vocabulary, VocabularyFeaturizer, check_ngram_range
 from bot.text.fuzzy import Match
 from bot.text.normalize import fold_katakana
 
@@ -83,15 +81,8 @@ class CatalogueMentionFeaturizer(VocabularyFeaturizer):
     def validate_config(cls, config: dict[str, Any]) -> None:
         check_ngram_range(config)
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        vocabulary: Vocabulary | None = None,
-    ) -> None:
-        super().__init__(config, model_storage, resource, execution_context, vocabulary)
+    def __init__(self, config: dict[str, Any], place: GraphPlace, state: Vocabulary | None = None) -> None:
+        super().__init__(config, place, state)
         self._finder: MentionFinder = mention_finder(
             catalogue_path(config.get("catalogue_db")), bool(config.get("match_readings", True))
         )
@@ -111,21 +102,3 @@ class CatalogueMentionFeaturizer(VocabularyFeaturizer):
         placeholders = set(PLACEHOLDERS.values()) | {OTHER_PLACEHOLDER}
         grams = char_ngrams(delexicalised(message, mentions), self._config["min_ngram"], self._config["max_ngram"])
         return names + [f"gram:{gram}" for gram in grams if placeholders & set(gram)]
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        self._add_features(messages, remember=True)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self._add_features(training_data.training_examples, remember=False)
-        return training_data
-
-    def _add_features(self, messages: list[Message], remember: bool) -> None:
-        if not self._vocabulary:
-            return
-        for message in messages:
-            if message.get(TEXT):
-                self.add_features_to_message(None, self._features(message, remember), TEXT, message)
-
-    def _features(self, message: Message, remember: bool) -> scipy.sparse.coo_matrix:
-        return count_vector(self._feature_names(message, remember), self._vocabulary)

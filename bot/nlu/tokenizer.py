@@ -18,10 +18,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
 
@@ -57,16 +54,6 @@ class JapaneseTokenizer(Tokenizer):
     def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self._nlp = _spacy_tokenizer(config["split_mode"])
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> JapaneseTokenizer:
-        return cls(config)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         tokens = [

@@ -10,11 +10,15 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.component import Component, GraphPlace
 
 Vocabulary = dict[str, int]
 
@@ -56,9 +60,9 @@ def check_ngram_range(config: dict[str, Any]) -> None:
         raise ValueError("need 1 <= min_ngram <= max_ngram")
 
 
-class VocabularyFeaturizer(SparseFeaturizer, GraphComponent):
+class VocabularyFeaturizer(SparseFeaturizer, Component):
     """A sparse sentence featurizer whose only trained state is its vocabulary (``VOCABULARY_FILE``
-    in the model); subclasses say which feature names a message has."""
+    in the model); subclasses say which feature names a message has (:meth:`_feature_names`)."""
 
     VOCABULARY_FILE = "vocabulary.json"
 
@@ -66,43 +70,39 @@ class VocabularyFeaturizer(SparseFeaturizer, GraphComponent):
     def required_components(cls) -> list[type]:
         return [Tokenizer]
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        vocabulary: Vocabulary | None = None,
-    ) -> None:
-        super().__init__(execution_context.node_name, config)
-        self._model_storage = model_storage
-        self._resource = resource
-        self._vocabulary: Vocabulary = vocabulary or {}
+    def __init__(self, config: dict[str, Any], place: GraphPlace, state: Vocabulary | None = None) -> None:
+        SparseFeaturizer.__init__(self, place.execution_context.node_name, config)
+        self._model_storage = place.model_storage
+        self._resource = place.resource
+        self._vocabulary: Vocabulary = state or {}
 
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> VocabularyFeaturizer:
-        return cls(config, model_storage, resource, execution_context)
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> VocabularyFeaturizer:
-        vocabulary = load_vocabulary(model_storage, resource, cls.VOCABULARY_FILE)
-        return cls(config, model_storage, resource, execution_context, vocabulary)
+    def read_state(cls, model_storage: ModelStorage, resource: Resource) -> Vocabulary:
+        return load_vocabulary(model_storage, resource, cls.VOCABULARY_FILE)
 
     def _keep_vocabulary(self, names: Iterable[str]) -> Resource:
         """Make ``names`` the vocabulary and store it with the model."""
         self._vocabulary = build_vocabulary(names)
         save_vocabulary(self._model_storage, self._resource, self.VOCABULARY_FILE, self._vocabulary)
         return self._resource
+
+    def _feature_names(self, message: Message, remember: bool) -> list[str]:
+        """The feature names of ``message`` (repeated as often as they occur); ``remember`` is True for
+        live messages, whose work a later component may reuse."""
+        raise NotImplementedError
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        self._add_features(messages, remember=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self._add_features(training_data.training_examples, remember=False)
+        return training_data
+
+    def _add_features(self, messages: list[Message], remember: bool) -> None:
+        if not self._vocabulary:
+            return
+        for message in messages:
+            if message.get(TEXT):
+                features = count_vector(self._feature_names(message, remember), self._vocabulary)
+                self.add_features_to_message(None, features, TEXT, message)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import TOKENS_NAMES
@@ -29,7 +28,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.vocabulary import VocabularyFeaturizer, count_vector
+from bot.nlu.vocabulary import VocabularyFeaturizer
 
 _NUMBER = re.compile(r"\b[0-9]+\b")  # Rasa's CountVectorsFeaturizer._process_tokens
 _WORD = re.compile(r"(?u)\b\w+\b")  # the token_pattern Rasa gives scikit-learn's CountVectorizer
@@ -62,15 +61,5 @@ class SentenceWordFeaturizer(VocabularyFeaturizer):
             word for example in training_data.training_examples if example.get(TEXT) for word in reading_words(example)
         )
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            if message.get(TEXT) and self._vocabulary:
-                self.add_features_to_message(None, self._features(message), TEXT, message)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
-
-    def _features(self, message: Message) -> scipy.sparse.coo_matrix:
-        return count_vector(reading_words(message), self._vocabulary)
+    def _feature_names(self, message: Message, remember: bool) -> list[str]:
+        return reading_words(message)

@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.catalogue.queries import Catalogue
 from bot.clock import clock_from_env
+from bot.commands.groups import action_group
 from bot.notifications import announce, report
 from bot.notifications.compose import view_of
 from bot.notifications.settings import NotifySettings
@@ -48,9 +49,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--send", action="store_true", help="really send (without it: who would get it)")
     parser.set_defaults(handler=guarded(run_announce))
 
-    group = subparsers.add_parser("notifications", help="messages Manabi sends first: status, the delivery worker")
-    actions = group.add_subparsers(dest="notifications_command", metavar="action")
-    actions.required = True
+    actions = action_group(subparsers, "notifications", "messages Manabi sends first: status, the delivery worker")
     status = actions.add_parser("status", parents=[common], help="the queue, the worker, who cannot be reached")
     status.set_defaults(handler=guarded(run_status))
     worker = actions.add_parser("worker", parents=[common], help="run the delivery worker (Ctrl-C stops)")

@@ -14,6 +14,7 @@ import re
 import sys
 from typing import Any
 
+from bot.commands.groups import action_group
 from bot.office import passwords
 from bot.office.config import OfficeSettings
 from bot.registrations.cli import CommandError, guarded
@@ -26,9 +27,7 @@ _NAME = re.compile(r"^[\w.@-]{1,64}$")
 
 def register(subparsers: Any) -> None:
     settings = load_settings()
-    group = subparsers.add_parser("office", help="the office console: users, serving it on its own port")
-    actions = group.add_subparsers(dest="office_command", metavar="action")
-    actions.required = True
+    actions = action_group(subparsers, "office", "the office console: users, serving it on its own port")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=state.location, default=settings.state_location, help="state database")
 

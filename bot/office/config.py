@@ -17,6 +17,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.settings import env_int
+
 PREFIX = "/office"
 _FALSE = {"0", "false", "no", "off"}
 
@@ -26,17 +28,6 @@ def flag(value: str | None, default: bool) -> bool:
     if value is None or not value.strip():
         return default
     return value.strip().lower() not in _FALSE
-
-
-def _positive(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name) or str(default)
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -57,14 +48,14 @@ class OfficeSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> OfficeSettings:
         env = os.environ if env is None else env
         port = env.get("MANABI_OFFICE_PORT") or None
-        own_port = _positive(env, "MANABI_OFFICE_PORT", 1) if port else None
+        own_port = env_int(env, "MANABI_OFFICE_PORT", 1, minimum=1) if port else None
         if own_port is not None and own_port > 65535:
             raise ValueError(f"MANABI_OFFICE_PORT must be between 1 and 65535, got {own_port}")
         return cls(
             enabled=flag(env.get("MANABI_OFFICE_ENABLED"), True),
             own_port=own_port,
             own_host=env.get("MANABI_OFFICE_HOST") or env.get("MANABI_HOST") or "127.0.0.1",
-            idle=dt.timedelta(minutes=_positive(env, "MANABI_OFFICE_IDLE_MINUTES", 30)),
-            lifetime=dt.timedelta(hours=_positive(env, "MANABI_OFFICE_SESSION_HOURS", 8)),
+            idle=dt.timedelta(minutes=env_int(env, "MANABI_OFFICE_IDLE_MINUTES", 30, minimum=1)),
+            lifetime=dt.timedelta(hours=env_int(env, "MANABI_OFFICE_SESSION_HOURS", 8, minimum=1)),
             cookie_secure=flag(env.get("MANABI_OFFICE_COOKIE_SECURE"), False),
         )

@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import Any
 
+from bot.commands.groups import action_group
 from bot.privacy.retention import BadAge, Purge, parse_age, purge
 from bot.settings import load_settings
 from bot.state import db as state
@@ -18,9 +19,7 @@ from bot.state.db import Error as DbError
 
 def register(subparsers: Any) -> None:
     settings = load_settings()
-    group = subparsers.add_parser("privacy", help="personal data: purge old conversations and questions")
-    actions = group.add_subparsers(dest="privacy_command", metavar="action")
-    actions.required = True
+    actions = action_group(subparsers, "privacy", "personal data: purge old conversations and questions")
     parser = actions.add_parser("purge", help="delete conversations and unanswered questions older than the retention")
     parser.add_argument(
         "--older-than",

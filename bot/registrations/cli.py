@@ -33,6 +33,7 @@ from typing import Any
 from bot.catalogue.queries import Catalogue, CatalogueMissing
 from bot.catalogue.rows import Cohort
 from bot.clock import clock_from_env
+from bot.commands.groups import action_group
 from bot.privacy.trackers import Conversations, count_conversations, delete_conversations
 from bot.registrations import cohorts, export, store
 from bot.registrations.model import ACTIVE_STATUSES, CANCELLED, CONFIRMED, WAITLISTED
@@ -92,9 +93,7 @@ def register(subparsers: Any) -> None:
         "--trackers", type=state.location, default=settings.tracker_location, help="Rasa tracker store (conversations)"
     )
 
-    group = subparsers.add_parser("registrations", help="cohort registrations: list, export, close, delete")
-    actions = group.add_subparsers(dest="registrations_command", metavar="action")
-    actions.required = True
+    actions = action_group(subparsers, "registrations", "cohort registrations: list, export, close, delete")
 
     def add(name: str, handler: Callable, help_text: str, cohort: bool = True) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = actions.add_parser(name, parents=[common], help=help_text)
@@ -145,6 +144,12 @@ def _date(value: str) -> dt.date:
 # --- shared steps ---------------------------------------------------------------------------
 def _open(args: argparse.Namespace) -> tuple[Catalogue, Connection]:
     return Catalogue(args.catalogue), state.connect(args.db)
+
+
+def _open_cohort(args: argparse.Namespace) -> tuple[Catalogue, Connection, dict[str, Any]]:
+    """The databases and the cohort ``args.cohort`` names."""
+    catalogue, conn = _open(args)
+    return catalogue, conn, _cohort(catalogue, conn, args.cohort)
 
 
 def _cohort(catalogue: Catalogue, conn: Connection, cohort_id: str) -> dict[str, Any]:
@@ -200,8 +205,7 @@ def run_cohorts(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    catalogue, conn = _open(args)
-    cohort = _cohort(catalogue, conn, args.cohort)
+    catalogue, conn, cohort = _open_cohort(args)
     rows = store.for_cohort(conn, cohort["id"], STATUS_CHOICES[args.status])
     print(_title(catalogue, cohort))
     for r in rows:
@@ -215,8 +219,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    catalogue, conn = _open(args)
-    cohort = _cohort(catalogue, conn, args.cohort)
+    catalogue, conn, cohort = _open_cohort(args)
     rows = store.for_cohort(conn, cohort["id"])
     data = export.registrations_csv(rows) if args.format == "csv" else export.registrations_json(cohort, rows)
     _emit(data, args.out, f"{cohort['id']} の登録 {len(rows)} 件")
@@ -224,8 +227,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    catalogue, conn = _open(args)
-    cohort = _cohort(catalogue, conn, args.cohort)
+    catalogue, conn, cohort = _open_cohort(args)
     data = export.summary(cohort, store.for_cohort(conn, cohort["id"]))
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -303,8 +305,7 @@ def _seats_of(catalogue: Catalogue) -> Callable[[str], int | None]:
 
 
 def run_delete_cohort(args: argparse.Namespace) -> int:
-    catalogue, conn = _open(args)
-    cohort = _cohort(catalogue, conn, args.cohort)
+    catalogue, conn, cohort = _open_cohort(args)
     gate = _must_be_closed(catalogue, cohort["id"])
     people = [] if args.keep_conversations else store.people_in_cohort(conn, cohort["id"])
     if not args.yes:

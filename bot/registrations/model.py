@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from bot.state.rows import from_row
+
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
@@ -54,8 +56,7 @@ class Registration:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Registration:
-        names = {f.name for f in fields(cls)}
-        return cls(**{key: row[key] for key in row.keys() if key in names})  # noqa: SIM118 (sqlite3.Row iterates values)
+        return from_row(cls, row)
 
     @property
     def is_active(self) -> bool:

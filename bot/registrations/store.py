@@ -32,11 +32,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.clock import JST
 from bot.notifications import events
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Application, Registration
 from bot.registrations.validation import InvalidApplication, cleaned
 from bot.state.db import Connection, transaction
+from bot.state.times import timestamp
 
 # Runs inside the write transaction; returns why the write must not happen (None: go ahead).
 Gate = Callable[[Connection], str | None]
@@ -96,11 +96,6 @@ class CohortDeletion:
 def cohort_scope(cohort_id: str) -> str:
     """The lock a transaction takes when it decides only about this cohort (bot.state.db.transaction)."""
     return f"cohort:{cohort_id}"
-
-
-def timestamp(now: dt.datetime | None = None) -> str:
-    """ISO 8601 in Japan time, to the second."""
-    return (now or dt.datetime.now(JST)).astimezone(JST).isoformat(timespec="seconds")
 
 
 # --- writes ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.state.db import Connection, transaction
+from bot.state.rows import from_row
 from bot.state.times import stamp
 
 
@@ -42,7 +43,7 @@ class ConversationRef:
 
     @classmethod
     def from_row(cls, row: Any) -> ConversationRef:
-        return cls(**{key: row[key] for key in cls.__dataclass_fields__})
+        return from_row(cls, row)
 
 
 _FIELDS = ("service_url", "tenant_id", "user_id", "aad_object_id", "conversation_id", "bot_id")

@@ -10,16 +10,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from bot.clock import JST
 from bot.state.db import Connection, transaction
+from bot.state.times import timestamp
 
 UP, DOWN = "up", "down"
 RATINGS = (UP, DOWN)
 MAX_COMMENT_CHARS = 500
-
-
-def _now(now: dt.datetime | None = None) -> str:
-    return (now or dt.datetime.now(JST)).astimezone(JST).isoformat(timespec="seconds")
 
 
 def rate(
@@ -41,7 +37,7 @@ def rate(
     """Stores (or replaces) the rating of one answer; returns the row id."""
     if rating not in RATINGS:
         raise ValueError(f"rating must be one of {RATINGS}, got {rating!r}")
-    stamp = _now(now)
+    stamp = timestamp(now)
     comment = (comment or "").strip()[:MAX_COMMENT_CHARS] or None
     with transaction(conn):
         conn.execute(
@@ -135,7 +131,7 @@ def remember_refs(
     pairs = list(refs)
     if not pairs:
         return
-    stamp = _now(now)
+    stamp = timestamp(now)
     with transaction(conn):
         conn.executemany(
             """INSERT INTO answer_refs (channel, external_id, answer_id, sender_id, created_at) VALUES (?, ?, ?, ?, ?)

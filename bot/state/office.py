@@ -13,14 +13,11 @@ from typing import Any
 
 from bot.clock import JST
 from bot.state.db import Connection, transaction
+from bot.state.times import timestamp
 
 
 def now_jst() -> dt.datetime:
     return dt.datetime.now(JST)
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(JST).isoformat(timespec="seconds")
 
 
 def token_digest(token: str) -> str:
@@ -37,7 +34,7 @@ class Session:
 # --- accounts -------------------------------------------------------------------------------
 def set_user(conn: Connection, name: str, password_hash: str, now: dt.datetime | None = None) -> bool:
     """Creates the user or sets a new password (ending their sessions); True if the user is new."""
-    stamp = _iso(now or now_jst())
+    stamp = timestamp(now or now_jst())
     with transaction(conn):
         existed = conn.execute("SELECT 1 FROM office_users WHERE name = ?", (name,)).fetchone() is not None
         conn.execute(
@@ -53,7 +50,7 @@ def set_user(conn: Connection, name: str, password_hash: str, now: dt.datetime |
 
 def disable_user(conn: Connection, name: str, now: dt.datetime | None = None) -> bool:
     """Stops a user from logging in and ends their sessions; False for an unknown user."""
-    stamp = _iso(now or now_jst())
+    stamp = timestamp(now or now_jst())
     with transaction(conn):
         changed = conn.execute("UPDATE office_users SET disabled = 1 WHERE name = ?", (name,)).rowcount
         conn.execute("DELETE FROM office_sessions WHERE user_name = ?", (name,))
@@ -95,13 +92,13 @@ def start_session(
 ) -> None:
     """A new login session (and the login in the audit trail); expired sessions are cleared."""
     moment = now or now_jst()
-    stamp = _iso(moment)
+    stamp = timestamp(moment)
     with transaction(conn):
         conn.execute("DELETE FROM office_sessions WHERE expires_at < ?", (stamp,))
         conn.execute(
             """INSERT INTO office_sessions (token_hash, user_name, csrf_token, created_at, last_seen_at, expires_at)
                VALUES (?, ?, ?, ?, ?, ?)""",
-            (token_digest(token), name, csrf_token, stamp, stamp, _iso(expires_at)),
+            (token_digest(token), name, csrf_token, stamp, stamp, timestamp(expires_at)),
         )
         conn.execute("UPDATE office_users SET last_login_at = ? WHERE name = ?", (stamp, name))
         _audit(conn, stamp, name, "login", remote_addr=remote_addr)
@@ -125,7 +122,8 @@ def session_for(conn: Connection, token: str, idle: dt.timedelta, now: dt.dateti
     if moment - last_seen >= dt.timedelta(minutes=1):  # at most one write a minute per session
         with transaction(conn):
             conn.execute(
-                "UPDATE office_sessions SET last_seen_at = ? WHERE token_hash = ?", (_iso(moment), token_digest(token))
+                "UPDATE office_sessions SET last_seen_at = ? WHERE token_hash = ?",
+                (timestamp(moment), token_digest(token)),
             )
     return Session(row["user_name"], row["csrf_token"], expires_at)
 
@@ -148,7 +146,7 @@ def record(
 ) -> None:
     """One row of the office audit trail (its own transaction)."""
     with transaction(conn):
-        _audit(conn, _iso(now or now_jst()), user_name, event, target, detail, remote_addr)
+        _audit(conn, timestamp(now or now_jst()), user_name, event, target, detail, remote_addr)
 
 
 def _audit(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.state.db import Connection, transaction
+from bot.state.rows import from_row
 from bot.state.times import stamp
 
 PENDING, SENDING, SENT, FAILED, DEAD, WITHDRAWN = "pending", "sending", "sent", "failed", "dead", "withdrawn"
@@ -56,9 +57,7 @@ class OutboxMessage:
 
     @classmethod
     def from_row(cls, row: Any) -> OutboxMessage:
-        values = {key: row[key] for key in cls.__dataclass_fields__}
-        values["payload"] = json.loads(row["payload"])
-        return cls(**values)
+        return from_row(cls, row, payload=json.loads)
 
 
 def channel_for(person_id: str) -> str:

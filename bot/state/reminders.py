@@ -16,32 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.state.db import Connection, transaction
+from bot.state.rows import from_row
 from bot.state.times import moment, stamp
 
 PENDING, QUEUED, CANCELLED, WITHDRAWN = "pending", "queued", "cancelled", "withdrawn"
 SESSION, DEADLINE = "session", "deadline"
-
-
-@dataclass(frozen=True)
-class Reminder:
-    id: int
-    person_id: str
-    kind: str
-    target: str
-    course_id: str
-    target_date: dt.date
-    lead_days: int
-    due_at: dt.datetime
-    status: str
-    created_at: str
-    updated_at: str
-
-    @classmethod
-    def from_row(cls, row: Any) -> Reminder:
-        values = {key: row[key] for key in cls.__dataclass_fields__}
-        values["target_date"] = dt.date.fromisoformat(row["target_date"])
-        values["due_at"] = moment(row["due_at"])
-        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -54,6 +33,21 @@ class Wanted:
     target_date: dt.date
     lead_days: int
     due_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Reminder(Wanted):
+    """A stored reminder: what was wanted, whose it is and where it stands."""
+
+    id: int
+    person_id: str
+    status: str
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> Reminder:
+        return from_row(cls, row, target_date=dt.date.fromisoformat, due_at=moment)
 
 
 def set_reminder(conn: Connection, person_id: str, wanted: Wanted, now: dt.datetime) -> tuple[Reminder, bool]:

@@ -14,7 +14,7 @@ from bot.answers.reminders import to_cancel
 from bot.answers.route import answer
 from bot.clock import JST
 from bot.registrations import cohorts
-from bot.state.reminders import DEADLINE, SESSION, Reminder
+from bot.state.reminders import DEADLINE, SESSION, Reminder, Wanted
 from bot.understanding.lead_time import lead_days
 from bot.understanding.question import Question
 from bot.understanding.reader import Message, understander
@@ -255,7 +255,8 @@ def test_channels_that_cannot_be_reached_are_told_so(reply, now):
 
 def _reminder(number, kind=SESSION, course="rpa", target="rpa-1"):
     due = dt.datetime(2026, 12, 15, 9, tzinfo=JST)
-    return Reminder(number, "p", kind, target, course, dt.date(2026, 12, 16), 1, due, "pending", "", "")
+    wanted = Wanted(kind, target, course, dt.date(2026, 12, 16), 1, due)
+    return Reminder(**vars(wanted), id=number, person_id="p", status="pending", created_at="", updated_at="")
 
 
 @pytest.mark.parametrize(

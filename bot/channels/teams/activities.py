@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.channels.buttons import MAX_PAYLOAD_CHARS
+
 PAYLOAD_KEY = "manabi_payload"
-MAX_PAYLOAD_CHARS = 2000
 _AT_TAG = re.compile(r"<at(?:\s[^>]*)?>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
 

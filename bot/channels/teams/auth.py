@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 import jwt
 
+from bot.channels.refusal import Refusal
 from bot.channels.teams.config import TeamsConfigError, TeamsSettings, check_url
 from bot.channels.teams.http import HttpClient
 
@@ -39,13 +40,8 @@ _JWT_REASONS: tuple[tuple[type[Exception], str], ...] = (
 )
 
 
-class AuthError(Exception):
+class AuthError(Refusal):
     """A request that must be rejected; ``status`` is the HTTP status, ``reason`` is loggable."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 class KeyFetchError(Exception):

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.channels.teams.activities import MAX_PAYLOAD_CHARS, PAYLOAD_KEY
+from bot.channels.buttons import Button, buttons_of
+from bot.channels.teams.activities import PAYLOAD_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -30,34 +31,12 @@ MAX_SUGGESTED_ACTIONS = 3  # Teams shows only the first three
 _LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])\s+")
 
 
-@dataclass(frozen=True)
-class Button:
-    """A Rasa button: what it says and the text (usually ``/intent{…}``) it sends back."""
-
-    title: str
-    payload: str
-
-
 @dataclass
 class Rendered:
     """An outbound activity body and, for suggested actions, the title → payload map it offers."""
 
     activity: dict[str, Any]
     suggestions: dict[str, str] = field(default_factory=dict)
-
-
-def buttons_of(raw: Any) -> list[Button]:
-    """Valid buttons of a Rasa ``buttons`` list (others are dropped), without duplicate payloads."""
-    seen: set[str] = set()
-    result = []
-    for item in raw if isinstance(raw, list) else []:
-        if not isinstance(item, Mapping):
-            continue
-        title, payload = str(item.get("title") or "").strip(), str(item.get("payload") or "").strip()
-        if title and payload and len(payload) <= MAX_PAYLOAD_CHARS and payload not in seen:
-            seen.add(payload)
-            result.append(Button(title, payload))
-    return result
 
 
 def is_list_item(line: str) -> bool:

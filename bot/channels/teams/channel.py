@@ -30,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.message_limits import is_too_long, max_message_chars, no_answer_reply, too_long_reply
+from bot.channels.refusal import Refusal
 from bot.channels.teams.activities import (
     ActivityError,
     InboundActivity,
@@ -88,13 +89,8 @@ def body_too_large(request: Request) -> bool:
     return (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(request.body or b"") > MAX_BODY_BYTES
 
 
-class Rejection(Exception):
+class Rejection(Refusal):
     """A request we refuse; ``reason`` goes to the log, the caller only sees the status."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 class TeamsInput(InputChannel):

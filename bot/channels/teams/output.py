@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel
-
 from bot.channels.teams.cards import Rendered, render_message
 from bot.channels.teams.connector import ConnectorClient, ConnectorError
 from bot.channels.teams.state import TtlMap
+from bot.channels.whole_message import WholeMessageOutput
 from bot.log_limits import RateLimitedLog
 
 logger = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ class ConversationRef:
     personal: bool
 
 
-class TeamsOutput(OutputChannel):
+class TeamsOutput(WholeMessageOutput):
     """Sends every bot message of a turn as a reply to the user's activity."""
 
     def __init__(
@@ -67,20 +66,6 @@ class TeamsOutput(OutputChannel):
         self._bot_messages += 1  # the n-th message Rasa sends is the turn's n-th answer
         for rendered in render_message(message, suggested_actions=self._suggested_actions):
             await self._deliver(rendered, index)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """Sends text as Teams markdown."""
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        """Sends text with buttons (Adaptive Card, or suggested actions in personal chat)."""
-        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
-
-    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        """Sends ``{"card": …}`` as an Adaptive Card; other custom payloads are not shown."""
-        await self.send_response(recipient_id, {"custom": json_message})
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """Sends an image (https) in a card, anything else as text."""

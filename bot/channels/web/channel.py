@@ -32,6 +32,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.catalogue.queries import open_catalogue
+from bot.channels.buttons import MAX_PAYLOAD_CHARS
+from bot.channels.refusal import Refusal
 from bot.channels.web import identity, messages
 from bot.channels.web.config import WebSettings
 from bot.channels.web.output import WebOutput
@@ -81,11 +83,8 @@ def notice(text: str) -> dict[str, Any]:
     return {"role": "bot", "id": None, "text": text, "buttons": [], "card": None, "notice": True}
 
 
-class ApiRefused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+class ApiRefused(Refusal):
+    """A refused API call; ``reason`` is the error the page shows."""
 
 
 class WebInput(InputChannel):
@@ -161,7 +160,7 @@ class WebInput(InputChannel):
             body = await handler(request, who)
             status = 200
         except ApiRefused as refused:
-            body, status = {"error": refused.message}, refused.status
+            body, status = {"error": refused.reason}, refused.status
         except Exception:  # never a stack trace for the page
             logger.exception("Web chat: request failed for %s", who.sender_id)
             body, status = {"error": UNAVAILABLE, "messages": [notice(UNAVAILABLE)]}, 500
@@ -229,7 +228,7 @@ class WebInput(InputChannel):
         payload, title = data.get("payload"), data.get("title")
         metadata: dict[str, Any] = {"channel": "web", "web": {"identified_by": who.source}}
         if payload is not None:
-            if not isinstance(payload, str) or not payload.startswith("/") or len(payload) > messages.MAX_PAYLOAD_CHARS:
+            if not isinstance(payload, str) or not payload.startswith("/") or len(payload) > MAX_PAYLOAD_CHARS:
                 return {"messages": [notice(NO_ANSWER)]}
             text = payload
             if isinstance(title, str) and title.strip():

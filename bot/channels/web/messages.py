@@ -12,23 +12,14 @@ from typing import Any
 
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
+from bot.channels.buttons import buttons_of
 from bot.feedback.answers import iter_answers, question_text
 
 MAX_BUTTONS = 12
-MAX_PAYLOAD_CHARS = 2000
 
 
 def _buttons(raw: Any) -> list[dict[str, str]]:
-    buttons = []
-    seen: set[str] = set()
-    for item in raw if isinstance(raw, list) else []:
-        if not isinstance(item, Mapping):
-            continue
-        title, payload = str(item.get("title") or "").strip(), str(item.get("payload") or "").strip()
-        if title and payload and len(payload) <= MAX_PAYLOAD_CHARS and payload not in seen:
-            seen.add(payload)
-            buttons.append({"title": title, "payload": payload})
-    return buttons[:MAX_BUTTONS]
+    return [{"title": button.title, "payload": button.payload} for button in buttons_of(raw)[:MAX_BUTTONS]]
 
 
 def _card(raw: Any) -> dict[str, Any] | None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel
+from bot.channels.whole_message import WholeMessageOutput
 
 
-class WebOutput(OutputChannel):
+class WebOutput(WholeMessageOutput):
     def __init__(self) -> None:
         self.messages: list[dict[str, Any]] = []
 
@@ -21,14 +21,3 @@ class WebOutput(OutputChannel):
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.messages.append(dict(message))
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    async def send_text_with_buttons(
-        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
-    ) -> None:
-        await self.send_response(recipient_id, {"text": text, "buttons": buttons})
-
-    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"custom": json_message})
