@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -52,7 +53,9 @@ return out;
 
 
 def wait(driver: Any, condition: Any, timeout: float = 30) -> Any:
-    return WebDriverWait(driver, timeout).until(condition)
+    # a page that re-renders while the condition reads it (a stale element) is read again
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(condition)
 
 
 def bot_messages(driver: Any) -> list[Any]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -31,7 +32,9 @@ WEATHER = ["今日の天気は？", "今日の天気は?", "今日の天気を�
 
 
 def wait(driver: Any, condition: Any, timeout: float = 30) -> Any:
-    return WebDriverWait(driver, timeout).until(condition)
+    # a page that re-renders while the condition reads it (a stale element) is read again
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(condition)
 
 
 @pytest.fixture(scope="module")
