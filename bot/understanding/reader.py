@@ -284,8 +284,6 @@ class Understander:
         return hit.group == "asks" and REMINDER in self.ask_topics.get(hit.name, ())
 
     def _cohort(self, text: str) -> str | None:
-        from bot.text.normalize import normalize
-
         normalised = normalize(text)
         named = [cohort_id for name, cohort_id in self.cohorts.items() if name and name in normalised]
         return named[0] if len(named) == 1 else None
@@ -648,8 +646,6 @@ def _bare_word(text: str, hits: Sequence[Hit], cohorts: dict[str, str]) -> bool:
     """A conversation opened with one word (「受験料」「いくら？」「スケジュール」「勉強のこと」「第7期」):
     which question is meant is a guess, so the closest ones are offered. (Later in a conversation, one
     word continues the topic: bot.understanding.context.)"""
-    from bot.text.normalize import normalize
-
     core = _ASKED.sub("", _BARE_EDGES.sub("", normalize(text)))
     said = [h for h in hits if h.group in ("asks", "topics")]
     # the words as said: 受験料, not also the 受験 inside it

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from bot.answers.model import Circumstances
+from bot.answers.model import Answer, Circumstances
 from bot.answers.route import answer
 from bot.registrations import cohorts
 from bot.understanding.reader import Message, understander
@@ -17,21 +17,27 @@ TODAY = dt.date(2026, 11, 24)
 
 
 @pytest.fixture(scope="module")
-def reply(catalogue):
+def converse(catalogue):
     step = understander(catalogue)
     statuses = cohorts.statuses(catalogue, {}, TODAY)
     now = Circumstances(TODAY, open_cohorts=[s.effective_cohort for s in statuses if s.is_open])
 
-    def say(*texts: str) -> str:
-        """The last answer's text (and buttons) after the messages of one conversation."""
+    def answers(*texts: str) -> Answer:
+        """The last answer after the messages of one conversation."""
         previous = None
-        text = ""
         for message in texts:
-            question = step.understand(Message(message), previous, TODAY)
-            result = answer(question, catalogue, now)
+            result = answer(step.understand(Message(message), previous, TODAY), catalogue, now)
             previous = result.question
-            text = "\n".join(r.text for r in result.replies)
-        return text
+        return result
+
+    return answers
+
+
+@pytest.fixture(scope="module")
+def reply(converse):
+    def say(*texts: str) -> str:
+        """The last answer's text after the messages of one conversation."""
+        return "\n".join(r.text for r in converse(*texts).replies)
 
     return say
 
@@ -202,9 +208,5 @@ def test_the_fee_naming_the_subsidy_is_not_a_fee_question(reply):
     assert "対象外" in answered and "13,200円" not in answered
 
 
-def test_a_wish_to_register_with_how_is_started(catalogue):
-    step = understander(catalogue)
-    statuses = cohorts.statuses(catalogue, {}, TODAY)
-    now = Circumstances(TODAY, open_cohorts=[s.effective_cohort for s in statuses if s.is_open])
-    question = step.understand(Message("リーダー研修への応募を希望します。手続きをお願いします"), None, TODAY)
-    assert answer(question, catalogue, now).start == "registration"
+def test_a_wish_to_register_with_how_is_started(converse):
+    assert converse("リーダー研修への応募を希望します。手続きをお願いします").start == "registration"
