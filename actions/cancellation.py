@@ -28,8 +28,6 @@ from actions.registration_support import (
     Events,
     FormStepAction,
     Slots,
-    confirmation,
-    is_answer,
     person_id,
     registrations_of,
     reset,
@@ -76,23 +74,16 @@ class ActionCancellationStart(FormStepAction):
 class ValidateCancelRegistrationForm(DeclaredFormValidation):
     form = CANCELLATION
 
-    def _answering(self, tracker: Tracker, slot: str) -> bool:
-        return self.asked(tracker, slot) and is_answer(tracker, CANCELLATION_DIGRESSIONS, CANCELLATION_LEAVE)
+    digressions = CANCELLATION_DIGRESSIONS
+    leave = CANCELLATION_LEAVE
 
     async def extract_reg_cancel_target(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        if not self._answering(tracker, "reg_cancel_target"):
+        if not self.answering(tracker, "reg_cancel_target", free_text=False):
             return {}
         active = registrations_of(tracker, active_only=True)
         return {"reg_cancel_target": target_in_message(tracker, active) or latest_text(tracker)}
-
-    async def extract_reg_cancel_confirm(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        if not self._answering(tracker, "reg_cancel_confirm"):
-            return {}
-        return {"reg_cancel_confirm": confirmation(tracker)}
 
     async def validate_reg_cancel_target(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -8,8 +8,10 @@ themselves with, else the name from Teams, 自薦/所属長推薦); the form the
     reg_cohort → reg_name → reg_department → reg_staff_number → reg_recommendation
     → reg_manager_name (所属長推薦 only) → reg_motivation → reg_confirm (summary, はい / いいえ)
 
-Every slot has a ``custom`` mapping: the ``extract_*`` methods below read the message, but only
-when it answers the question asked (see :func:`actions.registration_support.is_answer`), so
+Every slot has a ``custom`` mapping: the ``extract_*`` methods below read the message (the fields
+without one, 職員番号, 所属長のお名前 and 確認, are read by
+:class:`~actions.registration_support.DeclaredFormValidation`), but only when it answers the
+question asked (see :func:`actions.registration_support.is_answer`), so
 「やめる」 or 「来月の研修は？」 never becomes a name. The answers are checked by their declared
 checkers (:class:`~actions.registration_support.DeclaredFormValidation`); the ``validate_*`` methods
 here are the checks that need the catalogue or the state DB. A cohort that is closed, or one the
@@ -34,7 +36,6 @@ from actions.registration_support import (
     Slots,
     cohort_in_message,
     cohort_status,
-    confirmation,
     is_answer,
     is_statement,
     open_views,
@@ -53,21 +54,18 @@ class ValidateRegistrationForm(DeclaredFormValidation):
 
     form = REGISTRATION
 
-    # --- reading the message ----------------------------------------------------------------
-    def _answering(self, tracker: Tracker, slot: str, free_text: bool = True) -> bool:
-        return self.asked(tracker, slot) and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, free_text)
+    digressions = REGISTRATION_DIGRESSIONS
+    leave = REGISTRATION_LEAVE
 
-    def _free_text(self, tracker: Tracker, slot: str) -> Slots:
-        return {slot: latest_text(tracker)} if self._answering(tracker, slot) else {}
-
+    # --- reading the message (a field without an extractor here takes the message as typed) ----------
     async def extract_reg_cohort(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
-        if not self._answering(tracker, "reg_cohort", free_text=False):
+        if not self.answering(tracker, "reg_cohort", free_text=False):
             return {}
         return {"reg_cohort": cohort_in_message(tracker) or latest_text(tracker)}
 
     async def extract_reg_name(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         """「市民課の山田です」「氏名は佐藤花子、所属は市民課です」 answer the department too."""
-        found = self._free_text(tracker, "reg_name")
+        found = self.typed_answer(tracker, "reg_name")
         if not found:
             return {}
         introduced = read_introduction(found["reg_name"], catalogue())
@@ -82,11 +80,11 @@ class ValidateRegistrationForm(DeclaredFormValidation):
     async def extract_reg_department(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        asked = self._answering(tracker, "reg_department")
+        asked = self.answering(tracker, "reg_department", free_text=True)
         volunteered = (
             tracker.get_slot(REQUESTED_SLOT) is not None
             and tracker.get_slot("reg_department") is None
-            and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, free_text=True)
+            and is_answer(tracker, self.digressions, self.leave, free_text=True)
         )
         if not (asked or volunteered):
             return {}
@@ -98,30 +96,20 @@ class ValidateRegistrationForm(DeclaredFormValidation):
         names = DEPARTMENT_NAME.findall(latest_text(tracker))
         return {"reg_department": names[-1] if names else latest_text(tracker)}
 
-    async def extract_reg_staff_number(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        return self._free_text(tracker, "reg_staff_number")
-
     async def extract_reg_recommendation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
-        if self._answering(tracker, "reg_recommendation", free_text=False):
+        if self.answering(tracker, "reg_recommendation", free_text=False):
             return {"reg_recommendation": mentioned(tracker, "recommendation") or latest_text(tracker)}
         volunteered = message_entities(tracker, "recommendation")
         if (
             volunteered
             and tracker.get_slot(REQUESTED_SLOT)
             and tracker.get_slot("reg_recommendation") is None
-            and is_answer(tracker, REGISTRATION_DIGRESSIONS, REGISTRATION_LEAVE, free_text=True)
+            and is_answer(tracker, self.digressions, self.leave, free_text=True)
         ):
             return {"reg_recommendation": volunteered[0]}
         return {}
-
-    async def extract_reg_manager_name(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        return self._free_text(tracker, "reg_manager_name")
 
     async def extract_reg_motivation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -130,18 +118,9 @@ class ValidateRegistrationForm(DeclaredFormValidation):
         (「子育て支援の申請手続きをオンライン化したい」 → ask_subsidy_procedure). When it is asked
         for, any statement long enough to be one is taken as the answer; questions and
         「やめる」 still are not."""
-        if self.asked(tracker, "reg_motivation") and is_statement(
-            tracker, REGISTRATION_LEAVE, fields.MOTIVATION_MIN_CHARS
-        ):
+        if self.asked(tracker, "reg_motivation") and is_statement(tracker, self.leave, fields.MOTIVATION_MIN_CHARS):
             return {"reg_motivation": latest_text(tracker)}
-        return self._free_text(tracker, "reg_motivation")
-
-    async def extract_reg_confirm(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Slots:
-        if not self._answering(tracker, "reg_confirm", free_text=False):
-            return {}
-        return {"reg_confirm": confirmation(tracker)}
+        return self.typed_answer(tracker, "reg_motivation")
 
     # --- checking the answers ---------------------------------------------------------------
     async def validate_reg_cohort(

@@ -26,7 +26,7 @@ from actions.base import ManabiAction, apology
 from actions.context import catalogue, latest_intent, latest_text, mentioned, message_entities, send, state_db, today
 from bot.registrations import cohorts, fields, store
 from bot.registrations.fields import looks_like_question, read_confirmation
-from bot.registrations.forms import ALL_SLOTS, HALT, Field, Form
+from bot.registrations.forms import ALL_SLOTS, HALT, YES_NO, Field, Form
 from bot.registrations.model import Registration
 from bot.replies import registration as replies
 from bot.replies.registration import CohortView
@@ -251,13 +251,27 @@ class DeclaredFormValidation(GuardedFormValidation):
     The questions still to ask are the declared fields whose condition holds (none once the form is
     halted). rasa_sdk checks an answer with the method ``validate_<slot>``: a subclass writes one for
     a field that needs more than its checker (the catalogue, the state DB); for every other declared
-    field it is the field's checker, found here by name.
+    field it is the field's checker, found here by name. Likewise rasa_sdk reads an answer with
+    ``extract_<slot>``: for a field without an extractor of its own, when the message answers that
+    field's question, a はい / いいえ field takes the confirmation and any other the message as typed.
     """
+
+    digressions: frozenset[str]  # intents that are a question about something else (see is_answer)
+    leave: frozenset[str]  # intents that leave the form
 
     @property
     @abstractmethod
     def form(self) -> Form:
         """The declared form (a subclass sets it; abstract, so rasa_sdk registers no action for this class)."""
+
+    def answering(self, tracker: Tracker, slot: str, *, free_text: bool) -> bool:
+        """Is the latest message an answer to the question about ``slot``? ``free_text``: any typed
+        text may answer it (a name, a 志望動機), not only a choice."""
+        return self.asked(tracker, slot) and is_answer(tracker, self.digressions, self.leave, free_text)
+
+    def typed_answer(self, tracker: Tracker, slot: str) -> Slots:
+        """The message as typed, as the value of ``slot``, when it answers that question."""
+        return {slot: latest_text(tracker)} if self.answering(tracker, slot, free_text=True) else {}
 
     def name(self) -> str:
         return f"validate_{self.form.name}"
@@ -268,11 +282,20 @@ class DeclaredFormValidation(GuardedFormValidation):
         return [] if tracker.get_slot(HALT) else self.form.required_slots(tracker.slots)
 
     def __getattr__(self, attribute: str) -> Any:
-        slot = attribute.removeprefix("validate_")
-        declared = self.form.by_slot.get(slot) if attribute.startswith("validate_") else None
+        kind, _, slot = attribute.partition("_")
+        declared = self.form.by_slot.get(slot) if kind in ("validate", "extract") else None
+        if declared is not None and kind == "extract":
+            return partial(self._extract_declared, declared)
         if declared is None or declared.check is None:
             raise AttributeError(attribute)
         return partial(self._validate_declared, declared)
+
+    async def _extract_declared(
+        self, declared: Field, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        if declared.kind != YES_NO:
+            return self.typed_answer(tracker, declared.slot)
+        return {declared.slot: confirmation(tracker)} if self.answering(tracker, declared.slot, free_text=False) else {}
 
     async def _validate_declared(
         self, declared: Field, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

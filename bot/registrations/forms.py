@@ -40,6 +40,7 @@ TEXT = "text"  # free text: the checker alone
 NAME = "name"  # a person's or unit's name: no formula start or markup characters either
 CODE = "code"  # stored exactly in the form the checker gives (職員番号 204518, not 「２０４５１８です」)
 CHOICE = "choice"  # one of a few values (self / manager)
+YES_NO = "yes_no"  # the はい / いいえ that ends a form (buttons, the intents or plain words)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,13 @@ class Form:
         return [f.label for f in self.stored_fields if f.check and f.only_if is None]
 
 
+def confirmation_field(slot: str, expected: str) -> Field:
+    """The summary's はい / いいえ question that ends a form; ``expected`` says what each answer does."""
+    return Field(
+        slot, "confirm", "確認", check=partial(checks.check_yes_no, expected=expected), kind=YES_NO, stored=False
+    )
+
+
 def _staff_number(text: str) -> Checked:
     return checks.check_staff_number(text, checks.staff_number_format())  # the format is a setting, read each time
 
@@ -184,15 +192,7 @@ REGISTRATION = Form(
         # The question names the length limits.
         Field("reg_motivation", "motivation", "志望動機", check=checks.check_motivation, summary="志望動機"),
         # The summary of every answer, with はい / いいえ.
-        Field(
-            "reg_confirm",
-            "confirm",
-            "確認",
-            check=partial(
-                checks.check_yes_no, expected="「はい」（登録する）か「いいえ」（登録しない）でお答えください。"
-            ),
-            stored=False,
-        ),
+        confirmation_field("reg_confirm", "「はい」（登録する）か「いいえ」（登録しない）でお答えください。"),
     ),
 )
 
@@ -201,15 +201,7 @@ CANCELLATION = Form(
     (
         # The person's active registrations as buttons; asked only when there are several.
         Field("reg_cancel_target", "cohort_id", "取り消す申込", stored=False),
-        Field(
-            "reg_cancel_confirm",
-            "confirm",
-            "確認",
-            check=partial(
-                checks.check_yes_no, expected="「はい」（取り消す）か「いいえ」（取り消さない）でお答えください。"
-            ),
-            stored=False,
-        ),
+        confirmation_field("reg_cancel_confirm", "「はい」（取り消す）か「いいえ」（取り消さない）でお答えください。"),
     ),
 )
 
