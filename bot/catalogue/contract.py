@@ -71,3 +71,4 @@ GENERIC = ("generic",)
 # the two numbers when the person tells them.
 CHECK_FACTS = ("employment_type", "pass_status", "department")
 LIMIT_FACTS = ("months_since_pass", "previous_subsidies")
+RULE_FACTS = CHECK_FACTS + LIMIT_FACTS

@@ -20,18 +20,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.catalogue.contract import RULE_FACTS
 from bot.registrations.fields import DEPARTMENT_NAME
 from bot.understanding.question import STATED, PersonFact, Question
 
 YES_NO = {"affirm": "passed", "deny": "not_passed"}
-SUBSIDY_FACTS = (
-    "employment_type",
-    "pass_status",
-    "department",
-    "months_since_pass",
-    "previous_subsidies",
-    "past_deadline",
-)
+# What a person tells about themselves for the subsidy: the facts its rules judge, and a missed deadline.
+SUBSIDY_CIRCUMSTANCES = (*RULE_FACTS, "past_deadline")
 ITEM_TOPICS = {"course": ("course", "registration", "reminder"), "exam": ("exam", "subsidy", "study")}
 SETTING = {"remind", "remind_deadline"}  # the asks of setting a reminder (not listing or cancelling them)
 
@@ -176,7 +171,7 @@ def _redo_for_new_items(question: Question, previous: Question, how: str) -> Que
 
 def _only_facts(question: Question) -> bool:
     """Facts the subsidy is judged on and nothing else: no question word, no item, no topic word."""
-    return any(f.name in SUBSIDY_FACTS for f in question.facts) and not (
+    return any(f.name in SUBSIDY_CIRCUMSTANCES for f in question.facts) and not (
         question.stated_asks or question.courses or question.exams or question.topic_words or question.not_offered
     )
 

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.catalogue.contract import RULE_FACTS
 from bot.catalogue.queries import Catalogue
 from bot.text.normalize import normalize
 from bot.text.readings import tokens as tokenize
@@ -40,7 +41,6 @@ from bot.understanding.question import PersonFact, Question
 from bot.understanding.unclear import (
     REMINDER,
     SMALLTALK,
-    SUBSIDY_FACTS,
     SURE,
     UNFINISHED,
     bare_word,
@@ -430,7 +430,7 @@ def _topic(
     for mention in not_offered:
         for topic in ITEM_TOPICS.get(mention.subkind, ("course",)):
             score[topic] += 1
-    if any(f.name in SUBSIDY_FACTS for f in facts):
+    if any(f.name in RULE_FACTS for f in facts):
         score["subsidy"] += 1.5
     if any(f.name == "age" for f in facts):
         score["registration"] += 1.5

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.catalogue.contract import RULE_FACTS
 from bot.dates import Period
 from bot.text.normalize import normalize
 from bot.understanding.lexicon import Hit
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 REMINDER = "reminder"  # the topic of requests to be told later (bot/answers/reminders.py)
 SMALLTALK = ("greet", "goodbye", "thank", "help", "bot_identity", "affirm", "deny", "stop")
 UNSURE = ("nlu_fallback", "out_of_scope", "inform", None)
-SUBSIDY_FACTS = ("employment_type", "pass_status", "department", "months_since_pass", "previous_subsidies")
 # Asks a word says completely by itself (「研修一覧」「申込状況」「取り消したい」「問い合わせ先」).
 # Asks answered without an item named (the rate and rounding are the same for every exam; the documents,
 # where to apply and when it is paid are one procedure; how to study has advice for any exam; a reminder
@@ -57,7 +57,7 @@ def smalltalk_intent(
         return None
     # 「使い方を教えてください」: 教えて alone (the content ask) asks nothing of the catalogue
     generic = set(asks) <= {"content"} and message.confidence >= SURE
-    if (asks and not generic) or courses or exams or topic_words or any(f.name in SUBSIDY_FACTS for f in facts):
+    if (asks and not generic) or courses or exams or topic_words or any(f.name in RULE_FACTS for f in facts):
         return None
     return message.intent
 
