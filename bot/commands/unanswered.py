@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.commands.common import add_output_options, guarded, iso_date, write_output
 from bot.commands.groups import action_group
 from bot.registrations import export
-from bot.registrations.cli import _add_output_options, _date, _emit, guarded
 from bot.settings import load_settings
 from bot.state import db as state
 from bot.state.unanswered import list_questions
@@ -25,8 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export_parser.add_argument("--db", type=Path, default=settings.state_db, help="state database")
     for unused in ("--catalogue", "--trackers"):  # accepted as when it shared the registration options
         export_parser.add_argument(unused, type=Path, help=argparse.SUPPRESS)
-    _add_output_options(export_parser)
-    export_parser.add_argument("--since", type=_date, help="only questions asked on or after YYYY-MM-DD")
+    add_output_options(export_parser)
+    export_parser.add_argument("--since", type=iso_date, help="only questions asked on or after YYYY-MM-DD")
     export_parser.set_defaults(handler=guarded(run_export))
 
 
@@ -34,5 +34,5 @@ def run_export(args: argparse.Namespace) -> int:
     conn = state.connect(args.db)
     questions = list_questions(conn, since=args.since)
     data = export.unanswered_csv(questions) if args.format == "csv" else export.unanswered_json(questions)
-    _emit(data, args.out, f"未回答の質問 {len(questions)} 件")
+    write_output(data, args.out, f"未回答の質問 {len(questions)} 件")
     return 0

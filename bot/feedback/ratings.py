@@ -47,16 +47,10 @@ def rate_answer(
         return None
     store.rate(
         conn,
-        answer_id=answer.answer_id,
+        answer,
         sender_id=sender_id,
         rating=rating,
         channel=channel,
-        question=answer.question,
-        answer=answer.text,
-        action=answer.action,
-        intent=answer.intent,
-        confidence=answer.confidence,
-        answered_at=answer.answered_at,
         comment=comment if rating == store.DOWN else None,
     )
     return answer

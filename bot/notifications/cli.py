@@ -5,7 +5,7 @@
     notifications status          the queue, the worker, people Teams refused, messages given up on
     notifications worker          the delivery worker (make run / make serve start it)
 
-An error is one line on stderr and exit status 1 (bot.registrations.cli.guarded).
+An error is one line on stderr and exit status 1 (bot.commands.common.guarded).
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from typing import Any
 
 from bot.catalogue.queries import Catalogue
 from bot.clock import clock_from_env
+from bot.commands.common import CommandError, guarded
 from bot.commands.groups import action_group
 from bot.notifications import announce, report
 from bot.notifications.compose import view_of
 from bot.notifications.settings import NotifySettings
 from bot.registrations import store
-from bot.registrations.cli import CommandError, guarded
 from bot.replies.registration import cohort_title
 from bot.safe_text import clean_line
 from bot.settings import load_settings

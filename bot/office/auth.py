@@ -59,11 +59,11 @@ def log_in(
     moment = now or store.now_jst()
     name = name.strip()[:MAX_NAME_CHARS]
     if recent_failures(conn, name, moment) >= MAX_FAILURES:
-        store.record(conn, "-", "login_blocked", target=name, remote_addr=remote_addr, now=moment)
+        store.record(conn, store.AuditEntry("-", "login_blocked", target=name, remote_addr=remote_addr), now=moment)
         raise LoginRefused("ログインの失敗が続いたため、しばらくログインできません。15分ほどしてからお試しください。")
     stored = store.password_hash_of(conn, name) if name else None
     if not passwords.verify(stored, password):
-        store.record(conn, "-", "login_failed", target=name, remote_addr=remote_addr, now=moment)
+        store.record(conn, store.AuditEntry("-", "login_failed", target=name, remote_addr=remote_addr), now=moment)
         raise LoginRefused("ユーザー名またはパスワードが違います。")
     assert stored is not None
     if passwords.needs_rehash(stored):

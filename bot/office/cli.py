@@ -14,10 +14,10 @@ import re
 import sys
 from typing import Any
 
+from bot.commands.common import CommandError, guarded
 from bot.commands.groups import action_group
 from bot.office import passwords
 from bot.office.config import OfficeSettings
-from bot.registrations.cli import CommandError, guarded
 from bot.settings import load_settings
 from bot.state import db as state
 from bot.state import office as store

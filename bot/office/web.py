@@ -196,7 +196,8 @@ class OfficeConsole:
         return str(request.ctx.office_session.user_name)
 
     def audit(self, request: Request, event: str, target: str | None = None, detail: str | None = None) -> None:
-        office_store.record(self.conn, self.user(request), event, target=target, detail=detail, remote_addr=request.ip)
+        entry = office_store.AuditEntry(self.user(request), event, target=target, detail=detail, remote_addr=request.ip)
+        office_store.record(self.conn, entry)
 
     # ---- handlers --------------------------------------------------------------------------
     async def stylesheet(self, request: Request) -> HTTPResponse:

@@ -12,11 +12,12 @@ the sender's rows with the file before every turn) and starts such a conversatio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from bot.state.db import transaction
+from bot.state.db import Connection, transaction
 from bot.state.trackers import open_trackers
 
 _INACTIVE = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < ?"
@@ -31,48 +32,60 @@ class Conversations:
     events: int
 
 
-def _placeholders(values: Sequence[str]) -> str:
-    return ", ".join("?" * len(values))
+# Which conversations: a condition on ``events`` and its parameters (None: none at all).
+Selection = tuple[str, Sequence[Any]] | None
+Work = Callable[[Connection, str, Sequence[Any]], Conversations]  # _count or _delete
+
+
+def _of_senders(sender_ids: Sequence[str]) -> Selection:
+    """These senders' conversations (None for no senders)."""
+    if not sender_ids:
+        return None
+    return f"sender_id IN ({', '.join('?' * len(sender_ids))})", list(sender_ids)
+
+
+def _inactive(before: float) -> Selection:
+    """The conversations whose latest event is older than ``before``."""
+    return f"sender_id IN ({_INACTIVE})", (before,)
+
+
+def _count(conn: Connection, where: str, params: Sequence[Any]) -> Conversations:
+    sql = f"SELECT COUNT(DISTINCT sender_id), COUNT(*) FROM events WHERE {where}"
+    senders, events = conn.execute(sql, params).fetchone()
+    return Conversations(senders, events)
+
+
+def _delete(conn: Connection, where: str, params: Sequence[Any]) -> Conversations:
+    """Deletes the events ``where`` selects, in one transaction; returns what was deleted."""
+    with transaction(conn):
+        senders = conn.execute(f"SELECT COUNT(DISTINCT sender_id) FROM events WHERE {where}", params).fetchone()[0]
+        events = conn.execute(f"DELETE FROM events WHERE {where}", params).rowcount
+    return Conversations(senders, events)
+
+
+def _run(tracker_db: Location, work: Work, selection: Selection) -> Conversations | None:
+    """``work`` on the selected conversations (none selected: nothing to do); None: no tracker database."""
+    with open_trackers(tracker_db) as conn:
+        if conn is None:
+            return None
+        if selection is None:
+            return Conversations(0, 0)
+        return work(conn, *selection)
 
 
 def count_conversations(tracker_db: Location, sender_ids: Sequence[str]) -> Conversations | None:
     """The stored conversations of these senders (None: no tracker database)."""
-    with open_trackers(tracker_db) as conn:
-        if conn is None:
-            return None
-        if not sender_ids:
-            return Conversations(0, 0)
-        senders, events = conn.execute(
-            f"SELECT COUNT(DISTINCT sender_id), COUNT(*) FROM events WHERE sender_id IN ({_placeholders(sender_ids)})",
-            list(sender_ids),
-        ).fetchone()
-        return Conversations(senders, events)
+    return _run(tracker_db, _count, _of_senders(sender_ids))
 
 
 def delete_conversations(tracker_db: Location, sender_ids: Sequence[str]) -> Conversations | None:
     """Deletes every event of these senders in one transaction; returns what was deleted."""
-    with open_trackers(tracker_db) as conn:
-        if conn is None:
-            return None
-        if not sender_ids:
-            return Conversations(0, 0)
-        with transaction(conn):
-            where = f"sender_id IN ({_placeholders(sender_ids)})"
-            count = f"SELECT COUNT(DISTINCT sender_id) FROM events WHERE {where}"
-            senders = conn.execute(count, list(sender_ids)).fetchone()[0]
-            events = conn.execute(f"DELETE FROM events WHERE {where}", list(sender_ids)).rowcount
-        return Conversations(senders, events)
+    return _run(tracker_db, _delete, _of_senders(sender_ids))
 
 
 def count_inactive(tracker_db: Location, before: float) -> Conversations | None:
     """Conversations whose latest event is older than ``before`` (Unix seconds)."""
-    with open_trackers(tracker_db) as conn:
-        if conn is None:
-            return None
-        senders, events = conn.execute(
-            f"SELECT COUNT(DISTINCT sender_id), COUNT(*) FROM events WHERE sender_id IN ({_INACTIVE})", (before,)
-        ).fetchone()
-        return Conversations(senders, events)
+    return _run(tracker_db, _count, _inactive(before))
 
 
 def delete_inactive(tracker_db: Location, before: float) -> Conversations | None:
@@ -81,10 +94,4 @@ def delete_inactive(tracker_db: Location, before: float) -> Conversations | None
     Whole conversations only: a conversation still in use keeps all its events (Rasa rebuilds a
     conversation from them, so cutting off its beginning could change what it remembers).
     """
-    with open_trackers(tracker_db) as conn:
-        if conn is None:
-            return None
-        with transaction(conn):
-            senders = conn.execute(f"SELECT COUNT(*) FROM ({_INACTIVE}) AS inactive", (before,)).fetchone()[0]
-            events = conn.execute(f"DELETE FROM events WHERE sender_id IN ({_INACTIVE})", (before,)).rowcount
-        return Conversations(senders, events)
+    return _run(tracker_db, _delete, _inactive(before))

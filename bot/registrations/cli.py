@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import functools
 import getpass
 import json
 import sys
@@ -30,9 +29,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.catalogue.queries import Catalogue, CatalogueMissing
+from bot.catalogue.queries import Catalogue
 from bot.catalogue.rows import Cohort
 from bot.clock import clock_from_env
+from bot.commands.common import CommandError, add_output_options, guarded, iso_date, write_output
 from bot.commands.groups import action_group
 from bot.privacy.trackers import Conversations, count_conversations, delete_conversations
 from bot.registrations import cohorts, export, store
@@ -41,7 +41,6 @@ from bot.safe_text import clean_line
 from bot.settings import load_settings
 from bot.state import db as state
 from bot.state.db import Connection
-from bot.state.db import Error as DbError
 
 STATUS_CHOICES = {
     "all": (CONFIRMED, WAITLISTED, CANCELLED),
@@ -56,29 +55,6 @@ REASON_LABELS = {
     cohorts.DEADLINE_PASSED: "締切済",
     cohorts.OFFICE_CLOSED: "受付停止（事務局）",
 }
-
-
-class CommandError(RuntimeError):
-    """A problem to report to the office in one line."""
-
-
-def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Turn expected failures into one line on stderr and exit status 1."""
-
-    @functools.wraps(handler)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except (CommandError, cohorts.CohortError, store.RegistrationRefused, CatalogueMissing) as error:
-            message = str(error)
-        except OSError as error:
-            message = f"書き込み・読み込みができません: {error.filename or ''}（{error.strerror or error}）"
-        except DbError as error:
-            message = f"状態データベースを開けません: {error}"
-        print(f"エラー: {message}", file=sys.stderr)
-        return 1
-
-    return run
 
 
 # --- wiring ---------------------------------------------------------------------------------
@@ -107,13 +83,13 @@ def register(subparsers: Any) -> None:
         "--status", choices=sorted(STATUS_CHOICES), default="all"
     )
     export_parser = add("export", run_export, "export a cohort's registrations (CSV for Excel, or JSON)")
-    _add_output_options(export_parser)
+    add_output_options(export_parser)
     add("summary", run_summary, "seats, registered, waitlisted, by department").add_argument(
         "--json", action="store_true"
     )
     add("close", run_close, "stop registrations for a cohort now").add_argument("--note")
     reopen_parser = add("reopen", run_reopen, "take registrations for a cohort again")
-    reopen_parser.add_argument("--until", type=_date, help="new deadline YYYY-MM-DD (needed after the deadline)")
+    reopen_parser.add_argument("--until", type=iso_date, help="new deadline YYYY-MM-DD (needed after the deadline)")
     reopen_parser.add_argument("--note")
     audit_parser = add("audit", run_audit, "the audit trail of changes", cohort=False)
     audit_parser.add_argument("cohort", nargs="?")
@@ -127,18 +103,6 @@ def register(subparsers: Any) -> None:
         "--keep-conversations", action="store_true", help="keep the applicants' conversations (tracker DB)"
     )
     cohort_deletion.add_argument("--yes", action="store_true", help="really delete")
-
-
-def _add_output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("csv", "json"), default="csv")
-    parser.add_argument("--out", "-o", type=Path, help="output file (default: standard output)")
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD で指定してください: {value}") from None
 
 
 # --- shared steps ---------------------------------------------------------------------------
@@ -173,18 +137,6 @@ def _actor() -> str:
 
 def _today() -> dt.date:
     return clock_from_env().today()
-
-
-def _emit(data: bytes, out: Path | None, what: str) -> None:
-    if out is None or str(out) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    try:
-        export.write_atomically(out, data)
-    except OSError as error:
-        raise CommandError(f"書き出せません: {out}（{error.strerror or error}）") from None
-    print(f"{what}を書き出しました: {out}", file=sys.stderr)
 
 
 def _title(catalogue: Catalogue, cohort: dict[str, Any]) -> str:
@@ -222,7 +174,7 @@ def run_export(args: argparse.Namespace) -> int:
     catalogue, conn, cohort = _open_cohort(args)
     rows = store.for_cohort(conn, cohort["id"])
     data = export.registrations_csv(rows) if args.format == "csv" else export.registrations_json(cohort, rows)
-    _emit(data, args.out, f"{cohort['id']} の登録 {len(rows)} 件")
+    write_output(data, args.out, f"{cohort['id']} の登録 {len(rows)} 件")
     return 0
 
 

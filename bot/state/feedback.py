@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.state.db import Connection, transaction
 from bot.state.times import timestamp
+
+if TYPE_CHECKING:
+    from bot.feedback.answers import Answer
 
 UP, DOWN = "up", "down"
 RATINGS = (UP, DOWN)
@@ -20,21 +23,15 @@ MAX_COMMENT_CHARS = 500
 
 def rate(
     conn: Connection,
+    answer: Answer,
     *,
-    answer_id: str,
     sender_id: str,
     rating: str,
     channel: str | None,
-    question: str,
-    answer: str,
-    action: str | None,
-    intent: str | None,
-    confidence: float | None,
-    answered_at: str | None,
     comment: str | None = None,
     now: dt.datetime | None = None,
 ) -> int:
-    """Stores (or replaces) the rating of one answer; returns the row id."""
+    """Stores (or replaces) the rating of one answer, with what it answered; returns the row id."""
     if rating not in RATINGS:
         raise ValueError(f"rating must be one of {RATINGS}, got {rating!r}")
     stamp = timestamp(now)
@@ -47,22 +44,22 @@ def rate(
                ON CONFLICT (answer_id) DO UPDATE SET rating = excluded.rating, comment = excluded.comment,
                    updated_at = excluded.updated_at""",
             (
-                answer_id,
+                answer.answer_id,
                 sender_id,
                 channel,
                 rating,
                 comment,
-                question[:2000],
-                answer[:4000],
-                action,
-                intent,
-                confidence,
-                answered_at,
+                answer.question[:2000],
+                answer.text[:4000],
+                answer.action,
+                answer.intent,
+                answer.confidence,
+                answer.answered_at,
                 stamp,
                 stamp,
             ),
         )
-        row = conn.execute("SELECT id FROM feedback WHERE answer_id = ?", (answer_id,)).fetchone()
+        row = conn.execute("SELECT id FROM feedback WHERE answer_id = ?", (answer.answer_id,)).fetchone()
     return int(row["id"])
 
 

@@ -44,7 +44,7 @@ def set_user(conn: Connection, name: str, password_hash: str, now: dt.datetime |
             (name, password_hash, stamp, stamp),
         )
         conn.execute("DELETE FROM office_sessions WHERE user_name = ?", (name,))
-        _audit(conn, stamp, "cli", "user_password_set" if existed else "user_added", target=name)
+        _write(conn, stamp, AuditEntry("cli", "user_password_set" if existed else "user_added", target=name))
     return not existed
 
 
@@ -55,7 +55,7 @@ def disable_user(conn: Connection, name: str, now: dt.datetime | None = None) ->
         changed = conn.execute("UPDATE office_users SET disabled = 1 WHERE name = ?", (name,)).rowcount
         conn.execute("DELETE FROM office_sessions WHERE user_name = ?", (name,))
         if changed:
-            _audit(conn, stamp, "cli", "user_disabled", target=name)
+            _write(conn, stamp, AuditEntry("cli", "user_disabled", target=name))
     return bool(changed)
 
 
@@ -101,7 +101,7 @@ def start_session(
             (token_digest(token), name, csrf_token, stamp, stamp, timestamp(expires_at)),
         )
         conn.execute("UPDATE office_users SET last_login_at = ? WHERE name = ?", (stamp, name))
-        _audit(conn, stamp, name, "login", remote_addr=remote_addr)
+        _write(conn, stamp, AuditEntry(name, "login", remote_addr=remote_addr))
 
 
 def session_for(conn: Connection, token: str, idle: dt.timedelta, now: dt.datetime | None = None) -> Session | None:
@@ -134,33 +134,29 @@ def end_session(conn: Connection, token: str) -> None:
 
 
 # --- audit ------------------------------------------------------------------------------------
-def record(
-    conn: Connection,
-    user_name: str,
-    event: str,
-    *,
-    target: str | None = None,
-    detail: str | None = None,
-    remote_addr: str | None = None,
-    now: dt.datetime | None = None,
-) -> None:
+@dataclass(frozen=True)
+class AuditEntry:
+    """One row of the office audit trail: who (a user name, ``cli`` or ``-``), what, to which user or
+    item, and from where."""
+
+    user_name: str
+    event: str
+    target: str | None = None
+    detail: str | None = None
+    remote_addr: str | None = None
+
+
+def record(conn: Connection, entry: AuditEntry, now: dt.datetime | None = None) -> None:
     """One row of the office audit trail (its own transaction)."""
     with transaction(conn):
-        _audit(conn, timestamp(now or now_jst()), user_name, event, target, detail, remote_addr)
+        _write(conn, timestamp(now or now_jst()), entry)
 
 
-def _audit(
-    conn: Connection,
-    at: str,
-    user_name: str,
-    event: str,
-    target: str | None = None,
-    detail: str | None = None,
-    remote_addr: str | None = None,
-) -> None:
+def _write(conn: Connection, at: str, entry: AuditEntry) -> None:
+    """The audit row, inside the caller's transaction."""
     conn.execute(
         "INSERT INTO office_audit (at, user_name, event, target, detail, remote_addr) VALUES (?, ?, ?, ?, ?, ?)",
-        (at, user_name, event, target, detail, remote_addr),
+        (at, entry.user_name, entry.event, entry.target, entry.detail, entry.remote_addr),
     )
 
 

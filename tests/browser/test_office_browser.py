@@ -18,6 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from bot.devtools.servers import ManabiServers
+from bot.feedback.answers import Answer
 from bot.registrations import store
 from bot.registrations.model import Application
 from bot.state import db as state
@@ -62,20 +63,17 @@ def seeded(servers: ManabiServers) -> ManabiServers:
     assert first.outcome == second.outcome == store.REGISTERED, (first, second)
     for text in WEATHER + ["給与明細はどこで見られる？"]:
         unanswered.log_question(conn, sender_id="web:x", text=text, reason="out_of_scope", channel="web")
-    feedback.rate(
-        conn,
+    answer = Answer(
         answer_id="seed#0",
-        sender_id="web:x",
-        rating="down",
-        channel="web",
         question="G検定の補助は？",
-        answer="G検定は補助の対象外です。",
+        text="G検定は補助の対象外です。",
         action="action_subsidy_amount",
         intent="ask_subsidy_amount",
         confidence=0.91,
         answered_at=None,
-        comment="対象だと聞いていました",
+        data={},
     )
+    feedback.rate(conn, answer, sender_id="web:x", rating="down", channel="web", comment="対象だと聞いていました")
     return servers
 
 

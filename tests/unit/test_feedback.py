@@ -10,7 +10,7 @@ import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
 from bot.cli import main
-from bot.feedback.answers import answer_id, find_answer, iter_answers, split_answer_id
+from bot.feedback.answers import Answer, answer_id, find_answer, iter_answers, split_answer_id
 from bot.feedback.export import feedback_csv, feedback_json
 from bot.feedback.ratings import rate_answer
 from bot.state import db as state
@@ -100,16 +100,10 @@ def test_an_unknown_rating_is_an_error(conn):
     with pytest.raises(ValueError):
         feedback.rate(
             conn,
-            answer_id="a#0",
+            Answer("a#0", question="", text="", action=None, intent=None, confidence=None, answered_at=None, data={}),
             sender_id="s",
             rating="meh",
             channel=None,
-            question="",
-            answer="",
-            action=None,
-            intent=None,
-            confidence=None,
-            answered_at=None,
         )
 
 

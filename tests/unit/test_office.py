@@ -8,6 +8,7 @@ import pytest
 
 from bot.cli import main
 from bot.clock import JST
+from bot.feedback.answers import Answer
 from bot.office import auth, chart, passwords, weekly
 from bot.office.config import OfficeSettings
 from bot.office.grouping import group_questions, text_key
@@ -138,20 +139,8 @@ def test_weekly_figures_and_their_chart(conn, tmp_path, tracker_location):
     from bot.state import feedback
 
     for n, rating in enumerate(["up", "down", "down", "up"]):
-        feedback.rate(
-            conn,
-            answer_id=f"a#{n}",
-            sender_id="s",
-            rating=rating,
-            channel="web",
-            question="q",
-            answer="a",
-            action=None,
-            intent=None,
-            confidence=None,
-            answered_at=None,
-            now=monday,
-        )
+        answer = Answer(f"a#{n}", "q", "a", action=None, intent=None, confidence=None, answered_at=None, data={})
+        feedback.rate(conn, answer, sender_id="s", rating=rating, channel="web", now=monday)
     weeks = weekly.weeks(conn, trackers, dt.date(2026, 11, 25), count=3)
     assert [w.start.isoformat() for w in weeks] == ["2026-11-09", "2026-11-16", "2026-11-23"]
     last, before = weeks[-1], weeks[-2]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import JST
+from bot.feedback.answers import Answer
 from bot.registrations import store
 from bot.registrations.model import CANCELLED, CONFIRMED, WAITLISTED, Application, status_label
 from bot.state import db as state
@@ -164,19 +165,8 @@ def test_deleting_a_person_removes_their_data_and_frees_their_seat(conn):
     log_question(conn, sender_id="a", text="給与明細は？", reason="out_of_scope")
     log_question(conn, sender_id="b", text="天気は？", reason="out_of_scope")
     for person in ("a", "b"):
-        feedback.rate(
-            conn,
-            answer_id=f"{person}#0",
-            sender_id=person,
-            rating="down",
-            channel="web",
-            question="q",
-            answer="a",
-            action=None,
-            intent=None,
-            confidence=None,
-            answered_at=None,
-        )
+        answer = Answer(f"{person}#0", "q", "a", action=None, intent=None, confidence=None, answered_at=None, data={})
+        feedback.rate(conn, answer, sender_id=person, rating="down", channel="web")
     feedback.remember_refs(conn, "teams", "a", [("reply-1", "a#0")])
     result = store.delete_person(conn, "a", lambda cohort: 1, actor="office:test")
     assert (result.registrations, result.unanswered_questions, result.feedback) == (1, 1, 1)
