@@ -35,9 +35,8 @@ STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class Person:
-    """Who a person id is, as far as their registrations say."""
+    """Who a person id is, as far as their registrations say: what the office is shown (never the id)."""
 
-    person_id: str
     name: str
     department: str
 
@@ -77,8 +76,8 @@ class Overview:
 def person(conn: Connection, person_id: str) -> Person:
     found = store.for_person(conn, person_id)
     if found:
-        return Person(person_id, clean_line(found[0].name), clean_line(found[0].department))
-    return Person(person_id, "（登録なし）", "")
+        return Person(clean_line(found[0].name), clean_line(found[0].department))
+    return Person("（登録なし）", "")
 
 
 def overview(conn: Connection, now: dt.datetime) -> Overview:
