@@ -29,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import WEBHOOK_ROUTE
 from bot.channels.message_limits import is_too_long, max_message_chars, no_answer_reply, too_long_reply
 from bot.channels.refusal import Refusal
 from bot.channels.teams.activities import (
@@ -139,7 +140,7 @@ class TeamsInput(InputChannel):
             return await self.handle(request, on_new_message)
 
         teams.add_route(health, "/", methods=["GET"])
-        teams.add_route(receive, "/webhook", methods=["POST"])
+        teams.add_route(receive, WEBHOOK_ROUTE, methods=["POST"])
         teams.listener("before_server_stop")(self._drain)  # finish what was acknowledged
         teams.listener("after_server_stop")(self._close)
         return teams
