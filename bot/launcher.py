@@ -32,7 +32,7 @@ from pathlib import Path
 
 from bot.logfiles import RotatingLog, pump
 from bot.privacy.files import OWNER_ONLY_UMASK
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, Settings, http_url
 
 PRODUCTION_CREDENTIALS = "credentials.yml"
 LOCAL_CREDENTIALS = "credentials.local.yml"
@@ -179,7 +179,7 @@ def action_server(settings: Settings, env: dict[str, str]) -> ServerProcess:
     return ServerProcess(
         "action server",
         [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(settings.action_port)],
-        f"http://{settings.action_host}:{settings.action_port}/health",
+        http_url(settings.action_host, settings.action_port, "/health"),
         settings.log_dir / "actions.log",
         {**env, "MANABI_ACTION_HOST": settings.action_host},
         settings.log_max_bytes,
@@ -220,7 +220,7 @@ def rasa_server(
     return ServerProcess(
         "Rasa server",
         command,
-        f"http://{settings.host}:{settings.rasa_port}/",
+        f"{settings.rasa_url}/",
         settings.log_dir / "rasa.log",
         env,
         settings.log_max_bytes,
@@ -239,7 +239,7 @@ def office_server(env: dict[str, str]) -> ServerProcess | None:
     return ServerProcess(
         "office console",
         [sys.executable, "-m", "bot", "office", "serve"],
-        f"http://{office.own_host}:{office.own_port}/office/login",
+        http_url(office.own_host, office.own_port, "/office/login"),
         Path(env.get("MANABI_LOG_DIR") or PROJECT_ROOT / "var" / "log") / "office.log",
         env,
     )

@@ -14,6 +14,11 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def http_url(host: str, port: int, path: str = "") -> str:
+    """``http://host:port`` followed by ``path``; an IPv6 address is put in brackets (``http://[::1]:5005``)."""
+    return f"http://[{host}]:{port}{path}" if ":" in host else f"http://{host}:{port}{path}"
+
+
 @dataclass(frozen=True)
 class Settings:
     catalogue_dir: Path
@@ -50,11 +55,11 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return http_url(self.host, self.rasa_port)
 
     @property
     def action_url(self) -> str:
-        return f"http://{self.action_host}:{self.action_port}/webhook"
+        return http_url(self.action_host, self.action_port, "/webhook")
 
 
 def _path(env: Mapping[str, str], name: str, default: str) -> Path:

@@ -26,6 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import WEBHOOK_ROUTE
 from bot.channels.message_limits import is_too_long, max_message_chars, no_answer_reply, too_long_reply
 from bot.log_limits import RateLimitedLog
 
@@ -76,7 +77,7 @@ class LocalRestInput(RestInput):
             return await self.handle(request, on_new_message)
 
         local.add_route(health, "/", methods=["GET"])
-        local.add_route(receive, "/webhook", methods=["POST"])
+        local.add_route(receive, WEBHOOK_ROUTE, methods=["POST"])
         return local
 
     async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:

@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 from typing import Any
 
+from bot.channels import REST_WEBHOOK
 from bot.settings import load_settings
 
 QUIT_WORDS = {"/quit", "/exit", "quit", "exit", "終了"}
@@ -34,9 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def send(url: str, sender: str, text: str, timeout: float = 30.0) -> list[dict[str, Any]]:
     """One user message to the REST channel; returns the bot's messages."""
     body = json.dumps({"sender": sender, "message": text}, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-    )
+    request = urllib.request.Request(url + REST_WEBHOOK, data=body, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         messages: list[dict[str, Any]] = json.loads(response.read().decode("utf-8"))
         return messages

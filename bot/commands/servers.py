@@ -13,9 +13,10 @@ from bot import launcher, training
 from bot.catalogue.build import build, is_current
 from bot.catalogue.sources import SourceError
 from bot.catalogue.validate import CatalogueInvalid
+from bot.channels import REST_WEBHOOK, TEAMS_WEBHOOK
 from bot.office.config import OfficeSettings
 from bot.privacy.files import sqlite_files, tighten
-from bot.settings import PROJECT_ROOT, Settings, load_settings
+from bot.settings import PROJECT_ROOT, Settings, http_url, load_settings
 
 MODELS_DIR = PROJECT_ROOT / "models"
 
@@ -112,19 +113,19 @@ def _office_url(settings: Settings, office: OfficeSettings) -> str:
     if not office.enabled:
         return "off (MANABI_OFFICE_ENABLED=0)"
     if office.own_port is not None:
-        return f"http://{office.own_host}:{office.own_port}/office"
+        return http_url(office.own_host, office.own_port, "/office")
     return f"{settings.rasa_url}/office  (users: python -m bot office add-user NAME)"
 
 
 def _banner(settings: Settings, office: OfficeSettings, local: bool) -> None:
-    channels = "REST (this machine only): /webhooks/rest/webhook, " if local else ""
+    channels = f"REST (this machine only): {REST_WEBHOOK}, " if local else ""
     print(
         f"""
   まなびアシスタント is running
     web chat       {settings.rasa_url}/chat
     office console {_office_url(settings, office)}
-    Rasa server    {settings.rasa_url}  ({channels}Teams: /webhooks/teams/webhook)
-    action server  http://{settings.action_host}:{settings.action_port}  (shared secret required)
+    Rasa server    {settings.rasa_url}  ({channels}Teams: {TEAMS_WEBHOOK})
+    action server  {http_url(settings.action_host, settings.action_port)}  (shared secret required)
     notifications  delivery worker (python -m bot notifications status)
     logs           {settings.log_dir}/
     today          {settings.today or "system date"}

@@ -44,6 +44,8 @@ import jwt
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bot.settings import http_url
+
 APP_ID = "0f5a9c1e-3b7d-4e2a-9c4f-6d8e1a2b3c4d"
 APP_PASSWORD = "test-only-secret"  # not a real secret
 TENANT_ID = "7c1d2e3f-4a5b-4c6d-8e9f-a0b1c2d3e4f5"
@@ -54,6 +56,10 @@ ISSUER = "https://api.botframework.com"
 SCOPE = "https://api.botframework.com/.default"
 USER_AAD_ID = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
 USER_NAME = "山田 花子"
+
+HOST = "127.0.0.1"  # where the fake listens; also the only service host the channel may send to
+METADATA_PATH = "/v1/.well-known/openidconfiguration"
+JWKS_PATH = "/v1/.well-known/keys"
 
 _KEY_CACHE: list[rsa.RSAPrivateKey] = []
 
@@ -131,15 +137,15 @@ class FakeBotFramework:
     # ---- lifecycle -------------------------------------------------------------------------
     async def start(self) -> FakeBotFramework:
         app = web.Application()
-        app.router.add_get("/v1/.well-known/openidconfiguration", self._metadata)
-        app.router.add_get("/v1/.well-known/keys", self._jwks)
+        app.router.add_get(METADATA_PATH, self._metadata)
+        app.router.add_get(JWKS_PATH, self._jwks)
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
         app.router.add_post(r"/{prefix:.*}v3/conversations", self._create_conversation)
         app.router.add_post(r"/{prefix:.*}v3/conversations/{conversation}/activities", self._activity)
         app.router.add_post(r"/{prefix:.*}v3/conversations/{conversation}/activities/{reply_to}", self._activity)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        site = web.TCPSite(self._runner, HOST, self.port)
         await site.start()
         self.port = self._runner.addresses[0][1]
         return self
@@ -158,7 +164,7 @@ class FakeBotFramework:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return http_url(HOST, self.port)
 
     @property
     def service_url(self) -> str:
@@ -167,7 +173,7 @@ class FakeBotFramework:
 
     @property
     def metadata_url(self) -> str:
-        return f"{self.base_url}/v1/.well-known/openidconfiguration"
+        return self.base_url + METADATA_PATH
 
     # ---- configuration for the channel -----------------------------------------------------
     def credentials(self, **overrides: Any) -> dict[str, Any]:
@@ -178,7 +184,7 @@ class FakeBotFramework:
             "tenant_id": self.tenant_id,
             "openid_metadata_url": self.metadata_url,
             "login_base": self.base_url,
-            "allowed_service_hosts": "127.0.0.1",
+            "allowed_service_hosts": HOST,
             "key_retry_seconds": 0,
             "retry_base_delay": 0.01,
         }
@@ -193,7 +199,7 @@ class FakeBotFramework:
             "MANABI_TEAMS_TENANT_ID": self.tenant_id,
             "MANABI_TEAMS_OPENID_METADATA_URL": self.metadata_url,
             "MANABI_TEAMS_LOGIN_BASE": self.base_url,
-            "MANABI_TEAMS_ALLOWED_SERVICE_HOSTS": "127.0.0.1",
+            "MANABI_TEAMS_ALLOWED_SERVICE_HOSTS": HOST,
         }
 
     # ---- signing ---------------------------------------------------------------------------
@@ -342,7 +348,7 @@ class FakeBotFramework:
             {
                 "issuer": ISSUER,
                 "authorization_endpoint": "https://invalid.botframework.com",
-                "jwks_uri": f"{self.base_url}/v1/.well-known/keys",
+                "jwks_uri": self.base_url + JWKS_PATH,
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "token_endpoint_auth_methods_supported": ["private_key_jwt"],
             }

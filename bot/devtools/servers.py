@@ -17,6 +17,7 @@ from typing import Any
 
 from bot import launcher, training
 from bot.catalogue.build import build
+from bot.channels import REST_WEBHOOK, TEAMS_WEBHOOK
 from bot.settings import PROJECT_ROOT, load_settings
 
 PINNED_TODAY = "2026-11-24"
@@ -88,11 +89,11 @@ class ManabiServers:
 
     @property
     def teams_url(self) -> str:
-        return f"{self.rasa_url}/webhooks/teams/webhook"
+        return self.rasa_url + TEAMS_WEBHOOK
 
     @property
     def rest_url(self) -> str:
-        return f"{self.rasa_url}/webhooks/rest/webhook"
+        return self.rasa_url + REST_WEBHOOK
 
     def start(self) -> ManabiServers:
         self.actions.start(timeout=60)

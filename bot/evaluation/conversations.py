@@ -39,6 +39,8 @@ from typing import Any
 
 import yaml
 
+from bot.channels import REST_WEBHOOK
+
 Message = dict[str, Any]
 Transport = Callable[[str, str], list[Message]]  # (sender, text) → the bot's messages
 
@@ -196,7 +198,7 @@ def _card_lines(card: Mapping[str, Any]) -> list[str]:
 # --- running ---------------------------------------------------------------------------------
 def rest_transport(rasa_url: str, timeout: float = 60.0) -> Transport:
     """Send over Rasa's REST channel (``/webhooks/rest/webhook``)."""
-    url = rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+    url = rasa_url.rstrip("/") + REST_WEBHOOK
 
     def send(sender: str, text: str) -> list[Message]:
         body = json.dumps({"sender": sender, "message": text}).encode("utf-8")

@@ -1,9 +1,11 @@
 """Render the evaluation results (the dict :func:`bot.evaluation.run.run` returns, plus run
-metadata) as the markdown report docs/nlu-report.md."""
+metadata) as the markdown report docs/nlu-report.md. The sections that are fixed prose with a few
+figures (method notes, CI floors) are markdown templates in ``report_sections/``."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from bot.evaluation import floors
@@ -15,6 +17,7 @@ SET_TITLES = {
     "dev": "dev set (tests/nlu/dev.yml, used for tuning)",
 }
 SHORT_NAMES = {"ours": "Manabi", "tfidf": "baseline 1", "stock": "baseline 2"}
+SECTIONS_DIR = Path(__file__).with_name("report_sections")  # the sections that are prose with a few figures
 
 
 def _pct(value: float | None) -> str:
@@ -33,6 +36,12 @@ def _ratio(value: float | None, base: float | None) -> str:
     if value is None or not base:
         return "n/a"
     return f"×{value / base:.1f}" if value >= base else f"×{value / base:.2f}"
+
+
+def _section(name: str, **values: Any) -> list[str]:
+    """The section of fixed prose in ``report_sections/<name>.md``, its ``{fields}`` filled from ``values``."""
+    template = (SECTIONS_DIR / f"{name}.md").read_text(encoding="utf-8")
+    return template.format(**values).splitlines() + [""]
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], align: str | None = None) -> list[str]:
@@ -325,33 +334,12 @@ def _default_c_note(results: dict) -> str:
 
 
 def _method(results: dict) -> list[str]:
-    return [
-        "## Method notes",
-        "",
-        "* **Held-out set** (`tests/nlu/heldout.yml`): written separately from the training data (other "
-        "phrasings, typos, full/half width, all-hiragana, keigo and casual, abbreviations) and never trained on. "
-        "`tests/nlu/test_data_hygiene.py` fails if any held-out or dev utterance also appears in `data/nlu` "
-        "(compared after `bot.text.normalize`, ignoring case, punctuation and spaces).",
-        "* **Tuning on dev only**: every pipeline and data change was judged on `tests/nlu/dev.yml`; the held-out "
-        "set was evaluated only to report. Dev errors are listed in docs/nlu-report.json; held-out errors are not "
-        "listed anywhere.",
-        f"* **Fallback**: our pipeline and baseline 2 {_fallback_note(results)}; a `nlu_fallback` prediction "
-        "counts as wrong. The *top non-fallback intent* columns show what the classifier alone would have said.",
-        "* **Macro-F1** is the unweighted mean of per-intent F1 over the intents present in the set "
-        "(all 21 in both sets).",
-        f"* **Baseline 1**: {results['systems'].get('tfidf', {}).get('settings', 'not run')}; trained on the raw "
-        "training texts (no normalisation of ours). Settings chosen as the best of a small grid on the dev set"
-        + _default_c_note(results)
-        + ".",
-        "* **Baseline 2**: `configs/baseline-stock.yml` — SpacyNLP (full `ja_ginza`), SpacyTokenizer, "
-        "SpacyFeaturizer, DIETClassifier with Rasa's defaults (300 epochs, transformer, entity tagger) plus "
-        "`random_seed`, EntitySynonymMapper (entity values → catalogue ids) and the same FallbackClassifier.",
-        "* **Reproducibility**: our classifier (logistic regression, L-BFGS) has no random initialisation: the "
-        "same data gives the same model and the same figures; baseline 2's DIET has its `random_seed` fixed. "
-        "Raw numbers: docs/nlu-report.json; how the pipeline got here, with dev-set figures: "
-        "[nlu-tuning.md](nlu-tuning.md).",
-        "",
-    ]
+    return _section(
+        "method",
+        fallback_note=_fallback_note(results),
+        baseline_1=results["systems"].get("tfidf", {}).get("settings", "not run"),
+        default_c_note=_default_c_note(results),
+    )
 
 
 def _target_note(floor: float, target_name: str) -> str:
@@ -362,19 +350,10 @@ def _target_note(floor: float, target_name: str) -> str:
 
 
 def _floors_section(results: dict) -> list[str]:
-    return [
-        "## CI floors",
-        "",
-        "`tests/nlu/test_nlu_quality.py` evaluates the trained model (`models/manabi.tar.gz`) on the held-out set "
-        "with this code and fails below these floors (`bot/evaluation/floors.py`):",
-        "",
-        f"* intent macro-F1 ≥ {floors.INTENT_MACRO_F1:.3f} "
-        f"({_target_note(floors.INTENT_MACRO_F1, 'intent_macro_f1')});",
-        f"* entity F1 ≥ {floors.ENTITY_F1:.2f};",
-        f"* macro-F1 at least {floors.MARGIN_OVER_TFIDF * 100:.0f} points above baseline 1 (trained in the test): a "
-        "guard against regressions (issue 10 retired issue 5's 10-point target).",
-        "",
-        "They sit a little below the measured figures so that small data changes do not fail CI; our classifier "
-        "is deterministic, so an unchanged model always gives the same figures.",
-        "",
-    ]
+    return _section(
+        "floors",
+        intent_macro_f1=floors.INTENT_MACRO_F1,
+        intent_target_note=_target_note(floors.INTENT_MACRO_F1, "intent_macro_f1"),
+        entity_f1=floors.ENTITY_F1,
+        margin_points=floors.MARGIN_OVER_TFIDF * 100,
+    )

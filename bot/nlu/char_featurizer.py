@@ -21,7 +21,6 @@ from typing import Any
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -51,16 +50,7 @@ class SentenceCharFeaturizer(VocabularyFeaturizer):
     """Counts character n-grams of the whole message (see module docstring)."""
 
     VOCABULARY_FILE = "char_vocabulary.json"
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {
-            **SparseFeaturizer.get_default_config(),
-            "source": "reading",
-            "min_ngram": 2,
-            "max_ngram": 4,
-            "min_count": 1,
-        }
+    DEFAULTS = {"source": "reading", "min_ngram": 2, "max_ngram": 4, "min_count": 1}
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:

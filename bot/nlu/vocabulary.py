@@ -5,8 +5,8 @@ n-gram and catalogue-mention featurizers)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse
@@ -62,9 +62,15 @@ def check_ngram_range(config: dict[str, Any]) -> None:
 
 class VocabularyFeaturizer(SparseFeaturizer, Component):
     """A sparse sentence featurizer whose only trained state is its vocabulary (``VOCABULARY_FILE``
-    in the model); subclasses say which feature names a message has (:meth:`_feature_names`)."""
+    in the model); subclasses say which feature names a message has (:meth:`_feature_names`) and
+    which config keys they take beyond SparseFeaturizer's, with their defaults (``DEFAULTS``)."""
 
     VOCABULARY_FILE = "vocabulary.json"
+    DEFAULTS: ClassVar[Mapping[str, Any]] = {}
+
+    @classmethod
+    def get_default_config(cls) -> dict[str, Any]:
+        return {**SparseFeaturizer.get_default_config(), **cls.DEFAULTS}
 
     @classmethod
     def required_components(cls) -> list[type]:

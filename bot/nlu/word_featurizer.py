@@ -23,7 +23,6 @@ from typing import Any
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.nlu.featurizers.sparse_featurizer.sparse_featurizer import SparseFeaturizer
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -46,11 +45,6 @@ class SentenceWordFeaturizer(VocabularyFeaturizer):
     """Counts the reading words of a message (see module docstring)."""
 
     VOCABULARY_FILE = "word_vocabulary.json"
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        config: dict[str, Any] = SparseFeaturizer.get_default_config()
-        return config
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ import urllib.parse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, response
@@ -57,6 +57,14 @@ NOTICES = {
     "logged_out": "ログアウトしました。",
 }
 Handler = Callable[..., Awaitable[HTTPResponse]]
+
+
+class Route(NamedTuple):
+    """``handler`` answers ``method`` requests for PREFIX + ``path``."""
+
+    handler: Handler
+    path: str
+    method: str = "GET"
 
 
 @dataclass(frozen=True)
@@ -136,26 +144,30 @@ class OfficeConsole:
 
     # ---- routes ----------------------------------------------------------------------------
     def add_routes(self, bp: Blueprint) -> None:
-        """Adds every /office route to ``bp`` (mounted at the server's root)."""
-        routes: list[tuple[Handler, str, list[str]]] = [
-            (self.stylesheet, "/static/office.css", ["GET"]),
-            (self.login_form, "/login", ["GET"]),
-            (self.login, "/login", ["POST"]),
-            (self.logged_in(self.logout), "/logout", ["POST"]),
-            (self.logged_in(self.overview), "", ["GET"]),
-            (self.logged_in(self.cohort_list), "/cohorts", ["GET"]),
-            (self.logged_in(self.cohort_page), "/cohorts/<cohort_id>", ["GET"]),
-            (self.logged_in(self.cohort_csv), "/cohorts/<cohort_id>/registrations.csv", ["GET"]),
-            (self.logged_in(self.cohort_change), "/cohorts/<cohort_id>/<change:close|reopen>", ["POST"]),
-            (self.logged_in(self.unanswered_page), "/unanswered", ["GET"]),
-            (self.logged_in(self.review), "/unanswered/review", ["POST"]),
-            (self.logged_in(self.feedback_page), "/feedback", ["GET"]),
-            (self.logged_in(self.feedback_download), "/feedback.csv", ["GET"]),
-            (self.logged_in(self.notifications_page), "/notifications", ["GET"]),
-            (self.logged_in(self.audit_page), "/audit", ["GET"]),
+        """Adds every /office route to ``bp`` (mounted at the server's root). Only the stylesheet and the
+        login are public; every other route needs a live session (:meth:`logged_in`)."""
+        public = [
+            Route(self.stylesheet, "/static/office.css"),
+            Route(self.login_form, "/login"),
+            Route(self.login, "/login", "POST"),
         ]
-        for index, (handler, path, methods) in enumerate(routes):
-            bp.add_route(_plain(handler), PREFIX + path, methods=methods, name=f"office_{index}_{handler.__name__}")
+        members_only = [
+            Route(self.logout, "/logout", "POST"),
+            Route(self.overview, ""),
+            Route(self.cohort_list, "/cohorts"),
+            Route(self.cohort_page, "/cohorts/<cohort_id>"),
+            Route(self.cohort_csv, "/cohorts/<cohort_id>/registrations.csv"),
+            Route(self.cohort_change, "/cohorts/<cohort_id>/<change:close|reopen>", "POST"),
+            Route(self.unanswered_page, "/unanswered"),
+            Route(self.review, "/unanswered/review", "POST"),
+            Route(self.feedback_page, "/feedback"),
+            Route(self.feedback_download, "/feedback.csv"),
+            Route(self.notifications_page, "/notifications"),
+            Route(self.audit_page, "/audit"),
+        ]
+        routes = public + [route._replace(handler=self.logged_in(route.handler)) for route in members_only]
+        for index, (handler, path, method) in enumerate(routes):
+            bp.add_route(_plain(handler), PREFIX + path, methods=[method], name=f"office_{index}_{handler.__name__}")
 
     def logged_in(self, handler: Handler) -> Handler:
         """Runs ``handler`` for a live session only; a POST also needs its CSRF token and our origin."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -21,17 +22,15 @@ from bot.channels.teams.auth import (
     check_channel,
     check_tenant,
 )
-from bot.channels.teams.config import TeamsSettings
+from bot.channels.teams.config import SigningKeyPolicy, TeamsSettings
 from bot.channels.teams.http import HttpClient
 from bot.devtools.fake_botframework import OTHER_TENANT_ID, TENANT_ID, FakeBotFramework, ManualClock, rsa_key
 
 
-def make(
-    fake: FakeBotFramework, http: HttpClient, clock: ManualClock, **store_options: float
-) -> BotFrameworkAuthenticator:
+def make(fake: FakeBotFramework, http: HttpClient, clock: ManualClock, **policy: float) -> BotFrameworkAuthenticator:
     settings = TeamsSettings.from_credentials(fake.credentials())
-    options = {"unknown_kid_seconds": 300, "retry_seconds": 0, **store_options}
-    return BotFrameworkAuthenticator(settings, KeyStore(fake.metadata_url, http, clock=clock, **options))
+    keys = dataclasses.replace(SigningKeyPolicy(unknown_kid_refresh_seconds=300, key_retry_seconds=0), **policy)
+    return BotFrameworkAuthenticator(settings, KeyStore(fake.metadata_url, http, keys, clock=clock))
 
 
 async def check(
@@ -202,7 +201,7 @@ async def test_keys_are_refreshed_every_24_hours(fake_botframework: FakeBotFrame
 async def test_openid_down_rejects_until_keys_load(fake_botframework: FakeBotFramework, http: HttpClient) -> None:
     fake, clock = fake_botframework, ManualClock()
     fake.openid_available = False
-    auth = make(fake, http, clock, retry_seconds=10)
+    auth = make(fake, http, clock, key_retry_seconds=10)
     assert await rejected(auth, fake, fake.sign()) == "signing keys not available yet"
     assert await rejected(auth, fake, fake.sign()) == "signing keys not available yet"
     assert fake.metadata_requests == 1  # failed fetches are not retried on every request
@@ -229,7 +228,7 @@ async def test_unreachable_openid_service(http: HttpClient) -> None:
     settings = TeamsSettings.from_credentials(
         {"app_id": "0f5a9c1e-3b7d-4e2a-9c4f-6d8e1a2b3c4d", "app_password": "x", "tenant_id": TENANT_ID}
     )
-    store = KeyStore("http://127.0.0.1:9/nothing-listens-here", http, retry_seconds=0)
+    store = KeyStore("http://127.0.0.1:9/nothing-listens-here", http, SigningKeyPolicy(key_retry_seconds=0))
     auth = BotFrameworkAuthenticator(settings, store)
     token = jwt.encode({"a": 1}, rsa_key(0), algorithm="RS256", headers={"kid": "k"})
     with pytest.raises(AuthError, match="not available"):
@@ -265,7 +264,7 @@ def test_only_teams_activities_are_accepted() -> None:
 async def test_a_hanging_metadata_host_stalls_no_request(fake_botframework: FakeBotFramework, http: HttpClient) -> None:
     """Issue 11: the refresh held one lock for the whole HTTP timeout (valid requests stalled 10–11 s)."""
     fake, clock = fake_botframework, ManualClock()
-    auth = make(fake, http, clock, wait_seconds=0.2)
+    auth = make(fake, http, clock, key_wait_seconds=0.2)
     await check(auth, fake, fake.sign())
     fake.metadata_hangs = True
     clock.now += 25 * 3600  # the daily refresh is due, and the host never answers
@@ -279,7 +278,7 @@ async def test_a_hanging_metadata_host_stalls_no_request(fake_botframework: Fake
 @pytest.mark.asyncio
 async def test_cached_keys_have_a_maximum_age(fake_botframework: FakeBotFramework, http: HttpClient) -> None:
     fake, clock = fake_botframework, ManualClock()
-    auth = make(fake, http, clock, max_age_seconds=3 * 24 * 3600, wait_seconds=0.2)
+    auth = make(fake, http, clock, key_max_age_seconds=3 * 24 * 3600, key_wait_seconds=0.2)
     await check(auth, fake, fake.sign())
     fake.metadata_hangs = True
     clock.now += 3 * 24 * 3600 + 1  # refreshing has failed (hung) for too long: the keys are not trusted

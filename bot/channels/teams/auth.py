@@ -22,7 +22,7 @@ import aiohttp
 import jwt
 
 from bot.channels.refusal import Refusal
-from bot.channels.teams.config import TeamsConfigError, TeamsSettings, check_url
+from bot.channels.teams.config import SigningKeyPolicy, TeamsConfigError, TeamsSettings, check_url
 from bot.channels.teams.http import HttpClient
 
 logger = logging.getLogger(__name__)
@@ -59,36 +59,29 @@ class SigningKey:
 class KeyStore:
     """Caches the connector's signing keys; fetched lazily, refreshed in the background.
 
-    No request ever waits for a refresh while usable keys are cached: every ``refresh_seconds`` a
+    No request ever waits for a refresh while usable keys are cached: every ``key_refresh_seconds`` a
     background task fetches the keys again and requests keep being checked with the cached ones
     meanwhile (a metadata host that hangs or drops packets stalls nobody). Cached keys are usable
-    for ``max_age_seconds`` after the last successful fetch; older ones are not trusted any more
+    for ``key_max_age_seconds`` after the last successful fetch; older ones are not trusted any more
     (a key Microsoft withdrew must not stay valid forever). A request waits for a fetch only when no
     usable key can decide it: no keys yet (first use, or too old), or a token naming an unknown
-    ``kid`` (keys rotate; at most one such refresh per ``unknown_kid_seconds``, so forged tokens
-    cannot make us hammer Microsoft), and then for at most ``wait_seconds``. After a failed fetch
-    we wait ``retry_seconds`` before trying again. At most one fetch runs at a time.
+    ``kid`` (keys rotate; at most one such refresh per ``unknown_kid_refresh_seconds``, so forged
+    tokens cannot make us hammer Microsoft), and then for at most ``key_wait_seconds``. After a
+    failed fetch we wait ``key_retry_seconds`` before trying again. At most one fetch runs at a time.
+    (The durations are those of the :class:`SigningKeyPolicy`.)
     """
 
     def __init__(
         self,
         metadata_url: str,
         http: HttpClient,
-        *,
-        refresh_seconds: float = 24 * 3600,
-        max_age_seconds: float = 5 * 24 * 3600,
-        unknown_kid_seconds: float = 300,
-        retry_seconds: float = 10,
-        wait_seconds: float = 5,
+        policy: SigningKeyPolicy,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._metadata_url = metadata_url
         self._http = http
-        self._refresh_seconds = refresh_seconds
-        self._max_age_seconds = max(max_age_seconds, refresh_seconds)
-        self._unknown_kid_seconds = unknown_kid_seconds
-        self._retry_seconds = retry_seconds
-        self._wait_seconds = wait_seconds
+        self._policy = policy
+        self._max_age_seconds = max(policy.key_max_age_seconds, policy.key_refresh_seconds)
         self._clock = clock
         self._keys: dict[str, SigningKey] = {}
         self._fetched_at = -math.inf
@@ -98,7 +91,7 @@ class KeyStore:
 
     @property
     def loaded(self) -> bool:
-        """True while a key set fetched less than ``max_age_seconds`` ago is cached."""
+        """True while a key set fetched less than ``key_max_age_seconds`` ago is cached."""
         return self._usable(self._clock())
 
     def _usable(self, now: float) -> bool:
@@ -108,11 +101,11 @@ class KeyStore:
         """Returns the key for ``kid``; raises AuthError(401) if there is none."""
         now = self._clock()
         if self._usable(now):
-            if now - self._fetched_at >= self._refresh_seconds:
+            if now - self._fetched_at >= self._policy.key_refresh_seconds:
                 self._start_refresh("scheduled")  # in the background: the cached keys answer meanwhile
             if kid in self._keys:
                 return self._keys[kid]
-            if now - self._kid_refresh_at >= self._unknown_kid_seconds:
+            if now - self._kid_refresh_at >= self._policy.unknown_kid_refresh_seconds:
                 self._kid_refresh_at = now
                 await self._wait(self._start_refresh("unknown kid"))
         else:
@@ -137,7 +130,7 @@ class KeyStore:
         """The fetch in progress, or a new one; None while failed fetches are not retried yet."""
         if self._refresh_task is not None and not self._refresh_task.done():
             return self._refresh_task
-        if self._clock() - self._failed_at < self._retry_seconds:
+        if self._clock() - self._failed_at < self._policy.key_retry_seconds:
             return None
         self._refresh_task = asyncio.create_task(self._refresh(why))
         return self._refresh_task
@@ -146,9 +139,11 @@ class KeyStore:
         if task is None:
             return
         try:
-            await asyncio.wait_for(asyncio.shield(task), self._wait_seconds)
+            await asyncio.wait_for(asyncio.shield(task), self._policy.key_wait_seconds)
         except asyncio.TimeoutError:
-            logger.warning("Teams: signing keys still loading after %.0f s; rejecting meanwhile.", self._wait_seconds)
+            logger.warning(
+                "Teams: signing keys still loading after %.0f s; rejecting meanwhile.", self._policy.key_wait_seconds
+            )
 
     async def _refresh(self, why: str) -> None:
         try:

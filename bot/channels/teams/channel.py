@@ -29,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels import WEBHOOK_ROUTE
 from bot.channels.message_limits import is_too_long, max_message_chars, no_answer_reply, too_long_reply
 from bot.channels.refusal import Refusal
 from bot.channels.teams.activities import (
@@ -111,15 +112,7 @@ class TeamsInput(InputChannel):
         self.settings = settings
         self.max_chars = max_chars or max_message_chars()
         self.http = HttpClient(settings.http_timeout)
-        self.keys = KeyStore(
-            settings.openid_metadata_url,
-            self.http,
-            refresh_seconds=settings.key_refresh_seconds,
-            max_age_seconds=settings.key_max_age_seconds,
-            unknown_kid_seconds=settings.unknown_kid_refresh_seconds,
-            retry_seconds=settings.key_retry_seconds,
-            wait_seconds=settings.key_wait_seconds,
-        )
+        self.keys = KeyStore(settings.openid_metadata_url, self.http, settings.signing_keys)
         self.authenticator = BotFrameworkAuthenticator(settings, self.keys)
         self.tokens = TokenProvider(settings, self.http)
         self.connector = ConnectorClient(settings, self.http, self.tokens, sleep=sleep)
@@ -147,7 +140,7 @@ class TeamsInput(InputChannel):
             return await self.handle(request, on_new_message)
 
         teams.add_route(health, "/", methods=["GET"])
-        teams.add_route(receive, "/webhook", methods=["POST"])
+        teams.add_route(receive, WEBHOOK_ROUTE, methods=["POST"])
         teams.listener("before_server_stop")(self._drain)  # finish what was acknowledged
         teams.listener("after_server_stop")(self._close)
         return teams
@@ -162,10 +155,8 @@ class TeamsInput(InputChannel):
     @property
     def queue(self) -> TurnQueue:
         if self._queue is None:
-            settings = self.settings
-            self._queue = TurnQueue(
-                settings.max_pending_turns, settings.max_turns_per_sender, settings.concurrent_turns
-            )
+            limits = self.settings.admission
+            self._queue = TurnQueue(limits.max_pending_turns, limits.max_turns_per_sender, limits.concurrent_turns)
         return self._queue
 
     async def handle(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
@@ -209,7 +200,7 @@ class TeamsInput(InputChannel):
                 outcome,
                 activity.id,
             )
-            retry_after = str(max(1, round(self.settings.busy_retry_after)))
+            retry_after = str(max(1, round(self.settings.admission.busy_retry_after)))
             return response.json({"error": _BUSY_MESSAGE}, status=503, headers={"Retry-After": retry_after})
         return response.json({"status": "accepted"}, status=202)
 
@@ -375,9 +366,9 @@ class TeamsInput(InputChannel):
                     "Teams: server stopping with %d acknowledged turns still to answer; finishing them first.",
                     self._queue.pending,
                 )
-            await self._queue.drain(self.settings.drain_seconds)
+            await self._queue.drain(self.settings.admission.drain_seconds)
         if self._tasks:  # ratings being stored
-            await asyncio.wait(set(self._tasks), timeout=self.settings.drain_seconds)
+            await asyncio.wait(set(self._tasks), timeout=self.settings.admission.drain_seconds)
 
     async def _close(self, *_: Any) -> None:
         self.keys.close()

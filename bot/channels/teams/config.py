@@ -11,8 +11,8 @@ import ipaddress
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, TypeVar, get_type_hints
 from urllib.parse import urlsplit
 
 from rasa.shared.exceptions import RasaException
@@ -38,25 +38,6 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]*$")
 _HOST = re.compile(r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 _LOOPBACK_NAMES = {"localhost"}
-
-
-_NUMBER_SETTINGS = (
-    "key_refresh_seconds",
-    "key_max_age_seconds",
-    "key_wait_seconds",
-    "unknown_kid_refresh_seconds",
-    "key_retry_seconds",
-    "send_attempts",
-    "retry_base_delay",
-    "max_retry_after",
-    "http_timeout",
-    "max_pending_turns",
-    "max_turns_per_sender",
-    "concurrent_turns",
-    "busy_retry_after",
-    "drain_seconds",
-)
-_WHOLE_NUMBER_SETTINGS = ("send_attempts", "max_pending_turns", "max_turns_per_sender", "concurrent_turns")
 
 
 class TeamsConfigError(RasaException):
@@ -107,6 +88,42 @@ def _as_list(raw: Any) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class SigningKeyPolicy:
+    """How the Bot Connector's signing keys are cached and fetched again (see ``auth.KeyStore``)."""
+
+    key_refresh_seconds: float = 24 * 3600
+    key_max_age_seconds: float = 5 * 24 * 3600
+    key_wait_seconds: float = 5
+    unknown_kid_refresh_seconds: float = 300
+    key_retry_seconds: float = 10
+
+
+@dataclass(frozen=True)
+class SendPolicy:
+    """How often and how patiently a reply is sent again (see ``connector.ConnectorClient``)."""
+
+    send_attempts: int = 4
+    retry_base_delay: float = 0.5
+    max_retry_after: float = 30
+
+
+@dataclass(frozen=True)
+class AdmissionLimits:
+    """Admission control (bot/channels/teams/admission.py): accepted turns waiting or running, per
+    sender and in all; turns run at once; Retry-After of a 503; how long a stopping server finishes
+    the turns it acknowledged."""
+
+    max_pending_turns: int = 256
+    max_turns_per_sender: int = 10
+    concurrent_turns: int = 16
+    busy_retry_after: float = 5
+    drain_seconds: float = 60
+
+
+_Group = TypeVar("_Group", SigningKeyPolicy, SendPolicy, AdmissionLimits)
+
+
+@dataclass(frozen=True)
 class TeamsSettings:
     """Validated settings of the Teams channel. ``app_password`` is never shown in repr/logs."""
 
@@ -122,23 +139,23 @@ class TeamsSettings:
     allowed_tenants: tuple[str, ...] = ()
     personal_buttons: str = "card"
     welcome_payload: str = "/greet"
-    key_refresh_seconds: float = 24 * 3600
-    key_max_age_seconds: float = 5 * 24 * 3600
-    key_wait_seconds: float = 5
-    unknown_kid_refresh_seconds: float = 300
-    key_retry_seconds: float = 10
-    send_attempts: int = 4
-    retry_base_delay: float = 0.5
-    max_retry_after: float = 30
     http_timeout: float = 10
-    # Admission control (bot/channels/teams/admission.py): accepted turns waiting or running, per
-    # sender and in all; turns run at once; Retry-After of a 503; how long a stopping server finishes
-    # the turns it acknowledged.
-    max_pending_turns: int = 256
-    max_turns_per_sender: int = 10
-    concurrent_turns: int = 16
-    busy_retry_after: float = 5
-    drain_seconds: float = 60
+    # Groups of numeric settings, each read by one part of the channel. In credentials.yml their
+    # fields are written flat, by name (``key_wait_seconds: 2``, not nested under ``signing_keys``).
+    signing_keys: SigningKeyPolicy = SigningKeyPolicy()
+    sending: SendPolicy = SendPolicy()
+    admission: AdmissionLimits = AdmissionLimits()
+
+    @classmethod
+    def _setting_names(cls) -> set[str]:
+        """The keys a credentials.yml block may hold: every field, a group's fields instead of the group."""
+        names: set[str] = set()
+        for setting in fields(cls):
+            if is_dataclass(setting.default):
+                names.update(f.name for f in fields(setting.default))
+            else:
+                names.add(setting.name)
+        return names
 
     @property
     def configured(self) -> bool:
@@ -159,7 +176,7 @@ class TeamsSettings:
             key: expand_env(value, environ) if isinstance(value, str) else value
             for key, value in (credentials or {}).items()
         }
-        unknown = set(raw) - set(cls.__dataclass_fields__)
+        unknown = set(raw) - cls._setting_names()
         if unknown:
             raise TeamsConfigError(f"Teams channel: unknown setting(s) {sorted(unknown)}.")
         defaults = cls()
@@ -168,18 +185,25 @@ class TeamsSettings:
             value = raw.get(key)
             return str(value).strip() if value not in (None, "") else getattr(defaults, key)
 
-        def number(key: str) -> float:
+        def number(key: str, default: float) -> float:
+            value = raw.get(key)
             try:
-                return float(text(key))
+                return float(str(value).strip() if value not in (None, "") else default)
             except ValueError:
                 raise TeamsConfigError(f"Teams channel: '{key}' must be a number.") from None
+
+        def group(kind: type[_Group]) -> _Group:
+            """One group of numeric settings; a field typed ``int`` takes whole numbers."""
+            default, types = kind(), get_type_hints(kind)
+            values: dict[str, Any] = {}
+            for setting in fields(kind):
+                value = number(setting.name, getattr(default, setting.name))
+                values[setting.name] = int(value) if types[setting.name] is int else value
+            return kind(**values)
 
         def hosts(key: str) -> tuple[str, ...]:
             return tuple(h.lower() for h in _as_list(raw.get(key))) or getattr(defaults, key)
 
-        numbers: dict[str, Any] = {key: number(key) for key in _NUMBER_SETTINGS}
-        for key in _WHOLE_NUMBER_SETTINGS:
-            numbers[key] = int(numbers[key])
         tenant_id = text("tenant_id")
         tenants = _as_list(raw.get("allowed_tenants"))
         if "*" in tenants:
@@ -202,7 +226,10 @@ class TeamsSettings:
             allowed_tenants=tenants,
             personal_buttons=text("personal_buttons").lower(),
             welcome_payload=text("welcome_payload"),
-            **numbers,
+            http_timeout=number("http_timeout", defaults.http_timeout),
+            signing_keys=group(SigningKeyPolicy),
+            sending=group(SendPolicy),
+            admission=group(AdmissionLimits),
         )
         settings.validate()
         return settings
@@ -214,7 +241,7 @@ class TeamsSettings:
         for host in self.allowed_service_hosts:
             if not _HOST.match(host):
                 raise TeamsConfigError(f"Teams channel: invalid service host '{host}'.")
-        if self.send_attempts < 1:
+        if self.sending.send_attempts < 1:
             raise TeamsConfigError("Teams channel: 'send_attempts' must be at least 1.")
         if not self.configured:
             return
@@ -238,5 +265,5 @@ class TeamsSettings:
             if not _TENANT.match(tenant):
                 raise TeamsConfigError(f"Teams channel: invalid tenant id in 'allowed_tenants': {tenant[:64]!r}.")
         for key in ("max_pending_turns", "max_turns_per_sender", "concurrent_turns"):
-            if getattr(self, key) < 1:
+            if getattr(self.admission, key) < 1:
                 raise TeamsConfigError(f"Teams channel: '{key}' must be at least 1.")

@@ -95,7 +95,7 @@ class ConnectorClient:
         if not is_allowed_service_url(service_url, self._settings.allowed_service_hosts):
             raise ConnectorError(f"serviceUrl host not allowed: {urlsplit(service_url).hostname}")
         url = activity_url(service_url, conversation_id, reply_to_id)
-        attempts, renewed_token = self._settings.send_attempts, False
+        attempts, renewed_token = self._settings.sending.send_attempts, False
         for attempt in range(1, attempts + 1):
             status, retry_after, body = await self._post(url, await self._token(), activity)
             if status is not None and 200 <= status < 300:
@@ -157,7 +157,8 @@ class ConnectorClient:
             return None, None, {}
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
+        policy = self._settings.sending
         if retry_after is not None:
-            return float(min(retry_after, self._settings.max_retry_after))
-        base = self._settings.retry_base_delay
-        return float(min(base * 2 ** (attempt - 1) + random.uniform(0, base), self._settings.max_retry_after))
+            return float(min(retry_after, policy.max_retry_after))
+        base = policy.retry_base_delay
+        return float(min(base * 2 ** (attempt - 1) + random.uniform(0, base), policy.max_retry_after))
