@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,7 +125,7 @@ def row_label(row: Row, key: str = "id") -> str:
     return f"（{key}: {value}）" if value else ""
 
 
-def parse_row(row: Any, fields: list[Field], errors: RowErrors, label_key: str = "id") -> dict[str, Any] | None:
+def parse_row(row: Any, fields: Sequence[Field], errors: RowErrors, label_key: str = "id") -> dict[str, Any] | None:
     """Check one row against its fields; returns the clean row or None after recording problems."""
     if not isinstance(row, Row):
         errors.add(None, f"項目の形式が正しくありません: {row!r}")
@@ -155,7 +155,7 @@ def parse_row(row: Any, fields: list[Field], errors: RowErrors, label_key: str =
 
 
 def parse_list(
-    data: Any, name: str, fields: list[Field], errors: RowErrors, label_key: str = "id"
+    data: Any, name: str, fields: Sequence[Field], errors: RowErrors, label_key: str = "id"
 ) -> list[tuple[Row, dict[str, Any]]]:
     """Every row of a ``- …`` list that passes its fields, paired with its source row."""
     if data is None:

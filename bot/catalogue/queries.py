@@ -213,15 +213,7 @@ class Catalogue:
             raise CatalogueMissing("subsidy policy missing from the catalogue")
         contact = self.contact(row["contact"]) or self.main_contact()
         documents = tuple(r["name"] for r in self._all("SELECT name FROM subsidy_documents ORDER BY seq"))
-        return Policy(
-            row["rate_numerator"],
-            row["rate_denominator"],
-            row["rounding"],
-            row["apply_via"],
-            row["payment"],
-            documents,
-            contact,
-        )
+        return rows.from_row(Policy, row, documents=documents, contact=contact)
 
     def rules(self, exam_id: str | None = None) -> list[Rule]:
         """The 要綱's rules in order; with ``exam_id``, only those that apply to that exam."""
@@ -235,19 +227,12 @@ class Catalogue:
                 for r in self._all(f"SELECT {column} FROM {table} WHERE rule_id = ? ORDER BY rowid", row["id"])
             )
 
-        return Rule(
-            row["id"],
-            row["seq"],
-            row["title"],
-            row["kind"],
-            row["fact"],
-            row["text"],
-            row["ok"],
-            row["ng"],
-            values("subsidy_rule_values", "value"),
-            row["at_most"],
-            values("subsidy_rule_exams", "exam_id"),
-            values("subsidy_rule_answers", "ask"),
+        return rows.from_row(
+            Rule,
+            row,
+            allowed=values("subsidy_rule_values", "value"),
+            exams=values("subsidy_rule_exams", "exam_id"),
+            answers=values("subsidy_rule_answers", "ask"),
         )
 
     def study_tips(self, exam_id: str) -> StudyTips | None:

@@ -9,8 +9,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Record = TypeVar("_Record", bound="DataclassInstance")
 
 
 def _date(value: Any) -> dt.date:
@@ -227,59 +232,46 @@ class Uncovered:
     key: str
 
 
+def from_row(record: type[_Record], row: Mapping[str, Any], **converted: Any) -> _Record:
+    """A ``record`` from a database row: each field from the column of its name, except those the
+    caller passes ``converted`` (dates, joined values); columns that are not fields are left out."""
+    columns = {field.name: row[field.name] for field in fields(record) if field.name in row}
+    return record(**{**columns, **converted})
+
+
 def course(row: Mapping[str, Any]) -> Course:
-    return Course(
-        row["id"],
-        row["name"],
-        row["category"],
-        row["summary"],
-        row["target"],
-        row["format"],
-        row["hours"],
-        row["how_to_apply"],
-        row["schedule_note"],
-    )
+    return from_row(Course, row)
 
 
 def session(row: Mapping[str, Any]) -> Session:
-    return Session(
-        row["id"],
-        row["course_id"],
-        _date(row["starts_on"]),
-        _date(row["ends_on"]),
-        row["start_time"],
-        row["end_time"],
-        row["format"],
-        row["venue"],
-        row["note"],
-        row.get("course_name") or "",
-        row.get("key") or "",
+    return from_row(
+        Session,
+        row,
+        starts_on=_date(row["starts_on"]),
+        ends_on=_date(row["ends_on"]),
+        course_name=row.get("course_name") or "",
+        key=row.get("key") or "",
     )
 
 
 def cohort(row: Mapping[str, Any]) -> Cohort:
-    return Cohort(
-        row["id"],
-        row["course_id"],
-        row["name"],
-        row["fiscal_year"],
-        _month(row["starts"]),
-        _month(row["ends"]),
-        row["seats"],
-        _date(row["apply_until"]),
-        row["status"],
-        row["guidance"],
-        row.get("course_name") or "",
+    return from_row(
+        Cohort,
+        row,
+        starts=_month(row["starts"]),
+        ends=_month(row["ends"]),
+        apply_until=_date(row["apply_until"]),
+        course_name=row.get("course_name") or "",
     )
 
 
 def exam(row: Mapping[str, Any]) -> Exam:
-    return Exam(row["id"], row["name"], row["organizer"], row["fee"], row["format"], row["related_course"], row["url"])
+    return from_row(Exam, row)
 
 
 def contact(row: Mapping[str, Any]) -> Contact:
-    return Contact(row["id"], row["name"], row["extension"], row["hours"], row["topics"])
+    return from_row(Contact, row)
 
 
 def phase(row: Mapping[str, Any]) -> Phase:
-    return Phase(row["course_id"], row["seq"], row["name"], row["months"], row["hours"], row["content"])
+    return from_row(Phase, row)

@@ -103,14 +103,15 @@ def load_sources(directory: Path) -> dict[str, Any]:
     sources = {}
     for name in SOURCE_FILES:
         path = directory / name
-        display = _display_name(path)
+        display = display_name(path)
         if not path.exists():
             raise SourceError(f"{display}: ファイルがありません")
         sources[name] = load_yaml(path, display)
     return sources
 
 
-def _display_name(path: Path) -> str:
+def display_name(path: Path) -> str:
+    """``path`` as errors show it: relative to the working directory when inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:

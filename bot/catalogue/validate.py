@@ -1,7 +1,9 @@
 """Turn the parsed source files into clean table rows, or explain every problem found.
 
 The output is a plain ``{table name: [row dict, …]}`` mapping that :mod:`bot.catalogue.build` writes
-with sqlite-utils. Nothing here touches the database.
+with sqlite-utils. Nothing here touches the database. The fields each kind of row may have, and their
+types, are data: ``source_fields.yml`` (read by :mod:`bot.catalogue.source_fields`); the checks that span
+fields, rows and files are here.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from collections import defaultdict
 from typing import Any
 
 from bot.catalogue import fields as f
-from bot.catalogue.fields import Field, RowErrors, parse_row
+from bot.catalogue.fields import RowErrors, parse_row
+from bot.catalogue.source_fields import fields_of
 from bot.catalogue.sources import Row
 from bot.catalogue.validate_subsidy import add_subsidy
 from bot.catalogue.validate_words import add_not_offered, add_question_words, add_study_advice
@@ -19,72 +22,6 @@ from bot.text.normalize import match_key
 Tables = dict[str, list[dict[str, Any]]]
 
 VOCABULARY_KINDS = ("employment_type", "pass_status", "recommendation")
-
-COURSE_FIELDS = [
-    Field("id", f.identifier),
-    Field("name", f.text),
-    Field("aliases", f.text_list, False),
-    Field("keywords", f.text_list, False),
-    Field("category", f.text),
-    Field("summary", f.text),
-    Field("target", f.text),
-    Field("format", f.text),
-    Field("hours", f.text),
-    Field("how_to_apply", f.text),
-    Field("schedule_note", f.text, False),
-    Field("phases", lambda v: v, False),
-]
-PHASE_FIELDS = [Field("name", f.text), Field("months", f.text), Field("hours", f.text), Field("content", f.text)]
-SESSION_FIELDS = [
-    Field("id", f.identifier, False),
-    Field("course", f.identifier),
-    Field("date", f.date, False),
-    Field("from", f.date, False),
-    Field("until", f.date, False),
-    Field("start", f.clock_time, False),
-    Field("end", f.clock_time, False),
-    Field("format", f.text),
-    Field("venue", f.text, False),
-    Field("note", f.text, False),
-]
-COHORT_FIELDS = [
-    Field("id", f.identifier),
-    Field("course", f.identifier),
-    Field("name", f.text),
-    Field("fiscal_year", f.positive_int),
-    Field("starts", f.month),
-    Field("ends", f.month),
-    Field("seats", f.positive_int),
-    Field("apply_until", f.date),
-    Field("status", f.choice("open", "closed")),
-    Field("guidance", f.text),
-]
-EXAM_FIELDS = [
-    Field("id", f.identifier),
-    Field("name", f.text),
-    Field("aliases", f.text_list, False),
-    Field("keywords", f.text_list, False),
-    Field("organizer", f.text),
-    Field("fee", f.positive_int),
-    Field("format", f.text),
-    Field("related_course", f.identifier, False),
-    Field("url", f.text, False),
-]
-TIP_FIELDS = [
-    Field("exam", f.identifier),
-    Field("hours", f.text),
-    Field("materials", f.text_list),
-    Field("advice", f.text_list),
-    Field("course", f.identifier, False),
-]
-NAMED_FIELDS = [Field("id", f.identifier), Field("name", f.text), Field("aliases", f.text_list, False)]
-CONTACT_FIELDS = [
-    Field("id", f.identifier),
-    Field("name", f.text),
-    Field("extension", f.text),
-    Field("hours", f.text, False),
-    Field("topics", f.text, False),
-]
 
 
 class CatalogueInvalid(Exception):
@@ -99,10 +36,10 @@ def validate(sources: dict[str, Any]) -> Tables:
     """Check all sources and return clean table rows; raises :class:`CatalogueInvalid`."""
     errors = RowErrors()
     tables: Tables = defaultdict(list)
-    courses = f.parse_list(sources["courses.yml"], "courses.yml", COURSE_FIELDS, errors)
-    exams = f.parse_list(sources["exams.yml"], "exams.yml", EXAM_FIELDS, errors)
-    departments = f.parse_list(sources["departments.yml"], "departments.yml", NAMED_FIELDS, errors)
-    contacts = f.parse_list(sources["contacts.yml"], "contacts.yml", CONTACT_FIELDS, errors)
+    courses = f.parse_list(sources["courses.yml"], "courses.yml", fields_of("courses"), errors)
+    exams = f.parse_list(sources["exams.yml"], "exams.yml", fields_of("exams"), errors)
+    departments = f.parse_list(sources["departments.yml"], "departments.yml", fields_of("choices"), errors)
+    contacts = f.parse_list(sources["contacts.yml"], "contacts.yml", fields_of("contacts"), errors)
     vocabulary = _parse_vocabulary(sources["vocabularies.yml"], errors)
 
     course_ids = f.unique_ids(courses, errors)
@@ -149,7 +86,7 @@ def _add_courses(courses: list[tuple[Row, dict[str, Any]]], tables: Tables, erro
             errors.add(source, "phases は一覧で書いてください", f.row_label(source))
             continue
         for seq, phase in enumerate(phases, 1):
-            clean = parse_row(phase, PHASE_FIELDS, errors, "name")
+            clean = parse_row(phase, fields_of("course_phases"), errors, "name")
             if clean:
                 tables["course_phases"].append({"course_id": row["id"], "seq": seq, **clean})
 
@@ -158,7 +95,7 @@ def _add_sessions(data: Any, course_ids: set[str], tables: Tables, errors: RowEr
     """A dated session needs an ``id`` of its own: reminders staff ask for follow it when the office
     moves the session to another day, and are withdrawn when the id leaves the file."""
     keys: set[str] = set()
-    for source, row in f.parse_list(data, "sessions.yml", SESSION_FIELDS, errors, "course"):
+    for source, row in f.parse_list(data, "sessions.yml", fields_of("sessions"), errors, "course"):
         if not f.check_reference(source, row, "course", course_ids, "courses.yml", errors):
             continue
         label = f.row_label(source, "course")
@@ -204,7 +141,7 @@ def _add_sessions(data: Any, course_ids: set[str], tables: Tables, errors: RowEr
 
 
 def _add_cohorts(data: Any, course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
-    cohorts = f.parse_list(data, "cohorts.yml", COHORT_FIELDS, errors)
+    cohorts = f.parse_list(data, "cohorts.yml", fields_of("cohorts"), errors)
     f.unique_ids(cohorts, errors)
     for source, row in cohorts:
         if not f.check_reference(source, row, "course", course_ids, "courses.yml", errors):
@@ -219,7 +156,7 @@ def _add_cohorts(data: Any, course_ids: set[str], tables: Tables, errors: RowErr
 
 def _add_study_tips(data: Any, exam_ids: set[str], course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
     seen: set[str] = set()
-    for source, row in f.parse_list(data, "study_tips.yml", TIP_FIELDS, errors, "exam"):
+    for source, row in f.parse_list(data, "study_tips.yml", fields_of("study_tips"), errors, "exam"):
         ok = f.check_reference(source, row, "exam", exam_ids, "exams.yml", errors)
         ok = f.check_reference(source, row, "course", course_ids, "courses.yml", errors) and ok
         if row["exam"] in seen:
@@ -246,7 +183,7 @@ def _parse_vocabulary(data: Any, errors: RowErrors) -> dict[str, list[tuple[Row,
         if kind not in data:
             errors.add(data, f"vocabularies.yml に「{kind}」がありません")
             continue
-        rows = f.parse_list(data[kind], "vocabularies.yml", NAMED_FIELDS, errors)
+        rows = f.parse_list(data[kind], "vocabularies.yml", fields_of("choices"), errors)
         f.unique_ids(rows, errors)
         vocabulary[kind] = rows
     for unknown in sorted(set(data) - set(VOCABULARY_KINDS)):

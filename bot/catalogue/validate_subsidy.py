@@ -12,33 +12,11 @@ from typing import Any
 
 from bot.catalogue import contract
 from bot.catalogue import fields as f
-from bot.catalogue.fields import Field, RowErrors, parse_row
+from bot.catalogue.fields import RowErrors, parse_row
+from bot.catalogue.source_fields import fields_of
 from bot.catalogue.sources import Row
 
 Tables = dict[str, list[dict[str, Any]]]
-
-POLICY_FIELDS = [
-    Field("rate_numerator", f.positive_int),
-    Field("rate_denominator", f.positive_int),
-    Field("rounding", f.choice("floor")),
-    Field("apply_via", f.text),
-    Field("documents", f.text_list),
-    Field("contact", f.identifier),
-    Field("payment", f.text, False),
-]
-RULE_FIELDS = [
-    Field("id", f.identifier),
-    Field("title", f.text),
-    Field("kind", f.choice("check", "limit")),
-    Field("fact", f.choice(*contract.CHECK_FACTS, *contract.LIMIT_FACTS)),
-    Field("allowed", f.id_list, False),
-    Field("at_most", f.non_negative_int, False),
-    Field("exams", f.id_list, False),
-    Field("text", f.text),
-    Field("ok", f.text),
-    Field("ng", f.text),
-    Field("answers", f.id_list, False),
-]
 
 
 def add_subsidy(
@@ -53,13 +31,13 @@ def add_subsidy(
     if not isinstance(data, Row) or not isinstance(data.get("policy"), Row):
         errors.add(data if isinstance(data, Row) else None, "subsidy.yml には policy と conditions が必要です")
         return
-    policy = parse_row(data["policy"], POLICY_FIELDS, errors, "contact")
+    policy = parse_row(data["policy"], fields_of("subsidy_policy"), errors, "contact")
     if policy:
         f.check_reference(data["policy"], policy, "contact", contact_ids, "contacts.yml", errors)
         documents = policy.pop("documents")
         tables["subsidy_policy"].append({"id": 1, **policy})
         tables["subsidy_documents"] += [{"seq": i, "name": d} for i, d in enumerate(documents, 1)]
-    rules = f.parse_list(data.get("conditions"), "subsidy.yml", RULE_FIELDS, errors)
+    rules = f.parse_list(data.get("conditions"), "subsidy.yml", fields_of("subsidy_rules"), errors)
     if not rules and not errors:
         errors.add(data, "conditions が1件もありません")
     f.unique_ids(rules, errors)

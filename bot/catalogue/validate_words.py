@@ -12,21 +12,13 @@ from typing import Any
 
 from bot.catalogue import contract
 from bot.catalogue import fields as f
-from bot.catalogue.fields import Field, RowErrors
+from bot.catalogue.fields import RowErrors
+from bot.catalogue.source_fields import fields_of
 from bot.catalogue.sources import Row
 from bot.text.normalize import match_key
 
 Tables = dict[str, list[dict[str, Any]]]
 
-ASK_FIELDS = [Field("id", f.identifier), Field("topics", f.id_list), Field("words", f.text_list)]
-GROUP_FIELDS = [Field("id", f.identifier), Field("words", f.text_list)]
-ADVICE_FIELDS = [
-    Field("id", f.identifier),
-    Field("title", f.text),
-    Field("words", f.text_list, False),
-    Field("advice", f.text_list),
-]
-NOT_OFFERED_FIELDS = [Field("kind", f.choice("exam", "course")), Field("names", f.text_list)]
 
 # question_words.yml heading → (the ids it may use, what they are called in an error)
 _GROUPS = {
@@ -47,7 +39,10 @@ def add_question_words(data: Any, tables: Tables, errors: RowErrors) -> None:
         errors.add(data, f"知らない見出し「{unknown}」があります（asks・topics・markers・facts・generic のいずれか）")
     for group, (known, label) in _GROUPS.items():
         rows = f.parse_list(
-            data.get(group), "question_words.yml", ASK_FIELDS if group == "asks" else GROUP_FIELDS, errors
+            data.get(group),
+            "question_words.yml",
+            fields_of("question_asks" if group == "asks" else "question_words"),
+            errors,
         )
         f.unique_ids(rows, errors)
         for source, row in rows:
@@ -83,7 +78,7 @@ def _add_words(source: Row, group: str, row: dict[str, Any], tables: Tables, err
 
 def add_study_advice(data: Any, tables: Tables, errors: RowErrors) -> None:
     """Check ``study_advice.yml`` (advice for any exam) and add its rows."""
-    rows = f.parse_list(data, "study_advice.yml", ADVICE_FIELDS, errors)
+    rows = f.parse_list(data, "study_advice.yml", fields_of("study_advice"), errors)
     f.unique_ids(rows, errors)
     for seq, (_, row) in enumerate(rows, 1):
         tables["study_advice"].append({"id": row["id"], "seq": seq, "title": row["title"]})
@@ -97,7 +92,7 @@ def add_study_advice(data: Any, tables: Tables, errors: RowErrors) -> None:
 def add_not_offered(data: Any, known_keys: set[str], tables: Tables, errors: RowErrors) -> None:
     """Check ``not_offered.yml``: names that must not be one of the catalogue's own."""
     seen: set[tuple[str, str]] = set()
-    for source, row in f.parse_list(data, "not_offered.yml", NOT_OFFERED_FIELDS, errors, "kind"):
+    for source, row in f.parse_list(data, "not_offered.yml", fields_of("not_offered"), errors, "kind"):
         for name in row["names"]:
             key = match_key(name)
             if not key or (row["kind"], key) in seen:
