@@ -32,23 +32,14 @@ class Application:
     channel: str | None = None
 
 
-@dataclass(frozen=True)
-class Registration:
-    """A stored registration, with its place on the waitlist when waitlisted."""
+@dataclass(frozen=True, kw_only=True)
+class Registration(Application):
+    """A stored registration: the application as submitted, with its place (its number in the queue,
+    its status and its place on the waitlist when waitlisted) and when it changed."""
 
     id: int
-    cohort_id: str
-    person_id: str
     queue_no: int
     status: str
-    name: str
-    department: str
-    department_id: str | None
-    staff_number: str
-    recommendation: str
-    manager_name: str | None
-    motivation: str
-    channel: str | None
     registered_at: str
     updated_at: str
     cancelled_at: str | None
