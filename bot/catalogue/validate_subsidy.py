@@ -73,10 +73,9 @@ def _rule_is_consistent(
         elif not rule["allowed"]:
             problems.append("check の条件には allowed（対象となる値）が必要です")
         else:
+            known = known_values.get(rule["fact"], set())  # a heading missing from vocabularies.yml is reported there
             problems += [
-                f"allowed「{v}」は {rule['fact']} の選択肢にありません"
-                for v in rule["allowed"]
-                if v not in known_values[rule["fact"]]
+                f"allowed「{v}」は {rule['fact']} の選択肢にありません" for v in rule["allowed"] if v not in known
             ]
     elif rule["fact"] not in contract.LIMIT_FACTS:
         problems.append(f"limit の条件の fact は {' / '.join(contract.LIMIT_FACTS)} のいずれかです")

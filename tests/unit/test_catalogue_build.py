@@ -160,3 +160,13 @@ def test_every_exam_needs_study_tips(source, tmp_path):
     (source / "study_tips.yml").write_text(text.split("- exam: g_kentei")[0], encoding="utf-8")
     with pytest.raises(CatalogueInvalid, match="g_kentei"):
         build(source, tmp_path / "c.sqlite")
+
+
+def test_a_vocabulary_missing_from_vocabularies_yml_is_reported_not_a_crash(source, tmp_path):
+    """subsidy.yml's rules name values of employment_type; without that heading the build explains what is wrong."""
+    edit(source / "vocabularies.yml", "employment_type:\n", "employment_kind:\n")
+    with pytest.raises(CatalogueInvalid) as failure:
+        build(source, tmp_path / "c.sqlite")
+    messages = "\n".join(failure.value.messages)
+    assert "vocabularies.yml" in messages
+    assert "employment_type" in messages
