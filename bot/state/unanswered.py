@@ -20,12 +20,13 @@ def log_question(
     sender_id: str,
     text: str,
     reason: str,
-    channel: str | None = None,
+    channel: str | None,
     intent: str | None = None,
     confidence: float | None = None,
     asked_at: dt.datetime | None = None,
 ) -> int:
-    """Record one question; returns its row id."""
+    """Record one question; returns its row id. ``channel`` is said at every call, as for ratings
+    (None: not known), so that no question is logged without it by mistake."""
     asked_at = asked_at or dt.datetime.now(JST)
     with transaction(conn, scopes=["unanswered_questions"]):  # an insert that reads nothing
         rows = conn.execute(

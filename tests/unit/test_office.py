@@ -109,14 +109,14 @@ def test_add_user_command(tmp_path, monkeypatch, capsys):
 
 def test_similar_questions_form_one_group_with_the_saved_review(conn):
     for text in ["今日の天気は？", "今日の天気は?", "今日の天気はどうですか", "給与明細はどこで見られる？"]:
-        unanswered.log_question(conn, sender_id="s", text=text, reason="out_of_scope")
+        unanswered.log_question(conn, sender_id="s", text=text, reason="out_of_scope", channel="teams")
     assert text_key("今日の天気は？") == text_key("今日の天気は?")
     groups = group_questions(unanswered.list_questions(conn))
     assert [g.count for g in groups] == [3, 1]
     weather = groups[0]
     assert weather.status_label == "未対応" and weather.label.startswith("今日の天気")
     unanswered.set_review(conn, weather.keys, "out_of_scope", "業務外", updated_by="tanaka")
-    unanswered.log_question(conn, sender_id="s", text="今日の天気を教えて", reason="low_confidence")
+    unanswered.log_question(conn, sender_id="s", text="今日の天気を教えて", reason="low_confidence", channel="teams")
     regrouped = group_questions(unanswered.list_questions(conn), unanswered.reviews(conn))
     assert (regrouped[0].count, regrouped[0].status_label, regrouped[0].note) == (4, "対象外", "業務外")
     assert regrouped[1].status == "open"
@@ -135,7 +135,7 @@ def test_weekly_figures_and_their_chart(conn, tmp_path, tracker_location):
             ("s", "user", (monday - dt.timedelta(days=1)).timestamp()),
         ],
     )
-    unanswered.log_question(conn, sender_id="s", text="天気", reason="out_of_scope", asked_at=monday)
+    unanswered.log_question(conn, sender_id="s", text="天気", reason="out_of_scope", channel="teams", asked_at=monday)
     from bot.state import feedback
 
     for n, rating in enumerate(["up", "down", "down", "up"]):

@@ -111,7 +111,7 @@ def test_delete_person_needs_yes(env, capsys):
     code, out, err = run(capsys, "registrations", "delete-person", "aad-1")
     assert code == 1 and "--yes" in err and "leader-7-001" in out
     assert store.get(env, "aad-1", "leader-7") is not None
-    log_question(env, sender_id="aad-1", text="給与明細は？", reason="out_of_scope")
+    log_question(env, sender_id="aad-1", text="給与明細は？", reason="out_of_scope", channel="teams")
     code, out, _ = run(capsys, "registrations", "delete-person", "aad-1", "--yes")
     assert code == 0 and "登録 1件" in out and "未回答ログ 1件" in out and "繰り上げ 1件" in out
     assert store.get(env, "aad-1", "leader-7") is None

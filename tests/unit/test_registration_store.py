@@ -162,8 +162,8 @@ def test_lists_for_a_person_and_for_a_cohort(conn):
 
 def test_deleting_a_person_removes_their_data_and_frees_their_seat(conn):
     register_all(conn, ["a", "b"], seats=1)
-    log_question(conn, sender_id="a", text="給与明細は？", reason="out_of_scope")
-    log_question(conn, sender_id="b", text="天気は？", reason="out_of_scope")
+    log_question(conn, sender_id="a", text="給与明細は？", reason="out_of_scope", channel="teams")
+    log_question(conn, sender_id="b", text="天気は？", reason="out_of_scope", channel="teams")
     for person in ("a", "b"):
         answer = Answer(f"{person}#0", "q", "a", action=None, intent=None, confidence=None, answered_at=None, data={})
         feedback.rate(conn, answer, sender_id=person, rating="down", channel="web")

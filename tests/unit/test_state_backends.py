@@ -192,12 +192,12 @@ def test_concurrent_registrations_and_cancellations_keep_the_seats_exact(pg_url:
 
 def test_a_postgresql_restart_costs_one_reconnect_not_an_error(pg_url: str) -> None:
     conn = state.connect(pg_url)
-    log_question(conn, sender_id="s", text="前", reason="out_of_scope")
+    log_question(conn, sender_id="s", text="前", reason="out_of_scope", channel="teams")
     service = services.postgres()
     service.stop()
     service.start()
     assert [q["text"] for q in list_questions(conn)] == ["前"]  # a read outside a transaction: retried
-    log_question(conn, sender_id="s", text="後", reason="out_of_scope")  # BEGIN on a new connection
+    log_question(conn, sender_id="s", text="後", reason="out_of_scope", channel="teams")  # BEGIN on a new connection
     assert [q["text"] for q in list_questions(conn)] == ["前", "後"]
     conn.close()
 

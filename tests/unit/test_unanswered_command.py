@@ -36,6 +36,7 @@ def state_db(tmp_path, monkeypatch):
         sender_id="aad-8",
         text="=HYPERLINK(1)",
         reason="fallback",
+        channel=None,
         asked_at=dt.datetime(2026, 11, 24, 14, 30, tzinfo=JST),
     )
     conn.close()
