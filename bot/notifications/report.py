@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.registrations import store
+from bot.registrations import export, store
 from bot.safe_text import clean_line
 from bot.state import conversation_refs, leases, outbox, reminders
 from bot.state.db import Connection
@@ -44,7 +44,7 @@ class Person:
 @dataclass(frozen=True)
 class DeadReference:
     person: Person
-    since: str
+    since: dt.datetime | None  # when Teams refused (None: not recorded)
     reason: str
 
 
@@ -55,7 +55,7 @@ class Problem:
     person: Person
     status: str
     error: str
-    created_at: str
+    created_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -80,15 +80,24 @@ def person(conn: Connection, person_id: str) -> Person:
     return Person("（登録なし）", "")
 
 
+def _moment(stored: str | None) -> dt.datetime | None:
+    return moment(stored) if stored else None
+
+
+def shown_moment(value: dt.datetime | None) -> str:
+    """「2026/11/24 09:05」 ("" for None), as /office shows it (its ``date`` and ``time`` filters)."""
+    return f"{export.excel_date(value)} {export.excel_time(value)}" if value else ""
+
+
 def overview(conn: Connection, now: dt.datetime) -> Overview:
     lease = leases.current(conn, "delivery")
     alive = lease is not None and moment(lease["expires_at"]) > now
     dead = [
-        DeadReference(person(conn, ref.person_id), ref.dead_at or "", clean_line(ref.dead_reason))
+        DeadReference(person(conn, ref.person_id), _moment(ref.dead_at), clean_line(ref.dead_reason))
         for ref in conversation_refs.dead(conn)
     ]
     problems = [
-        Problem(m.id, m.kind, person(conn, m.person_id), m.status, clean_line(m.last_error), m.created_at)
+        Problem(m.id, m.kind, person(conn, m.person_id), m.status, clean_line(m.last_error), moment(m.created_at))
         for m in outbox.problems(conn)
     ]
     return Overview(
@@ -111,7 +120,7 @@ def text_report(data: Overview) -> str:
         lines.append("リマインド: " + "、".join(f"{s} {n}" for s, n in sorted(data.reminders.items())))
     lines.append(f"届かない人（Teamsで拒否）: {len(data.dead)}人")
     for ref in data.dead:
-        lines.append(f"  {ref.person.name}\t{ref.person.department}\t{ref.since}\t{ref.reason}")
+        lines.append(f"  {ref.person.name}\t{ref.person.department}\t{shown_moment(ref.since)}\t{ref.reason}")
     if data.problems:
         lines.append(f"送信できなかったメッセージ: {len(data.problems)}件")
         for problem in data.problems:

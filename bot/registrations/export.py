@@ -29,14 +29,18 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "�
 Column = tuple[str, Callable[[Registration], Any]]
 
 
-def excel_date(value: str | None) -> str:
-    """'2027-03-31T10:15:00+09:00' → '2027/03/31' ('' for None)."""
-    return dt.datetime.fromisoformat(value).strftime("%Y/%m/%d") if value else ""
+def excel_date(value: str | dt.datetime | None) -> str:
+    """'2027-03-31T10:15:00+09:00' (stored text, or the datetime) → '2027/03/31' ('' for None)."""
+    return _as_datetime(value).strftime("%Y/%m/%d") if value else ""
 
 
-def excel_time(value: str | None) -> str:
-    """'2027-03-31T10:15:00+09:00' → '10:15'."""
-    return dt.datetime.fromisoformat(value).strftime("%H:%M") if value else ""
+def excel_time(value: str | dt.datetime | None) -> str:
+    """'2027-03-31T10:15:00+09:00' (stored text, or the datetime) → '10:15'."""
+    return _as_datetime(value).strftime("%H:%M") if value else ""
+
+
+def _as_datetime(value: str | dt.datetime) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
 
 
 REGISTRATION_COLUMNS: list[Column] = [

@@ -226,6 +226,9 @@ async def test_403_marks_the_reference_dead_and_the_office_sees_it(
     assert len(messages_to(fake_botframework, fine.conversation_id)) == 1
     seen = report.overview(conn, START)
     assert [d.person.name for d in seen.dead] == ["職員p〇〇〇"]
+    since = seen.dead[0].since
+    assert since is not None and since.tzinfo is not None  # a time, read once from the stored text
+    assert report.shown_moment(since) in report.text_report(seen)  # 「2026/11/24 09:05」, as /office shows it
     assert "職員p〇〇〇" in report.text_report(seen) and "届かない人（Teamsで拒否）: 1人" in report.text_report(seen)
 
     # Nothing more is tried for them (the next announcement counts them as unreachable) …
