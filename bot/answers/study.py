@@ -25,14 +25,14 @@ def answer_study(question: Question, catalogue: Catalogue, now: Circumstances) -
     found = []
     for exam in exams:
         tips = catalogue.study_tips(exam.id)
-        course = catalogue.course(tips.course_id) if tips and tips.course_id else None
+        course = catalogue.course(exam.related_course) if exam.related_course else None
         upcoming = catalogue.upcoming_sessions(course.id, now.today, limit=1) if course else []
         found.append(replies.study_tips(exam, tips, course, upcoming[0] if upcoming else None))
     return found
 
 
 def _study_group(exam: Exam | None, catalogue: Catalogue, now: Circumstances) -> Reply:
-    """The course an exam's study tips point to; without an exam, any course study tips point to."""
+    """The course related to the exam (exams.yml ``related_course``); without an exam, the first exam's that has one."""
     course = _group_course(exam, catalogue)
     if course is None:
         return replies.general_advice(catalogue.study_advice(), catalogue.exams())
@@ -40,13 +40,8 @@ def _study_group(exam: Exam | None, catalogue: Catalogue, now: Circumstances) ->
 
 
 def _group_course(exam: Exam | None, catalogue: Catalogue) -> Course | None:
-    exams = [exam] if exam else catalogue.exams()
-    for candidate in exams:
-        tips = catalogue.study_tips(candidate.id)
-        course_id = (tips.course_id if tips else None) or candidate.related_course
-        if course_id:
-            return catalogue.course(course_id)
-    return None
+    related = [e.related_course for e in ([exam] if exam else catalogue.exams()) if e.related_course]
+    return catalogue.course(related[0]) if related else None
 
 
 def _fitting_advice(text: str, advice: list[StudyAdvice]) -> list[StudyAdvice]:

@@ -248,7 +248,7 @@ class Catalogue:
             )
             for kind in ("materials", "advice")
         }
-        return StudyTips(exam_id, row["hours"], items["materials"], items["advice"], row["course_id"])
+        return StudyTips(exam_id, row["hours"], items["materials"], items["advice"])
 
     def study_advice(self) -> list[StudyAdvice]:
         found = []

@@ -165,7 +165,6 @@ class StudyTips:
     hours: str
     materials: tuple[str, ...]
     advice: tuple[str, ...]
-    course_id: str | None
 
 
 @dataclass(frozen=True)

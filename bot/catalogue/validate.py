@@ -56,7 +56,7 @@ def validate(sources: dict[str, Any]) -> Tables:
         f.check_reference(source, row, "related_course", course_ids, "courses.yml", errors)
         tables["exams"].append({k: v for k, v in row.items() if k not in ("aliases", "keywords")})
     add_subsidy(sources["subsidy.yml"], exam_ids, contact_ids, known_values, tables, errors)
-    _add_study_tips(sources["study_tips.yml"], exam_ids, course_ids, tables, errors)
+    _add_study_tips(sources["study_tips.yml"], exam_ids, tables, errors)
     add_study_advice(sources["study_advice.yml"], tables, errors)
     add_question_words(sources["question_words.yml"], tables, errors)
     for kind, rows in vocabulary.items():
@@ -154,18 +154,17 @@ def _add_cohorts(data: Any, course_ids: set[str], tables: Tables, errors: RowErr
         tables["cohorts"].append({**{k: v for k, v in row.items() if k != "course"}, "course_id": row["course"]})
 
 
-def _add_study_tips(data: Any, exam_ids: set[str], course_ids: set[str], tables: Tables, errors: RowErrors) -> None:
+def _add_study_tips(data: Any, exam_ids: set[str], tables: Tables, errors: RowErrors) -> None:
     seen: set[str] = set()
     for source, row in f.parse_list(data, "study_tips.yml", fields_of("study_tips"), errors, "exam"):
         ok = f.check_reference(source, row, "exam", exam_ids, "exams.yml", errors)
-        ok = f.check_reference(source, row, "course", course_ids, "courses.yml", errors) and ok
         if row["exam"] in seen:
             errors.add(source, f"exam「{row['exam']}」の勉強法が重複しています")
             ok = False
         seen.add(row["exam"])
         if not ok:
             continue
-        tables["study_tips"].append({"exam_id": row["exam"], "hours": row["hours"], "course_id": row["course"]})
+        tables["study_tips"].append({"exam_id": row["exam"], "hours": row["hours"]})
         for kind in ("materials", "advice"):
             tables["study_tip_items"] += [
                 {"exam_id": row["exam"], "kind": kind, "seq": i, "text": t} for i, t in enumerate(row[kind], 1)
