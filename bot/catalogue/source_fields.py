@@ -37,7 +37,7 @@ TYPES: dict[str, Callable[[Any], Any]] = {
     "non_negative_int": f.non_negative_int,
     "text_list": f.text_list,
     "id_list": f.id_list,
-    "rule_fact": f.choice(*contract.CHECK_FACTS, *contract.LIMIT_FACTS),
+    "rule_fact": f.choice(*contract.RULE_FACTS),
     "rows": _rows,
 }
 _RECORD_KEYS = {"files", "about", "fields"}
