@@ -1,9 +1,11 @@
-"""The one ``create``/``load`` pair of our trainable and catalogue-reading NLU components.
+"""The one constructor of our trainable and catalogue-reading NLU components.
 
 Rasa builds a graph component with ``create`` (for training) or ``load`` (from a trained model), both
-given the component's config, model storage, resource and execution context. Ours differ only in the
-trained state they start from, so :class:`Component` defines both once: a subclass says how to read its
-state (:meth:`Component.read_state`) and takes ``(config, place, state)`` in its constructor.
+given the component's config, model storage, resource and execution context; ``GraphComponent.load``,
+unless overridden, calls ``create``. Ours start from whatever their resource holds: nothing yet when
+created for training, the trained state when loaded. So :class:`Component` defines ``create`` only: a
+subclass says how to read its state (:meth:`Component.read_state`, None or empty when nothing is
+stored) and takes ``(config, place, state)`` in its constructor.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ class GraphPlace:
 
 
 class Component(GraphComponent):
-    """A graph component built as ``cls(config, place, state)``; ``state`` is None when it is created
-    for training, and what :meth:`read_state` returns when it is loaded."""
+    """A graph component built as ``cls(config, place, state)``, ``state`` being what :meth:`read_state`
+    finds for its resource (nothing while it is created for training)."""
 
     if TYPE_CHECKING:  # the constructor each subclass defines (Rasa's bases chain theirs without arguments)
 
@@ -43,21 +45,12 @@ class Component(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> Self:
-        return cls(config, GraphPlace(model_storage, resource, execution_context))
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> Self:
+        """For training, and (through ``GraphComponent.load``) from a trained model."""
         place = GraphPlace(model_storage, resource, execution_context)
         return cls(config, place, cls.read_state(model_storage, resource))
 
     @classmethod
     def read_state(cls, model_storage: ModelStorage, resource: Resource) -> Any:
-        """The trained state stored for ``resource``; None for a component that stores none."""
+        """The trained state stored for ``resource``: None (or empty) when nothing is stored, for a component
+        created for training or one that stores nothing."""
         return None
