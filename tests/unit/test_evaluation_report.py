@@ -24,3 +24,10 @@ def test_the_method_notes_carry_the_measured_baseline_settings():
     method = "\n".join(report._method(results))
     assert f"* **Baseline 1**: {results['systems']['tfidf']['settings']};" in method
     assert report._fallback_note(results) in method
+
+
+def test_the_committed_report_is_the_rendering_of_the_committed_results():
+    """docs/nlu-report.md is generated from docs/nlu-report.json: after changing the report's code or its
+    templates, write ``report.render(results)`` to it again (``python -m bot evaluate`` does, measuring anew)."""
+    rendered = report.render(json.loads(RESULTS.read_text(encoding="utf-8")))
+    assert (PROJECT_ROOT / "docs" / "nlu-report.md").read_text(encoding="utf-8") == rendered
