@@ -7,7 +7,7 @@ PYTHON := .venv/bin/python
 export TF_CPP_MIN_LOG_LEVEL := 3
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run serve cluster test lint setup catalogue train eval bench screenshots clean
+.PHONY: run serve cluster test lint duplicates setup catalogue train eval bench screenshots clean
 
 run: catalogue train
 	$(PYTHON) -m bot run
@@ -28,6 +28,12 @@ lint: setup
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check --quiet . || { echo "run: .venv/bin/ruff format ."; exit 1; }
 	@.venv/bin/mypy
+
+# Repeated code (docs/architecture.md, "Repeated code"): the workplace's duplicates tool, where it is installed.
+duplicates:
+	@command -v duplicates >/dev/null || { echo "duplicates is not installed here"; exit 0; }
+	@cd bot && duplicates --most 40
+	@cd actions && duplicates --most 40
 
 setup:
 	@scripts/setup.sh
