@@ -31,9 +31,9 @@ lint: setup
 
 # Repeated code (docs/architecture.md, "Repeated code"): the workplace's duplicates tool, where it is installed.
 duplicates:
-	@command -v duplicates >/dev/null || { echo "duplicates is not installed here"; exit 0; }
-	@cd bot && duplicates --most 40
-	@cd actions && duplicates --most 40
+	@if command -v duplicates >/dev/null; then \
+		(cd bot && duplicates --most 40) && (cd actions && duplicates --most 40); \
+	else echo "duplicates is not installed here"; fi
 
 setup:
 	@scripts/setup.sh
