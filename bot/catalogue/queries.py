@@ -29,6 +29,7 @@ from bot.catalogue.rows import (
     StudyTips,
     Uncovered,
 )
+from bot.records import from_row
 from bot.text.fuzzy import Alias, AliasMatcher
 
 # Names long and distinctive enough to match despite a typo. Answers such as 「合格しました」 or
@@ -213,7 +214,7 @@ class Catalogue:
             raise CatalogueMissing("subsidy policy missing from the catalogue")
         contact = self.contact(row["contact"]) or self.main_contact()
         documents = tuple(r["name"] for r in self._all("SELECT name FROM subsidy_documents ORDER BY seq"))
-        return rows.from_row(Policy, row, documents=documents, contact=contact)
+        return from_row(Policy, row, documents=documents, contact=contact)
 
     def rules(self, exam_id: str | None = None) -> list[Rule]:
         """The 要綱's rules in order; with ``exam_id``, only those that apply to that exam."""
@@ -227,7 +228,7 @@ class Catalogue:
                 for r in self._all(f"SELECT {column} FROM {table} WHERE rule_id = ? ORDER BY rowid", row["id"])
             )
 
-        return rows.from_row(
+        return from_row(
             Rule,
             row,
             allowed=values("subsidy_rule_values", "value"),

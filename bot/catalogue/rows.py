@@ -9,13 +9,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any
 
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-_Record = TypeVar("_Record", bound="DataclassInstance")
+from bot.records import from_row
 
 
 def _date(value: Any) -> dt.date:
@@ -229,13 +226,6 @@ class Uncovered:
     kind: str  # "exam" or "course"
     name: str
     key: str
-
-
-def from_row(record: type[_Record], row: Mapping[str, Any], **converted: Any) -> _Record:
-    """A ``record`` from a database row: each field from the column of its name, except those the
-    caller passes ``converted`` (dates, joined values); columns that are not fields are left out."""
-    columns = {field.name: row[field.name] for field in fields(record) if field.name in row}
-    return record(**{**columns, **converted})
 
 
 def course(row: Mapping[str, Any]) -> Course:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from bot.state.rows import from_row
+from bot.records import from_row
 
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"

@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from bot.records import from_row
 from bot.state.db import Connection, transaction
-from bot.state.rows import from_row
 from bot.state.times import stamp
 
 

@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.records import from_row
 from bot.state.db import Connection, transaction
-from bot.state.rows import from_row
 from bot.state.times import stamp
 
 PENDING, SENDING, SENT, FAILED, DEAD, WITHDRAWN = "pending", "sending", "sent", "failed", "dead", "withdrawn"
@@ -57,7 +57,7 @@ class OutboxMessage:
 
     @classmethod
     def from_row(cls, row: Any) -> OutboxMessage:
-        return from_row(cls, row, payload=json.loads)
+        return from_row(cls, row, payload=json.loads(row["payload"]))
 
 
 def channel_for(person_id: str) -> str:

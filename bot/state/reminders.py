@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.records import from_row
 from bot.state.db import Connection, transaction
-from bot.state.rows import from_row
 from bot.state.times import moment, stamp
 
 PENDING, QUEUED, CANCELLED, WITHDRAWN = "pending", "queued", "cancelled", "withdrawn"
@@ -47,7 +47,7 @@ class Reminder(Wanted):
 
     @classmethod
     def from_row(cls, row: Any) -> Reminder:
-        return from_row(cls, row, target_date=dt.date.fromisoformat, due_at=moment)
+        return from_row(cls, row, target_date=dt.date.fromisoformat(row["target_date"]), due_at=moment(row["due_at"]))
 
 
 def set_reminder(conn: Connection, person_id: str, wanted: Wanted, now: dt.datetime) -> tuple[Reminder, bool]:
