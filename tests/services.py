@@ -10,13 +10,16 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from bot.deploy.services import PostgresService, RedisService, new_secret
 from bot.launcher import free_port
 
 _started: dict[str, object] = {}
 _numbers = itertools.count(1)
+Service = TypeVar("Service", PostgresService, RedisService)
 
 
 def _folder() -> Path:
@@ -27,12 +30,21 @@ def _folder() -> Path:
     return folder
 
 
+def _once(key: str, make: Callable[[Path], Service]) -> Service:
+    """The session's service ``key``: made in its folder and started on first use, the same one after."""
+    service = _started.get(key)
+    if service is None:
+        service = make(_folder())
+        service.start()
+        _started[key] = service
+    return service  # stored under its own key, so of the type make gives
+
+
 def postgres() -> PostgresService:
     """The session's PostgreSQL (started now if it is not yet)."""
-    service = _started.get("postgres")
-    if service is None:
-        folder = _folder()
-        service = PostgresService(
+    return _once(
+        "postgres",
+        lambda folder: PostgresService(
             name="PostgreSQL",
             log_path=folder / "postgres.log",
             data_dir=folder / "postgres",
@@ -40,28 +52,22 @@ def postgres() -> PostgresService:
             superuser_password=new_secret(),
             app_password=new_secret(),
             durable=False,  # test data: no fsync
-        )
-        service.start()
-        _started["postgres"] = service
-    assert isinstance(service, PostgresService)
-    return service
+        ),
+    )
 
 
 def redis() -> RedisService:
-    service = _started.get("redis")
-    if service is None:
-        folder = _folder()
-        service = RedisService(
+    """The session's Redis (started now if it is not yet)."""
+    return _once(
+        "redis",
+        lambda folder: RedisService(
             name="Redis",
             log_path=folder / "redis.log",
             data_dir=folder / "redis",
             port=free_port(),
             password=new_secret(),
-        )
-        service.start()
-        _started["redis"] = service
-    assert isinstance(service, RedisService)
-    return service
+        ),
+    )
 
 
 def new_database() -> tuple[str, str]:

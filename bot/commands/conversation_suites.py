@@ -106,7 +106,6 @@ def _teams(stack: ExitStack, today: Any, catalogue: str) -> Transport:
     from bot.devtools.fake_botframework import FakeInThread
     from bot.devtools.teams_transport import teams_transport
 
-    runner = FakeInThread()
-    stack.callback(runner.close)
+    runner = stack.enter_context(FakeInThread())
     servers = _local_servers(stack, today, catalogue, extra_env=runner.fake.environment())
     return teams_transport(runner, servers.teams_url)

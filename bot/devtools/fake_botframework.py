@@ -490,3 +490,9 @@ class FakeInThread:
         self.call(self.fake.stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+
+    def __enter__(self) -> FakeInThread:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.close()

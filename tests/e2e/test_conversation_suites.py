@@ -37,12 +37,11 @@ BARE_FALLBACK = re.compile(r"読み取れませんでした|お答えできま�
 def servers(tmp_path_factory) -> Iterator[tuple[ManabiServers, FakeInThread]]:
     suites = [load_suite(path) for path in sorted(SUITES.glob("*.yml"))]
     assert {s.today for s in suites} == {"2026-11-24"}, "the suites share one pinned clock"
-    runner = FakeInThread()
-    try:
-        with ManabiServers(tmp_path_factory.mktemp("suites"), extra_env=runner.fake.environment()) as running:
-            yield running, runner
-    finally:
-        runner.close()
+    with (
+        FakeInThread() as runner,
+        ManabiServers(tmp_path_factory.mktemp("suites"), extra_env=runner.fake.environment()) as running,
+    ):
+        yield running, runner
 
 
 def _report(results: list[CaseResult]) -> str:
@@ -77,12 +76,11 @@ def test_suite_over_rest_meets_its_floor(servers, name):
 def teams_servers(tmp_path_factory) -> Iterator[tuple[ManabiServers, FakeInThread]]:
     """Servers of their own: the REST runs above registered the suites' 職員番号 under other senders,
     which the store rightly refuses for a second account (the Teams sender ids differ)."""
-    runner = FakeInThread()
-    try:
-        with ManabiServers(tmp_path_factory.mktemp("teams-suites"), extra_env=runner.fake.environment()) as running:
-            yield running, runner
-    finally:
-        runner.close()
+    with (
+        FakeInThread() as runner,
+        ManabiServers(tmp_path_factory.mktemp("teams-suites"), extra_env=runner.fake.environment()) as running,
+    ):
+        yield running, runner
 
 
 def test_every_class_over_teams(teams_servers):

@@ -37,18 +37,16 @@ PER_SENDER = 4  # MANABI_TEAMS_MAX_TURNS_PER_SENDER for this module, so that a b
 
 @pytest.fixture(scope="module")
 def teams(tmp_path_factory) -> Iterator[tuple[FakeInThread, ManabiServers]]:
-    runner = FakeInThread()
-    env = {
-        **runner.fake.environment(),
-        "MANABI_TEAMS_KEY_REFRESH_SECONDS": "2",
-        "MANABI_TEAMS_MAX_TURNS_PER_SENDER": str(PER_SENDER),
-    }
-    try:
-        workdir = tmp_path_factory.mktemp("hardening-production")
-        with ManabiServers(workdir, extra_env=env, local_channel=False) as servers:
+    with FakeInThread() as runner:
+        env = {
+            **runner.fake.environment(),
+            "MANABI_TEAMS_KEY_REFRESH_SECONDS": "2",
+            "MANABI_TEAMS_MAX_TURNS_PER_SENDER": str(PER_SENDER),
+        }
+        with ManabiServers(
+            tmp_path_factory.mktemp("hardening-production"), extra_env=env, local_channel=False
+        ) as servers:
             yield runner, servers
-    finally:
-        runner.close()
 
 
 def person(aad: str, name: str = "テスト 利用者") -> dict[str, Any]:

@@ -40,12 +40,11 @@ COHORT = "leader-7"
 
 @pytest.fixture(scope="module")
 def teams(tmp_path_factory) -> Iterator[tuple[FakeInThread, ManabiServers]]:
-    runner = FakeInThread()
-    try:
-        with ManabiServers(tmp_path_factory.mktemp("notify-e2e"), extra_env=runner.fake.environment()) as servers:
-            yield runner, servers
-    finally:
-        runner.close()
+    with (
+        FakeInThread() as runner,
+        ManabiServers(tmp_path_factory.mktemp("notify-e2e"), extra_env=runner.fake.environment()) as servers,
+    ):
+        yield runner, servers
 
 
 def activity_from(runner: FakeInThread, who: Person, text: str) -> dict:

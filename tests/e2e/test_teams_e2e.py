@@ -21,12 +21,11 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def teams(tmp_path_factory) -> Iterator[tuple]:
-    runner = FakeInThread()
-    try:
-        with ManabiServers(tmp_path_factory.mktemp("teams-e2e"), extra_env=runner.fake.environment()) as servers:
-            yield runner, servers
-    finally:
-        runner.close()
+    with (
+        FakeInThread() as runner,
+        ManabiServers(tmp_path_factory.mktemp("teams-e2e"), extra_env=runner.fake.environment()) as servers,
+    ):
+        yield runner, servers
 
 
 def exchange(teams, activity: dict, replies: int = 1, timeout: float = 30) -> list:

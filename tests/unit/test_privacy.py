@@ -51,22 +51,9 @@ def test_purge_counts_first_then_deletes_whole_inactive_conversations(state_loca
         },
     )
     conn = state.connect(state_location)
-    log_question(
-        conn,
-        sender_id="old",
-        text="給与明細は？",
-        reason="out_of_scope",
-        channel="teams",
-        asked_at=NOW - dt.timedelta(days=200),
-    )
-    log_question(
-        conn,
-        sender_id="new",
-        text="天気は？",
-        reason="out_of_scope",
-        channel="teams",
-        asked_at=NOW - dt.timedelta(days=2),
-    )
+    for sender, text, days_ago in (("old", "給与明細は？", 200), ("new", "天気は？", 2)):
+        asked_at = NOW - dt.timedelta(days=days_ago)
+        log_question(conn, sender_id=sender, text=text, reason="out_of_scope", channel="teams", asked_at=asked_at)
 
     dry = purge(state_location, db, dt.timedelta(days=180), apply=False, now=NOW)
     assert (dry.conversations, dry.questions, dry.applied) == (trackers.Conversations(1, 2), 1, False)
