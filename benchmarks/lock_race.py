@@ -16,17 +16,14 @@ from pathlib import Path
 import redis
 from rasa.core.lock_store import RedisLockStore
 
-from bot.deploy.services import RedisService, new_secret
 from bot.devtools.lock_tickets import issue_from_many_servers
-from bot.launcher import free_port
+from bot.devtools.throwaway_services import redis_in
 from bot.rasa_patches.stores import AtomicRedisLockStore
 
 
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="manabi-lock-race-"))
-    service = RedisService(
-        name="Redis", log_path=folder / "redis.log", data_dir=folder, port=free_port(), password=new_secret()
-    )
+    service = redis_in(folder)
     service.start()
     try:
         for store in (RedisLockStore, AtomicRedisLockStore):

@@ -21,9 +21,8 @@ from pathlib import Path
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.deploy.services import PostgresService, new_secret
+from bot.devtools.throwaway_services import postgres_in
 from bot.devtools.tracker_turns import DOMAIN, turn
-from bot.launcher import free_port
 from bot.rasa_patches.stores import PostgresTrackerStore
 from bot.rasa_patches.tracker_store import SQLiteTrackerStore
 
@@ -47,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conversations", type=int, default=40)
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="manabi-bench-stores-"))
-    pg = PostgresService(name="PostgreSQL", log_path=folder / "pg.log", data_dir=folder / "pg", port=free_port(),
-                         superuser_password=new_secret(), app_password=new_secret())  # fmt: skip
+    pg = postgres_in(folder, durable=True)  # as a server would run: fsync on
     pg.start()
     try:
         stores = {

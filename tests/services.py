@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from bot.deploy.services import PostgresService, RedisService, new_secret
-from bot.launcher import free_port
+from bot.deploy.services import PostgresService, RedisService
+from bot.devtools.throwaway_services import postgres_in, redis_in
 
 _started: dict[str, object] = {}
 _numbers = itertools.count(1)
@@ -42,32 +42,12 @@ def _once(key: str, make: Callable[[Path], Service]) -> Service:
 
 def postgres() -> PostgresService:
     """The session's PostgreSQL (started now if it is not yet)."""
-    return _once(
-        "postgres",
-        lambda folder: PostgresService(
-            name="PostgreSQL",
-            log_path=folder / "postgres.log",
-            data_dir=folder / "postgres",
-            port=free_port(),
-            superuser_password=new_secret(),
-            app_password=new_secret(),
-            durable=False,  # test data: no fsync
-        ),
-    )
+    return _once("postgres", postgres_in)
 
 
 def redis() -> RedisService:
     """The session's Redis (started now if it is not yet)."""
-    return _once(
-        "redis",
-        lambda folder: RedisService(
-            name="Redis",
-            log_path=folder / "redis.log",
-            data_dir=folder / "redis",
-            port=free_port(),
-            password=new_secret(),
-        ),
-    )
+    return _once("redis", redis_in)
 
 
 def new_database() -> tuple[str, str]:
