@@ -9,7 +9,6 @@ store handed out twice or lost.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,10 +21,10 @@ from bot.rasa_patches.stores import AtomicRedisLockStore
 
 
 def main() -> int:
-    folder = Path(tempfile.mkdtemp(prefix="manabi-lock-race-"))
-    service = redis_in(folder)
-    service.start()
-    try:
+    with (
+        tempfile.TemporaryDirectory(prefix="manabi-lock-race-", ignore_cleanup_errors=True) as folder,
+        redis_in(Path(folder)) as service,
+    ):
         for store in (RedisLockStore, AtomicRedisLockStore):
             rounds = []
             for _ in range(5):
@@ -33,9 +32,6 @@ def main() -> int:
                 tickets = issue_from_many_servers(store, service.url)
                 rounds.append(len(tickets) - len(set(tickets)))
             print(f"{store.__name__}: tickets given twice in 5 rounds of 200: {rounds}")
-    finally:
-        service.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -45,10 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=40)
     args = parser.parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="manabi-bench-stores-"))
-    pg = postgres_in(folder, durable=True)  # as a server would run: fsync on
-    pg.start()
-    try:
+    with (
+        tempfile.TemporaryDirectory(prefix="manabi-bench-stores-", ignore_cleanup_errors=True) as tmp,
+        postgres_in(Path(tmp), durable=True) as pg,  # as a server would run: fsync on
+    ):
+        folder = Path(tmp)
         stores = {
             "Rasa's SQLTrackerStore (PostgreSQL, ORM)": SQLTrackerStore(
                 DOMAIN, dialect="postgresql", host=pg.create_database("rasa_orm")
@@ -62,9 +62,6 @@ def main(argv: list[str] | None = None) -> int:
         for name, store in stores.items():
             cpu, wall = asyncio.run(run(store, args.conversations))
             print(f"| {name} | {cpu:.2f} | {wall:.2f} |", flush=True)
-    finally:
-        pg.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

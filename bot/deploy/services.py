@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from typing_extensions import Self
+
 POSTGRES_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), reverse=True)
 APP_ROLE = "manabi"
 
@@ -76,6 +78,16 @@ class ChildService:
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def start(self, timeout: float = 20.0) -> None:
+        raise NotImplementedError  # each service starts its own way
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.stop()
 
     def stop(self, timeout: float = 20.0) -> None:
         process = self.process
