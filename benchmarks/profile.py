@@ -17,16 +17,13 @@ import os
 import pstats
 import shutil
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.machine import cpu_seconds
 from benchmarks.script import SCRIPT
 from benchmarks.systems import BENCH_DIR, OURS, SYSTEMS
 from bot import launcher
-from bot.catalogue.build import build
-from bot.devtools.servers import PINNED_TODAY
-from bot.settings import load_settings
+from bot.devtools.servers import settings_in
 
 
 def main() -> None:
@@ -53,16 +50,7 @@ def main() -> None:
     workdir = BENCH_DIR / "profile"
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
-    base = load_settings({})
-    settings = replace(
-        base,
-        catalogue_db=workdir / "catalogue.sqlite",
-        state_db=workdir / "manabi.sqlite",
-        today=PINNED_TODAY,
-        action_port=launcher.free_port(),
-        log_dir=workdir / "log",
-    )
-    build(base.catalogue_dir, settings.catalogue_db)
+    settings = settings_in(workdir, action_port=launcher.free_port())
     env = launcher.server_environment(settings, {"MANABI_TRACKER_DB": str(workdir / "trackers.sqlite")})
     for key in ("MANABI_CATALOGUE_DB", "MANABI_STATE_DB", "MANABI_TODAY", "MANABI_TRACKER_DB", "MANABI_ACTION_SECRET"):
         os.environ[key] = env[key]

@@ -18,10 +18,30 @@ from typing import Any
 from bot import launcher, training
 from bot.catalogue.build import build
 from bot.channels import REST_WEBHOOK, TEAMS_WEBHOOK
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 PINNED_TODAY = "2026-11-24"
 MODEL = training.model_path(PROJECT_ROOT / "models")
+
+
+def settings_in(
+    workdir: Path, today: str = PINNED_TODAY, catalogue_dir: Path | None = None, **overrides: Any
+) -> Settings:
+    """Settings whose files all live in ``workdir`` (catalogue, state and tracker DBs, logs), with the
+    catalogue built there and ``today`` pinned; ``overrides`` are further settings (free ports). A
+    developer's own settings never leak in; the catalogue folder may (tests freeze theirs)."""
+    base = load_settings({k: v for k, v in os.environ.items() if k == "MANABI_CATALOGUE_DIR"})
+    settings = replace(
+        base,
+        catalogue_db=workdir / "catalogue.sqlite",
+        state_db=workdir / "manabi.sqlite",
+        tracker_db=workdir / "trackers.sqlite",
+        log_dir=workdir / "log",
+        today=today,
+        **overrides,
+    )
+    build(catalogue_dir or base.catalogue_dir, settings.catalogue_db)
+    return settings
 
 
 class ManabiServers:
@@ -41,19 +61,9 @@ class ManabiServers:
         if not model.exists():
             raise FileNotFoundError(f"no trained model at {model}: run `make test` (it trains first)")
         workdir.mkdir(parents=True, exist_ok=True)
-        # A developer's own settings never leak in; the catalogue folder may (tests freeze theirs).
-        base = load_settings({k: v for k, v in os.environ.items() if k == "MANABI_CATALOGUE_DIR"})
-        self.settings = replace(
-            base,
-            catalogue_db=workdir / "catalogue.sqlite",
-            state_db=workdir / "manabi.sqlite",
-            today=today,
-            rasa_port=launcher.free_port(),
-            action_port=launcher.free_port(),
-            log_dir=workdir / "log",
-            tracker_db=workdir / "trackers.sqlite",
+        self.settings = settings_in(
+            workdir, today, catalogue_dir, rasa_port=launcher.free_port(), action_port=launcher.free_port()
         )
-        build(catalogue_dir or base.catalogue_dir, self.settings.catalogue_db)
         self.model = model
         self.env = launcher.server_environment(
             self.settings,

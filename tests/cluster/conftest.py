@@ -10,16 +10,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot import launcher
-from bot.catalogue.build import build
 from bot.deploy.cluster import LocalCluster
-from bot.devtools.servers import MODEL, PINNED_TODAY
-from bot.settings import load_settings
+from bot.devtools.servers import MODEL, settings_in
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +25,7 @@ def cluster() -> Iterator[LocalCluster]:
     if not model.exists():
         pytest.fail(f"no trained model at {model}: run `make test` (it trains first)")
     base = Path(tempfile.mkdtemp(prefix="manabi-cluster-test-"))  # under /tmp: the postgres user reaches it
-    settings = load_settings({k: v for k, v in os.environ.items() if k == "MANABI_CATALOGUE_DIR"})
-    settings = replace(
-        settings,
-        catalogue_db=base / "catalogue.sqlite",
-        state_db=base / "manabi.sqlite",
-        tracker_db=base / "trackers.sqlite",
-        today=PINNED_TODAY,
-        rasa_port=launcher.free_port(),
-        log_dir=base / "log",
-    )
-    build(settings.catalogue_dir, settings.catalogue_db)
+    settings = settings_in(base, rasa_port=launcher.free_port())
     running = LocalCluster(
         settings, model, base_dir=base, durable=False, extra_env={"MANABI_LOG_DIR": str(base / "log")}
     )
